@@ -1,0 +1,560 @@
+// SimExchange: the Exchange port for one agent, over the simulated venue and its latency network.
+import {
+  BadRequest,
+  errorFor,
+  type Balances,
+  type Capabilities,
+  type Exchange,
+  type MarketInfo,
+  type Order,
+  type OrderBook,
+  type OrderParams,
+  type OrderStatus,
+  type OrderTypeName,
+  type SideName,
+  type Stamps,
+  type TimeInForceName,
+  type Trade,
+} from "./exchange.ts";
+import { amountToLots, lotsToAmount, priceToTicks, ticksToPrice, type Instrument } from "./instrument.ts";
+import { RequestKind, type AgentInbox, type BookSnapshot, type SimVenue, type VenueBatch, type VenueRequest } from "./sim-venue.ts";
+import {
+  endReasonName,
+  OrderType,
+  rejectReasonName,
+  Side,
+  TimeInForce,
+  type EngineEvent,
+  type RejectReason,
+  type TradeEvent,
+} from "./types.ts";
+
+const SIM_CAPABILITIES: Capabilities = Object.freeze({
+  createOrder: true, cancelOrder: true, editOrder: true, fetchOrder: true, fetchOpenOrders: true,
+  fetchBalance: true, fetchOrderBook: true, fetchMyTrades: true, watchOrderBook: true,
+  watchTrades: true, watchMyTrades: true, watchOrders: true, createPostOnlyOrder: true,
+  createMarketOrder: true, selfTradePrevention: true,
+});
+
+/** Closed orders kept for fetchOrder; older ones are forgotten first. */
+const CLOSED_ORDERS_KEPT = 10_000;
+/** Own fills kept for fetchMyTrades. */
+const MY_TRADES_KEPT = 10_000;
+
+interface OrderRec {
+  id: number;
+  clientOrderId: string | undefined;
+  side: Side;
+  type: OrderTypeName;
+  tif: TimeInForceName;
+  postOnly: boolean;
+  /** Limit price in ticks, 0 for market orders. */
+  price: number;
+  /** Lots: ordered (after amends: filled + open), filled. */
+  amount: number;
+  filled: number;
+  /** Filled notional and fees paid, in quote units. */
+  cost: number;
+  fee: number;
+  status: OrderStatus;
+  reason: string | undefined;
+  venueTs: number;
+  localTs: number;
+  lastTradeTs: number | undefined;
+}
+
+interface Pending {
+  readonly kind: RequestKind;
+  readonly resolve: (v: never) => void;
+  readonly reject: (e: Error) => void;
+  readonly what: string;
+  /** The order a cancel/amend is about. */
+  readonly orderId: number;
+}
+
+type Waiter<T> = (v: T) => void;
+
+/**
+ * The `Exchange` a simulated agent holds. Requests travel to the venue with the agent's
+ * order latency; answers, fills and market data come back with its data latency, and the
+ * promises settle at that simulated time. Order state is kept from the private event
+ * stream, as a ccxt client caches it from its websocket.
+ */
+export class SimExchange implements Exchange, AgentInbox {
+  readonly id = "sim";
+  readonly has = SIM_CAPABILITIES;
+  readonly markets: Readonly<Record<string, MarketInfo>>;
+  readonly account: number;
+  private readonly venue: SimVenue;
+  private readonly inst: Instrument;
+  private nextReq = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly orders = new Map<number, OrderRec>();
+  private closedCount = 0;
+  private readonly clientIds = new Map<string, number>();
+  private readonly myTrades: Trade[] = [];
+  private bookDepth = 0;
+  private tradesOn = false;
+  private myTradesOn = false;
+  private ordersOn = false;
+  private bookWaiters: { resolve: Waiter<OrderBook>; limit: number }[] = [];
+  private tradeWaiters: Waiter<Trade[]>[] = [];
+  private myTradeWaiters: Waiter<Trade[]>[] = [];
+  private orderWaiters: Waiter<Order[]>[] = [];
+  private tradeBuf: Trade[] = [];
+  private myTradeBuf: Trade[] = [];
+  private changedOrders = new Set<number>();
+  private lastBook: OrderBook | undefined;
+
+  constructor(venue: SimVenue, agent: number) {
+    this.venue = venue;
+    this.inst = venue.instrument;
+    this.account = venue.connect(agent, this);
+    const s = this.inst.spec;
+    this.markets = Object.freeze({
+      [s.symbol]: Object.freeze({
+        symbol: s.symbol, base: this.inst.base, quote: this.inst.quote,
+        precision: { price: s.tickSize, amount: s.lotSize },
+        limits: { cost: { min: s.minNotional } },
+        maker: s.makerFeePpm / 1e6, taker: s.takerFeePpm / 1e6,
+      }),
+    });
+  }
+
+  // ---------------------------------------------------------------- trading
+
+  async createOrder(
+    symbol: string, type: OrderTypeName, side: SideName, amount: number, price?: number,
+    params: OrderParams = {},
+  ): Promise<Order> {
+    this.checkSymbol(symbol);
+    if (type !== "limit" && type !== "market") throw new BadRequest("invalid_order", `createOrder.type: ${JSON.stringify(type)} is not "limit" or "market"`);
+    const sideCode = this.sideCode(side, "createOrder.side");
+    const size = this.lots(amount, "createOrder.amount");
+    let tif: TimeInForceName = params.timeInForce ?? "GTC";
+    if (!["GTC", "IOC", "FOK", "PO"].includes(tif)) throw new BadRequest("invalid_order", `createOrder.params.timeInForce: ${JSON.stringify(tif)} is not GTC, IOC, FOK or PO`);
+    const postOnly = params.postOnly === true || tif === "PO";
+    if (postOnly) tif = "PO";
+    let ticks = 0;
+    if (type === "limit") ticks = this.ticks(price, "createOrder.price");
+    let cid = 0;
+    if (params.clientOrderId !== undefined) {
+      if (typeof params.clientOrderId !== "string" || params.clientOrderId.length === 0) {
+        throw new BadRequest("invalid_order", `createOrder.params.clientOrderId: ${JSON.stringify(params.clientOrderId)} must be a non-empty string`);
+      }
+      cid = this.clientIds.get(params.clientOrderId) ?? this.clientIds.size + 1;
+      this.clientIds.set(params.clientOrderId, cid);
+    }
+    const tifCode = tif === "IOC" ? TimeInForce.IOC : tif === "FOK" ? TimeInForce.FOK : TimeInForce.GTC;
+    return this.request<Order>(
+      {
+        kind: RequestKind.SUBMIT, reqId: 0, side: sideCode, orderType: type === "limit" ? OrderType.LIMIT : OrderType.MARKET,
+        tif: tifCode, postOnly, price: ticks, size, orderId: 0, clientOrderId: cid, depth: 0,
+      },
+      `createOrder(${type} ${side} ${amount}${price === undefined ? "" : ` @ ${price}`})`,
+    );
+  }
+
+  async cancelOrder(id: string, symbol: string): Promise<Order> {
+    this.checkSymbol(symbol);
+    return this.request<Order>(this.req(RequestKind.CANCEL, this.orderId(id, "cancelOrder.id")), `cancelOrder(${id})`);
+  }
+
+  async editOrder(
+    id: string, symbol: string, type: OrderTypeName, side: SideName, amount: number, price: number,
+  ): Promise<Order> {
+    this.checkSymbol(symbol);
+    const orderId = this.orderId(id, "editOrder.id");
+    if (type !== "limit") throw new BadRequest("invalid_order", `editOrder.type: ${JSON.stringify(type)}: only limit orders rest and can be edited`);
+    this.sideCode(side, "editOrder.side");
+    const rec = this.orders.get(orderId);
+    if (rec !== undefined && rec.side !== this.sideCode(side, "editOrder.side")) {
+      throw new BadRequest("invalid_order", `editOrder.side: ${JSON.stringify(side)} differs from the order's side`);
+    }
+    const r = this.req(RequestKind.AMEND, orderId);
+    r.price = this.ticks(price, "editOrder.price");
+    r.size = this.lots(amount, "editOrder.amount");
+    return this.request<Order>(r, `editOrder(${id}, ${amount} @ ${price})`);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  async fetchOrder(id: string, symbol: string): Promise<Order> {
+    this.checkSymbol(symbol);
+    const orderId = this.orderId(id, "fetchOrder.id");
+    await this.request<void>(this.req(RequestKind.PING, 0), "fetchOrder");
+    const rec = this.orders.get(orderId);
+    if (rec === undefined) throw errorFor("unknown_order", `fetchOrder(${id}): unknown_order`);
+    return this.toOrder(rec);
+  }
+
+  async fetchOpenOrders(symbol?: string): Promise<Order[]> {
+    if (symbol !== undefined) this.checkSymbol(symbol);
+    await this.request<void>(this.req(RequestKind.PING, 0), "fetchOpenOrders");
+    const out: Order[] = [];
+    for (const rec of this.orders.values()) if (rec.status === "open") out.push(this.toOrder(rec));
+    return out;
+  }
+
+  async fetchMyTrades(symbol?: string): Promise<Trade[]> {
+    if (symbol !== undefined) this.checkSymbol(symbol);
+    await this.request<void>(this.req(RequestKind.PING, 0), "fetchMyTrades");
+    return this.myTrades.slice();
+  }
+
+  async fetchBalance(): Promise<Balances> {
+    return this.request<Balances>(this.req(RequestKind.BALANCE, 0), "fetchBalance");
+  }
+
+  async fetchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
+    this.checkSymbol(symbol);
+    const r = this.req(RequestKind.BOOK, 0);
+    r.depth = this.depthArg(limit, "fetchOrderBook.limit");
+    return this.request<OrderBook>(r, "fetchOrderBook");
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  watchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
+    this.checkSymbol(symbol);
+    const depth = this.depthArg(limit, "watchOrderBook.limit");
+    if (depth > this.bookDepth) {
+      this.bookDepth = depth;
+      const r = this.req(RequestKind.SUBSCRIBE_BOOK, 0);
+      r.depth = depth;
+      this.venue.send(this.account, r);
+    }
+    return new Promise((resolve) => this.bookWaiters.push({ resolve, limit: depth }));
+  }
+
+  watchTrades(symbol: string): Promise<Trade[]> {
+    this.checkSymbol(symbol);
+    if (!this.tradesOn) {
+      this.tradesOn = true;
+      this.venue.send(this.account, this.req(RequestKind.SUBSCRIBE_TRADES, 0));
+    }
+    if (this.tradeBuf.length > 0) return Promise.resolve(this.drain("tradeBuf"));
+    return new Promise((resolve) => this.tradeWaiters.push(resolve));
+  }
+
+  watchMyTrades(symbol?: string): Promise<Trade[]> {
+    if (symbol !== undefined) this.checkSymbol(symbol);
+    this.myTradesOn = true;
+    if (this.myTradeBuf.length > 0) return Promise.resolve(this.drain("myTradeBuf"));
+    return new Promise((resolve) => this.myTradeWaiters.push(resolve));
+  }
+
+  watchOrders(symbol?: string): Promise<Order[]> {
+    if (symbol !== undefined) this.checkSymbol(symbol);
+    this.ordersOn = true;
+    if (this.changedOrders.size > 0) return Promise.resolve(this.changedOrderList());
+    return new Promise((resolve) => this.orderWaiters.push(resolve));
+  }
+
+  /** The last book this agent received from a watch, if any (ccxt pro's cached book). */
+  get cachedBook(): OrderBook | undefined {
+    return this.lastBook;
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  /** Applies one venue message at the agent's local time `now`. */
+  receive(batch: VenueBatch, now: number): void {
+    const stamps: Stamps = { venueTs: batch.venueTs, localTs: now };
+    let settledAny = false;
+    let rejected: RejectReason | 0 = 0;
+    for (const ev of batch.events) {
+      if (ev.type === "trade") this.onTrade(ev, stamps);
+      else if (ev.account === this.account) {
+        if (ev.type === "rejected") rejected = ev.reason;
+        else this.onOrderEvent(ev, stamps);
+      }
+    }
+    if (batch.reqId !== 0) {
+      const p = this.pending.get(batch.reqId);
+      if (p !== undefined) {
+        this.pending.delete(batch.reqId);
+        this.answer(p, batch, rejected, stamps);
+        settledAny = true;
+      }
+    }
+    if (batch.book !== undefined) {
+      this.lastBook = this.toBook(batch.book, stamps, this.bookDepth);
+      if (this.bookWaiters.length > 0) {
+        const ws = this.bookWaiters;
+        this.bookWaiters = [];
+        for (const w of ws) w.resolve(w.limit >= this.bookDepth ? this.lastBook : this.toBook(batch.book, stamps, w.limit));
+        settledAny = true;
+      }
+    }
+    if (this.tradeWaiters.length > 0 && this.tradeBuf.length > 0) settledAny = this.flushWaiters("tradeWaiters", "tradeBuf") || settledAny;
+    if (this.myTradeWaiters.length > 0 && this.myTradeBuf.length > 0) settledAny = this.flushWaiters("myTradeWaiters", "myTradeBuf") || settledAny;
+    if (this.orderWaiters.length > 0 && this.changedOrders.size > 0) {
+      const list = this.changedOrderList();
+      const ws = this.orderWaiters;
+      this.orderWaiters = [];
+      for (const w of ws) w(list);
+      settledAny = true;
+    }
+    if (settledAny) this.venue.settled();
+  }
+
+  private answer(p: Pending, batch: VenueBatch, rejected: RejectReason | 0, stamps: Stamps): void {
+    const resolve = p.resolve as (v: unknown) => void;
+    switch (p.kind) {
+      case RequestKind.SUBMIT:
+      case RequestKind.CANCEL:
+      case RequestKind.AMEND: {
+        if (rejected !== 0 || batch.result === 0 || batch.result === false) {
+          const name = rejected === 0 ? "invalid_order" : rejectReasonName[rejected];
+          p.reject(errorFor(name, `${p.what} rejected: ${name}`));
+          return;
+        }
+        const id = p.kind === RequestKind.SUBMIT ? (batch.result as number) : p.orderId;
+        const rec = this.orders.get(id);
+        if (rec === undefined) p.reject(errorFor("unknown_order", `${p.what}: order ${id} not in the event stream`));
+        else resolve(this.toOrder(rec));
+        return;
+      }
+      case RequestKind.BOOK:
+        resolve(this.toBook(batch.result as BookSnapshot, stamps, Infinity));
+        return;
+      case RequestKind.BALANCE:
+        resolve(this.toBalances(batch.result as readonly number[], stamps));
+        return;
+      default:
+        resolve(undefined);
+    }
+  }
+
+  private onOrderEvent(ev: Exclude<EngineEvent, TradeEvent>, stamps: Stamps): void {
+    if (ev.type === "rejected") return;
+    if (ev.type === "accepted") {
+      const cid = ev.clientOrderId === 0 ? undefined : this.clientIdName(ev.clientOrderId);
+      this.orders.set(ev.orderId, {
+        id: ev.orderId, clientOrderId: cid, side: ev.side,
+        type: ev.orderType === OrderType.MARKET ? "market" : "limit",
+        tif: ev.postOnly ? "PO" : ev.tif === TimeInForce.IOC ? "IOC" : ev.tif === TimeInForce.FOK ? "FOK" : "GTC",
+        postOnly: ev.postOnly, price: ev.price, amount: ev.size, filled: 0, cost: 0, fee: 0,
+        status: "open", reason: undefined, venueTs: stamps.venueTs, localTs: stamps.localTs, lastTradeTs: undefined,
+      });
+      this.touch(ev.orderId);
+      return;
+    }
+    const rec = this.orders.get(ev.orderId);
+    if (rec === undefined) return;
+    if (ev.type === "amended") {
+      rec.price = ev.price;
+      rec.amount = rec.filled + ev.size;
+    } else {
+      rec.status = ev.type === "canceled" ? "canceled" : "expired";
+      rec.reason = endReasonName[ev.reason];
+      this.closed();
+    }
+    this.touch(ev.orderId);
+  }
+
+  private onTrade(ev: TradeEvent, stamps: Stamps): void {
+    const mine = ev.makerAccount === this.account || ev.takerAccount === this.account;
+    const inst = this.inst;
+    const price = ticksToPrice(inst, ev.price);
+    const amount = lotsToAmount(inst, ev.size);
+    const cost = (ev.price * ev.size * inst.quoteUnitsPerTickLot) / inst.spec.quoteScale;
+    const ts = this.ms(stamps.venueTs);
+    if (this.tradesOn) {
+      this.tradeBuf.push({
+        id: String(ev.tradeId), order: undefined, timestamp: ts, datetime: iso(ts), symbol: inst.symbol,
+        side: ev.aggressor === Side.BUY ? "buy" : "sell", takerOrMaker: undefined, price, amount, cost,
+        fee: undefined, info: stamps,
+      });
+    }
+    if (!mine) return;
+    // A self-trade (possible only with prevention off) is reported from the taker's side.
+    const asTaker = ev.takerAccount === this.account;
+    const orderId = asTaker ? ev.takerOrderId : ev.makerOrderId;
+    const feeUnits = asTaker ? ev.takerFee : ev.makerFee;
+    const rec = this.orders.get(orderId);
+    if (rec !== undefined) {
+      rec.filled += ev.size;
+      rec.cost += ev.price * ev.size * inst.quoteUnitsPerTickLot;
+      rec.fee += feeUnits;
+      rec.lastTradeTs = stamps.venueTs;
+      if (rec.filled >= rec.amount && rec.status === "open") {
+        rec.status = "closed";
+        this.closed();
+      }
+      this.touch(orderId);
+    }
+    const t: Trade = {
+      id: String(ev.tradeId), order: String(orderId), timestamp: ts, datetime: iso(ts), symbol: inst.symbol,
+      side: (asTaker ? ev.aggressor : 1 - ev.aggressor) === Side.BUY ? "buy" : "sell",
+      takerOrMaker: asTaker ? "taker" : "maker", price, amount, cost,
+      fee: { cost: feeUnits / inst.spec.quoteScale, currency: inst.quote }, info: stamps,
+    };
+    this.myTrades.push(t);
+    if (this.myTrades.length > MY_TRADES_KEPT) this.myTrades.shift();
+    if (this.myTradesOn) this.myTradeBuf.push(t);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private request<T>(req: VenueRequest, what: string): Promise<T> {
+    req.reqId = this.nextReq++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(req.reqId, { kind: req.kind, resolve: resolve as (v: never) => void, reject, what, orderId: req.orderId });
+      this.venue.send(this.account, req);
+    });
+  }
+
+  private req(kind: RequestKind, orderId: number): VenueRequest {
+    return {
+      kind, reqId: 0, side: Side.BUY, orderType: OrderType.LIMIT, tif: TimeInForce.GTC, postOnly: false,
+      price: 0, size: 0, orderId, clientOrderId: 0, depth: 0,
+    };
+  }
+
+  private touch(orderId: number): void {
+    if (!this.ordersOn) return;
+    this.changedOrders.delete(orderId);
+    this.changedOrders.add(orderId);
+  }
+
+  /** Forgets the oldest closed orders past the cap (Map order is acceptance order). */
+  private closed(): void {
+    this.closedCount++;
+    if (this.closedCount <= CLOSED_ORDERS_KEPT) return;
+    for (const [id, rec] of this.orders) {
+      if (rec.status !== "open") {
+        this.orders.delete(id);
+        this.closedCount--;
+        break;
+      }
+    }
+  }
+
+  private drain(buf: "tradeBuf" | "myTradeBuf"): Trade[] {
+    const out = this[buf];
+    this[buf] = [];
+    return out;
+  }
+
+  private flushWaiters(waiters: "tradeWaiters" | "myTradeWaiters", buf: "tradeBuf" | "myTradeBuf"): boolean {
+    const ws = this[waiters];
+    this[waiters] = [];
+    const list = this.drain(buf);
+    for (const w of ws) w(list);
+    return true;
+  }
+
+  private changedOrderList(): Order[] {
+    const out: Order[] = [];
+    for (const id of this.changedOrders) {
+      const rec = this.orders.get(id);
+      if (rec !== undefined) out.push(this.toOrder(rec));
+    }
+    this.changedOrders.clear();
+    return out;
+  }
+
+  private clientIdName(n: number): string | undefined {
+    for (const [k, v] of this.clientIds) if (v === n) return k;
+    return undefined;
+  }
+
+  private checkSymbol(symbol: string): void {
+    if (symbol !== this.inst.symbol) {
+      throw new BadRequest("unknown_symbol", `symbol: ${JSON.stringify(symbol)} is not traded here (only ${this.inst.symbol})`);
+    }
+  }
+
+  private sideCode(side: SideName, field: string): Side {
+    if (side === "buy") return Side.BUY;
+    if (side === "sell") return Side.SELL;
+    throw new BadRequest("invalid_order", `${field}: ${JSON.stringify(side)} is not "buy" or "sell"`);
+  }
+
+  private lots(amount: number, field: string): number {
+    if (typeof amount !== "number" || !Number.isFinite(amount) || amount <= 0) {
+      throw errorFor("invalid_size", `${field}: ${String(amount)} must be a positive finite number`);
+    }
+    const lots = amountToLots(this.inst, amount);
+    if (!Number.isSafeInteger(lots)) {
+      throw errorFor("lot_size", `${field}: ${amount} is not a multiple of the lot size ${this.inst.spec.lotSize}`);
+    }
+    return lots;
+  }
+
+  private ticks(price: number | undefined, field: string): number {
+    if (typeof price !== "number" || !Number.isFinite(price) || price <= 0) {
+      throw errorFor("invalid_price", `${field}: ${String(price)} must be a positive finite number`);
+    }
+    const ticks = priceToTicks(this.inst, price);
+    if (!Number.isSafeInteger(ticks)) {
+      throw errorFor("tick_size", `${field}: ${price} is not a multiple of the tick size ${this.inst.spec.tickSize}`);
+    }
+    return ticks;
+  }
+
+  private orderId(id: string, field: string): number {
+    const n = Number(id);
+    if (typeof id !== "string" || !Number.isSafeInteger(n) || n <= 0) {
+      throw errorFor("unknown_order", `${field}: ${JSON.stringify(id)} is not an order id of this venue`);
+    }
+    return n;
+  }
+
+  private depthArg(limit: number, field: string): number {
+    if (!Number.isSafeInteger(limit) || limit <= 0) throw new BadRequest("invalid_order", `${field}: ${limit} must be a positive integer`);
+    return limit;
+  }
+
+  private ms(ns: number): number {
+    return this.venue.epochMs + Math.floor(ns / 1e6);
+  }
+
+  private toOrder(r: OrderRec): Order {
+    const inst = this.inst;
+    const q = inst.spec.quoteScale;
+    const ts = this.ms(r.venueTs);
+    const filledAmt = lotsToAmount(inst, r.filled);
+    return {
+      id: String(r.id), clientOrderId: r.clientOrderId, timestamp: ts, datetime: iso(ts),
+      lastTradeTimestamp: r.lastTradeTs === undefined ? undefined : this.ms(r.lastTradeTs),
+      symbol: inst.symbol, type: r.type, timeInForce: r.tif, postOnly: r.postOnly,
+      side: r.side === Side.BUY ? "buy" : "sell",
+      price: r.type === "market" ? undefined : ticksToPrice(inst, r.price),
+      average: r.filled > 0 ? Number((r.cost / q / filledAmt).toPrecision(12)) : undefined,
+      amount: lotsToAmount(inst, r.amount), filled: filledAmt,
+      remaining: r.status === "open" ? lotsToAmount(inst, r.amount - r.filled) : 0,
+      cost: r.cost / q, status: r.status, fee: { cost: r.fee / q, currency: inst.quote },
+      reason: r.reason, info: { venueTs: r.venueTs, localTs: r.localTs },
+    };
+  }
+
+  private toBook(b: BookSnapshot, stamps: Stamps, limit: number): OrderBook {
+    const inst = this.inst;
+    const side = (levels: BookSnapshot["bids"]) =>
+      levels.slice(0, limit).map((l) => [ticksToPrice(inst, l.price), lotsToAmount(inst, l.size)] as const);
+    const ts = this.ms(b.venueTs);
+    return { symbol: inst.symbol, bids: side(b.bids), asks: side(b.asks), timestamp: ts, datetime: iso(ts), nonce: b.venueTs, info: stamps };
+  }
+
+  private toBalances(r: readonly number[], stamps: Stamps): Balances {
+    const inst = this.inst;
+    const b = inst.spec.baseScale;
+    const q = inst.spec.quoteScale;
+    const base = { free: r[0] / b, used: r[1] / b, total: (r[0] + r[1]) / b };
+    const quote = { free: r[2] / q, used: r[3] / q, total: (r[2] + r[3]) / q };
+    return {
+      [inst.base]: base, [inst.quote]: quote,
+      free: { [inst.base]: base.free, [inst.quote]: quote.free },
+      used: { [inst.base]: base.used, [inst.quote]: quote.used },
+      total: { [inst.base]: base.total, [inst.quote]: quote.total },
+      info: stamps,
+    };
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,288 @@
+// The simulated venue: one engine, requests arriving over a latency network, events routed back.
+import { MatchingEngine, type EngineOptions, type Level, type TopOfBook } from "./engine.ts";
+import { EventLog } from "./event-log.ts";
+import type { Instrument } from "./instrument.ts";
+import { Ledger } from "./ledger.ts";
+import { type EngineEvent, type OrderType, type Side, type TimeInForce } from "./types.ts";
+
+/** Something the network hands over at a point of simulated time. */
+export interface Deliverable {
+  deliver(now: number): void;
+}
+
+/**
+ * What the kernel provides to the venue: the clock, and delivery in each direction after
+ * the agent's latency, first-in first-out per agent. Implemented in sim/; market/ only
+ * names it, so dependencies keep pointing downward.
+ */
+export interface SimNetwork {
+  readonly now: number;
+  toVenue(agent: number, msg: Deliverable): void;
+  toAgent(agent: number, msg: Deliverable): void;
+  /** Tells the kernel a promise was settled, so it lets awaiting code run before going on. */
+  settled(): void;
+}
+
+/** Sees every request's events at venue time: the recorder and the digest hang here. */
+export interface VenueObserver {
+  /** Events log.get(from..to-1) were produced by one request at venue time `ts`. */
+  onEvents(log: EventLog, from: number, to: number, ts: number): void;
+  /** The top of book changed at venue time `ts`. */
+  onTop(ts: number, top: TopOfBook): void;
+}
+
+/** What an agent's endpoint receives from the venue in one message. */
+export interface AgentInbox {
+  /** Private events of this agent's account (acks, fills, cancels) and, for public
+   * subscribers, every trade; `book` when the agent watches the book and it changed. */
+  receive(batch: VenueBatch, now: number): void;
+}
+
+/** One venue → agent message. */
+export interface VenueBatch {
+  readonly venueTs: number;
+  /** Set on the answer to this agent's own request. */
+  readonly reqId: number;
+  /** For a submit: the new order id, or 0 when rejected. For a query: its answer. */
+  readonly result: unknown;
+  readonly events: readonly EngineEvent[];
+  readonly book: BookSnapshot | undefined;
+}
+
+export interface BookSnapshot {
+  readonly venueTs: number;
+  readonly bids: readonly Level[];
+  readonly asks: readonly Level[];
+}
+
+/** A request kind travelling from an agent to the venue. */
+export const RequestKind = {
+  SUBMIT: 0, CANCEL: 1, AMEND: 2, BOOK: 3, BALANCE: 4, PING: 5, SUBSCRIBE_BOOK: 6,
+  SUBSCRIBE_TRADES: 7,
+} as const;
+export type RequestKind = (typeof RequestKind)[keyof typeof RequestKind];
+
+/** Fields of a request; unused ones are 0. Prices in ticks, sizes in lots. */
+export interface VenueRequest {
+  kind: RequestKind;
+  reqId: number;
+  side: Side;
+  orderType: OrderType;
+  tif: TimeInForce;
+  postOnly: boolean;
+  price: number;
+  size: number;
+  orderId: number;
+  clientOrderId: number;
+  /** Book depth for BOOK / SUBSCRIBE_BOOK. */
+  depth: number;
+}
+
+interface Endpoint {
+  readonly agent: number;
+  readonly account: number;
+  readonly inbox: AgentInbox;
+  watchesBook: number;
+  watchesTrades: boolean;
+}
+
+/** Hands a request to the venue when it arrives. */
+class Arrival implements Deliverable {
+  constructor(private readonly venue: SimVenue, private readonly ep: Endpoint, private readonly req: VenueRequest) {}
+  deliver(now: number): void {
+    this.venue.process(this.ep, this.req, now);
+  }
+}
+
+/** Hands a batch to an agent when it arrives. */
+class Departure implements Deliverable {
+  constructor(private readonly inbox: AgentInbox, private readonly batch: VenueBatch) {}
+  deliver(now: number): void {
+    this.inbox.receive(this.batch, now);
+  }
+}
+
+/**
+ * The venue of a simulated run. Owns the engine, the ledger and the event log; agents
+ * reach it only through `SimExchange` endpoints, and everything they send or receive goes
+ * through the network with their latency. Events are processed at venue time and
+ * dispatched in a fixed order (by account of first appearance in the batch), so routing
+ * never depends on hash-map iteration.
+ */
+export class SimVenue {
+  readonly instrument: Instrument;
+  readonly ledger: Ledger;
+  readonly log: EventLog;
+  readonly engine: MatchingEngine;
+  /** UTC ms of simulated time 0, for ccxt-style timestamps. */
+  readonly epochMs: number;
+  private readonly network: SimNetwork;
+  private readonly byAccount: Endpoint[] = [];
+  private readonly endpoints: Endpoint[] = [];
+  private readonly observers: VenueObserver[] = [];
+  private flushHook: ((log: EventLog) => void) | undefined;
+  private lastTop: TopOfBook = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
+  /** Requests processed. */
+  requests = 0;
+  /** Messages delivered to agents. */
+  deliveries = 0;
+
+  constructor(instrument: Instrument, network: SimNetwork, options: EngineOptions & { epochMs?: number } = {}) {
+    this.instrument = instrument;
+    this.network = network;
+    this.ledger = new Ledger();
+    this.log = new EventLog();
+    this.engine = new MatchingEngine(instrument, this.ledger, this.log, options);
+    this.epochMs = options.epochMs ?? 0;
+  }
+
+  get now(): number {
+    return this.network.now;
+  }
+
+  /** Opens an account for agent `agent` whose messages arrive at `inbox`. Returns the account. */
+  connect(agent: number, inbox: AgentInbox): number {
+    const account = this.ledger.open();
+    const ep: Endpoint = { agent, account, inbox, watchesBook: 0, watchesTrades: false };
+    this.byAccount[account] = ep;
+    this.endpoints.push(ep);
+    return account;
+  }
+
+  addObserver(o: VenueObserver): void {
+    this.observers.push(o);
+  }
+
+  /** Called with the log before it is cleared; the log is cleared after every call. */
+  onFlush(hook: (log: EventLog) => void): void {
+    this.flushHook = hook;
+  }
+
+  /** Hands the stored events to the flush hook and clears the log. Call at the end of a run. */
+  flush(): void {
+    if (this.log.size === 0) return;
+    this.flushHook?.(this.log);
+    this.log.clear();
+  }
+
+  /** Sends a request from `account`'s agent; it reaches the venue after the agent's latency. */
+  send(account: number, req: VenueRequest): void {
+    const ep = this.byAccount[account];
+    this.network.toVenue(ep.agent, new Arrival(this, ep, req));
+  }
+
+  /** Tells the kernel a promise was settled. */
+  settled(): void {
+    this.network.settled();
+  }
+
+  /** Executes one request at venue time `now` and routes what it caused. */
+  process(ep: Endpoint, req: VenueRequest, now: number): void {
+    this.requests++;
+    const e = this.engine;
+    const from = this.log.size;
+    let result: unknown = 0;
+    switch (req.kind) {
+      case RequestKind.SUBMIT:
+        result = e.submit(now, ep.account, req.side, req.orderType, req.tif, req.postOnly, req.price, req.size, req.clientOrderId);
+        break;
+      case RequestKind.CANCEL:
+        result = e.cancel(now, ep.account, req.orderId);
+        break;
+      case RequestKind.AMEND:
+        result = e.amend(now, ep.account, req.orderId, req.price, req.size);
+        break;
+      case RequestKind.BOOK:
+        result = this.snapshot(req.depth, now);
+        break;
+      case RequestKind.BALANCE:
+        result = this.balanceOf(ep.account);
+        break;
+      case RequestKind.SUBSCRIBE_BOOK:
+        ep.watchesBook = Math.max(ep.watchesBook, req.depth);
+        break;
+      case RequestKind.SUBSCRIBE_TRADES:
+        ep.watchesTrades = true;
+        break;
+      case RequestKind.PING:
+        break;
+    }
+    const to = this.log.size;
+    if (to > from) for (const o of this.observers) o.onEvents(this.log, from, to, now);
+    const top = e.top();
+    const lt = this.lastTop;
+    const topChanged = top.bidPrice !== lt.bidPrice || top.bidSize !== lt.bidSize || top.askPrice !== lt.askPrice || top.askSize !== lt.askSize;
+    if (topChanged) {
+      this.lastTop = top;
+      for (const o of this.observers) o.onTop(now, top);
+    }
+    this.route(ep, req, result, from, to, now);
+    if (this.log.size > 32_768) this.flush();
+  }
+
+  /**
+   * Builds one batch per affected agent, in a fixed order: the requester (always answered),
+   * then accounts in order of first appearance in the events, then public subscribers in
+   * connection order. Each batch holds, in log order, the events of its account plus, for
+   * trade subscribers, every trade.
+   */
+  private route(requester: Endpoint, req: VenueRequest, result: unknown, from: number, to: number, now: number): void {
+    const all: EngineEvent[] = [];
+    let bookChanged = false;
+    let hasTrades = false;
+    const recipients: Endpoint[] = [requester];
+    const seen = new Set<number>([requester.account]);
+    const note = (account: number): void => {
+      if (!seen.has(account)) {
+        seen.add(account);
+        recipients.push(this.byAccount[account]);
+      }
+    };
+    for (let i = from; i < to; i++) {
+      const ev = this.log.get(i);
+      all.push(ev);
+      if (ev.type !== "rejected") bookChanged = true;
+      if (ev.type === "trade") {
+        hasTrades = true;
+        note(ev.makerAccount);
+        note(ev.takerAccount);
+      } else {
+        note(ev.account);
+      }
+    }
+    let maxDepth = 0;
+    for (const ep of this.endpoints) {
+      if ((hasTrades && ep.watchesTrades) || (bookChanged && ep.watchesBook > 0)) note(ep.account);
+      if (ep.watchesBook > maxDepth) maxDepth = ep.watchesBook;
+    }
+    const book = bookChanged && maxDepth > 0 ? this.snapshot(maxDepth, now) : undefined;
+    for (const ep of recipients) {
+      const acct = ep.account;
+      const events = all.filter((ev) =>
+        ev.type === "trade"
+          ? ep.watchesTrades || ev.makerAccount === acct || ev.takerAccount === acct
+          : ev.account === acct,
+      );
+      const isRequester = ep === requester;
+      const batch: VenueBatch = {
+        venueTs: now,
+        reqId: isRequester ? req.reqId : 0,
+        result: isRequester ? result : 0,
+        events,
+        book: ep.watchesBook > 0 ? book : undefined,
+      };
+      this.deliveries++;
+      this.network.toAgent(ep.agent, new Departure(ep.inbox, batch));
+    }
+  }
+
+  private snapshot(depth: number, now: number): BookSnapshot {
+    const e = this.engine;
+    return { venueTs: now, bids: e.depth(0, depth), asks: e.depth(1, depth) };
+  }
+
+  private balanceOf(account: number): readonly [number, number, number, number] {
+    const L = this.ledger;
+    return [L.freeOf(account, 0), L.lockedOf(account, 0), L.freeOf(account, 1), L.lockedOf(account, 1)];
+  }
+}

@@ -1,0 +1,172 @@
+// The kernel's event queue: a binary min-heap in typed arrays, totally ordered by (time, priority, sequence).
+
+/**
+ * A min-heap of scheduled events, popped in (time, priority, sequence) order.
+ *
+ * - `time` is integer nanoseconds from scenario start.
+ * - `priority` is a small integer; lower runs first at equal time.
+ * - `sequence` is assigned by the queue at push, so events with equal time and priority
+ *   pop in insertion order. The order is therefore total and depends on nothing but the
+ *   sequence of calls, which is what makes runs reproducible.
+ *
+ * Keys live in parallel typed arrays and payloads in a plain array, all grown by
+ * doubling, so push and pop allocate nothing beyond the caller's payload.
+ */
+export class EventQueue<T> {
+  private times: Float64Array;
+  private prios: Int32Array;
+  // Float64 holds every counter value exactly up to 2^53 pushes; a run never gets near.
+  private seqs: Float64Array;
+  private payloads: (T | undefined)[];
+  private n = 0;
+  private nextSeq = 0;
+  private popped = 0;
+
+  /** @param initialCapacity slots reserved up front; the queue grows past it by doubling. */
+  constructor(initialCapacity = 1024) {
+    const cap = Math.max(16, initialCapacity | 0);
+    this.times = new Float64Array(cap);
+    this.prios = new Int32Array(cap);
+    this.seqs = new Float64Array(cap);
+    // Filled rather than holey so V8 keeps the array in its fast packed representation.
+    this.payloads = new Array<T | undefined>(cap).fill(undefined);
+  }
+
+  /** Events waiting. */
+  get size(): number {
+    return this.n;
+  }
+
+  /**
+   * Time in ns of the most recently popped event (0 before the first pop). Nothing may be
+   * scheduled before it.
+   */
+  get lastTime(): number {
+    return this.popped;
+  }
+
+  /** Time in ns of the next event, or `Infinity` when the queue is empty. */
+  peekTime(): number {
+    return this.n === 0 ? Infinity : this.times[0];
+  }
+
+  /**
+   * Schedules `payload` at `time` ns with `priority`.
+   * @throws RangeError if `time` is not a safe integer, if it is before `lastTime` (time
+   *   going backwards is a broken invariant), or if `priority` is not a 32-bit integer.
+   */
+  push(time: number, priority: number, payload: T): void {
+    if (!Number.isSafeInteger(time)) {
+      throw new RangeError(`event time ${time} ns is not a safe integer`);
+    }
+    if (time < this.popped) {
+      throw new RangeError(`event time ${time} ns is before the current time ${this.popped} ns`);
+    }
+    if ((priority | 0) !== priority) {
+      throw new RangeError(`event priority ${priority} is not a 32-bit integer`);
+    }
+    if (this.n === this.times.length) this.grow();
+    const seq = this.nextSeq++;
+    const times = this.times;
+    const prios = this.prios;
+    const seqs = this.seqs;
+    const payloads = this.payloads;
+    // Sift up with a hole: move parents down until the new key's place is found, then
+    // write it once, which halves the writes compared with swapping.
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = times[p];
+      if (pt < time || (pt === time && (prios[p] < priority || (prios[p] === priority && seqs[p] < seq)))) {
+        break;
+      }
+      times[i] = pt;
+      prios[i] = prios[p];
+      seqs[i] = seqs[p];
+      payloads[i] = payloads[p];
+      i = p;
+    }
+    times[i] = time;
+    prios[i] = priority;
+    seqs[i] = seq;
+    payloads[i] = payload;
+  }
+
+  /**
+   * Removes and returns the earliest event's payload, advancing `lastTime` to its time.
+   * Returns `undefined` when the queue is empty (and leaves `lastTime` unchanged).
+   */
+  pop(): T | undefined {
+    const n = this.n;
+    if (n === 0) return undefined;
+    const times = this.times;
+    const prios = this.prios;
+    const seqs = this.seqs;
+    const payloads = this.payloads;
+    const top = payloads[0];
+    this.popped = times[0];
+    const last = n - 1;
+    this.n = last;
+    if (last > 0) {
+      // Sift the last element down from the root, again with a hole.
+      const t = times[last];
+      const pr = prios[last];
+      const s = seqs[last];
+      const payload = payloads[last];
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= last) break;
+        const r = c + 1;
+        if (r < last) {
+          const ct = times[c];
+          const rt = times[r];
+          if (rt < ct || (rt === ct && (prios[r] < prios[c] || (prios[r] === prios[c] && seqs[r] < seqs[c])))) {
+            c = r;
+          }
+        }
+        const ct = times[c];
+        if (t < ct || (t === ct && (pr < prios[c] || (pr === prios[c] && s < seqs[c])))) break;
+        times[i] = ct;
+        prios[i] = prios[c];
+        seqs[i] = seqs[c];
+        payloads[i] = payloads[c];
+        i = c;
+      }
+      times[i] = t;
+      prios[i] = pr;
+      seqs[i] = s;
+      payloads[i] = payload;
+    }
+    // Drop the reference so a popped payload can be collected.
+    payloads[last] = undefined;
+    return top;
+  }
+
+  /**
+   * Empties the queue and resets `lastTime` and the sequence counter to 0, so a reused
+   * queue behaves exactly like a new one. Keeps the memory.
+   */
+  clear(): void {
+    this.payloads.fill(undefined, 0, this.n);
+    this.n = 0;
+    this.nextSeq = 0;
+    this.popped = 0;
+  }
+
+  private grow(): void {
+    const cap = this.times.length * 2;
+    const times = new Float64Array(cap);
+    times.set(this.times);
+    this.times = times;
+    const prios = new Int32Array(cap);
+    prios.set(this.prios);
+    this.prios = prios;
+    const seqs = new Float64Array(cap);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+    const old = this.payloads.length;
+    this.payloads.length = cap;
+    this.payloads.fill(undefined, old, cap);
+  }
+}
