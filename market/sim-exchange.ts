@@ -128,11 +128,11 @@ export class SimExchange implements Exchange, AgentInbox {
     params: OrderParams = {},
   ): Promise<Order> {
     this.checkSymbol(symbol);
-    if (type !== "limit" && type !== "market") throw new BadRequest("invalid_order", `createOrder.type: ${JSON.stringify(type)} is not "limit" or "market"`);
+    if (type !== "limit" && type !== "market") throw this.fail(new BadRequest("invalid_order", `createOrder.type: ${JSON.stringify(type)} is not "limit" or "market"`));
     const sideCode = this.sideCode(side, "createOrder.side");
     const size = this.lots(amount, "createOrder.amount");
     let tif: TimeInForceName = params.timeInForce ?? "GTC";
-    if (!["GTC", "IOC", "FOK", "PO"].includes(tif)) throw new BadRequest("invalid_order", `createOrder.params.timeInForce: ${JSON.stringify(tif)} is not GTC, IOC, FOK or PO`);
+    if (!["GTC", "IOC", "FOK", "PO"].includes(tif)) throw this.fail(new BadRequest("invalid_order", `createOrder.params.timeInForce: ${JSON.stringify(tif)} is not GTC, IOC, FOK or PO`));
     const postOnly = params.postOnly === true || tif === "PO";
     if (postOnly) tif = "PO";
     let ticks = 0;
@@ -140,7 +140,7 @@ export class SimExchange implements Exchange, AgentInbox {
     let cid = 0;
     if (params.clientOrderId !== undefined) {
       if (typeof params.clientOrderId !== "string" || params.clientOrderId.length === 0) {
-        throw new BadRequest("invalid_order", `createOrder.params.clientOrderId: ${JSON.stringify(params.clientOrderId)} must be a non-empty string`);
+        throw this.fail(new BadRequest("invalid_order", `createOrder.params.clientOrderId: ${JSON.stringify(params.clientOrderId)} must be a non-empty string`));
       }
       cid = this.clientIds.get(params.clientOrderId) ?? this.clientIds.size + 1;
       this.clientIds.set(params.clientOrderId, cid);
@@ -165,11 +165,11 @@ export class SimExchange implements Exchange, AgentInbox {
   ): Promise<Order> {
     this.checkSymbol(symbol);
     const orderId = this.orderId(id, "editOrder.id");
-    if (type !== "limit") throw new BadRequest("invalid_order", `editOrder.type: ${JSON.stringify(type)}: only limit orders rest and can be edited`);
+    if (type !== "limit") throw this.fail(new BadRequest("invalid_order", `editOrder.type: ${JSON.stringify(type)}: only limit orders rest and can be edited`));
     this.sideCode(side, "editOrder.side");
     const rec = this.orders.get(orderId);
     if (rec !== undefined && rec.side !== this.sideCode(side, "editOrder.side")) {
-      throw new BadRequest("invalid_order", `editOrder.side: ${JSON.stringify(side)} differs from the order's side`);
+      throw this.fail(new BadRequest("invalid_order", `editOrder.side: ${JSON.stringify(side)} differs from the order's side`));
     }
     const r = this.req(RequestKind.AMEND, orderId);
     r.price = this.ticks(price, "editOrder.price");
@@ -184,7 +184,7 @@ export class SimExchange implements Exchange, AgentInbox {
     const orderId = this.orderId(id, "fetchOrder.id");
     await this.request<void>(this.req(RequestKind.PING, 0), "fetchOrder");
     const rec = this.orders.get(orderId);
-    if (rec === undefined) throw errorFor("unknown_order", `fetchOrder(${id}): unknown_order`);
+    if (rec === undefined) throw this.fail(errorFor("unknown_order", `fetchOrder(${id}): unknown_order`));
     return this.toOrder(rec);
   }
 
@@ -215,7 +215,7 @@ export class SimExchange implements Exchange, AgentInbox {
 
   // ---------------------------------------------------------------- streams
 
-  watchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
+  async watchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
     this.checkSymbol(symbol);
     const depth = this.depthArg(limit, "watchOrderBook.limit");
     if (depth > this.bookDepth) {
@@ -227,7 +227,7 @@ export class SimExchange implements Exchange, AgentInbox {
     return new Promise((resolve) => this.bookWaiters.push({ resolve, limit: depth }));
   }
 
-  watchTrades(symbol: string): Promise<Trade[]> {
+  async watchTrades(symbol: string): Promise<Trade[]> {
     this.checkSymbol(symbol);
     if (!this.tradesOn) {
       this.tradesOn = true;
@@ -237,14 +237,14 @@ export class SimExchange implements Exchange, AgentInbox {
     return new Promise((resolve) => this.tradeWaiters.push(resolve));
   }
 
-  watchMyTrades(symbol?: string): Promise<Trade[]> {
+  async watchMyTrades(symbol?: string): Promise<Trade[]> {
     if (symbol !== undefined) this.checkSymbol(symbol);
     this.myTradesOn = true;
     if (this.myTradeBuf.length > 0) return Promise.resolve(this.drain("myTradeBuf"));
     return new Promise((resolve) => this.myTradeWaiters.push(resolve));
   }
 
-  watchOrders(symbol?: string): Promise<Order[]> {
+  async watchOrders(symbol?: string): Promise<Order[]> {
     if (symbol !== undefined) this.checkSymbol(symbol);
     this.ordersOn = true;
     if (this.changedOrders.size > 0) return Promise.resolve(this.changedOrderList());
@@ -461,36 +461,45 @@ export class SimExchange implements Exchange, AgentInbox {
     return undefined;
   }
 
+  /**
+   * Marks a refusal made here, before any message left: the caller's awaiting code must run
+   * before the kernel moves on, as it would after an answer from the venue.
+   */
+  private fail(err: Error): Error {
+    this.venue.settled();
+    return err;
+  }
+
   private checkSymbol(symbol: string): void {
     if (symbol !== this.inst.symbol) {
-      throw new BadRequest("unknown_symbol", `symbol: ${JSON.stringify(symbol)} is not traded here (only ${this.inst.symbol})`);
+      throw this.fail(new BadRequest("unknown_symbol", `symbol: ${JSON.stringify(symbol)} is not traded here (only ${this.inst.symbol})`));
     }
   }
 
   private sideCode(side: SideName, field: string): Side {
     if (side === "buy") return Side.BUY;
     if (side === "sell") return Side.SELL;
-    throw new BadRequest("invalid_order", `${field}: ${JSON.stringify(side)} is not "buy" or "sell"`);
+    throw this.fail(new BadRequest("invalid_order", `${field}: ${JSON.stringify(side)} is not "buy" or "sell"`));
   }
 
   private lots(amount: number, field: string): number {
     if (typeof amount !== "number" || !Number.isFinite(amount) || amount <= 0) {
-      throw errorFor("invalid_size", `${field}: ${String(amount)} must be a positive finite number`);
+      throw this.fail(errorFor("invalid_size", `${field}: ${String(amount)} must be a positive finite number`));
     }
     const lots = amountToLots(this.inst, amount);
     if (!Number.isSafeInteger(lots)) {
-      throw errorFor("lot_size", `${field}: ${amount} is not a multiple of the lot size ${this.inst.spec.lotSize}`);
+      throw this.fail(errorFor("lot_size", `${field}: ${amount} is not a multiple of the lot size ${this.inst.spec.lotSize}`));
     }
     return lots;
   }
 
   private ticks(price: number | undefined, field: string): number {
     if (typeof price !== "number" || !Number.isFinite(price) || price <= 0) {
-      throw errorFor("invalid_price", `${field}: ${String(price)} must be a positive finite number`);
+      throw this.fail(errorFor("invalid_price", `${field}: ${String(price)} must be a positive finite number`));
     }
     const ticks = priceToTicks(this.inst, price);
     if (!Number.isSafeInteger(ticks)) {
-      throw errorFor("tick_size", `${field}: ${price} is not a multiple of the tick size ${this.inst.spec.tickSize}`);
+      throw this.fail(errorFor("tick_size", `${field}: ${price} is not a multiple of the tick size ${this.inst.spec.tickSize}`));
     }
     return ticks;
   }
@@ -498,13 +507,13 @@ export class SimExchange implements Exchange, AgentInbox {
   private orderId(id: string, field: string): number {
     const n = Number(id);
     if (typeof id !== "string" || !Number.isSafeInteger(n) || n <= 0) {
-      throw errorFor("unknown_order", `${field}: ${JSON.stringify(id)} is not an order id of this venue`);
+      throw this.fail(errorFor("unknown_order", `${field}: ${JSON.stringify(id)} is not an order id of this venue`));
     }
     return n;
   }
 
   private depthArg(limit: number, field: string): number {
-    if (!Number.isSafeInteger(limit) || limit <= 0) throw new BadRequest("invalid_order", `${field}: ${limit} must be a positive integer`);
+    if (!Number.isSafeInteger(limit) || limit <= 0) throw this.fail(new BadRequest("invalid_order", `${field}: ${limit} must be a positive integer`));
     return limit;
   }
 

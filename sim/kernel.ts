@@ -1,0 +1,305 @@
+// The discrete-event kernel: simulated clock, event queue, per-agent latency, agents, one venue.
+import type { EngineOptions, Level } from "../market/engine.ts";
+import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
+import { Asset } from "../market/ledger.ts";
+import { SimExchange } from "../market/sim-exchange.ts";
+import { SimVenue, type Deliverable, type SimNetwork, type VenueObserver } from "../market/sim-venue.ts";
+import { SimClock } from "./clock.ts";
+import { RunDigest, type EventCounts } from "./digest.ts";
+import { LatencyModel, parseLatencySpec, type LatencySpec } from "./latency.ts";
+import { EventQueue } from "./queue.ts";
+import { Rng } from "./rng.ts";
+
+/** Queue priorities at equal time: the venue acts first, then agents hear, then wake up. */
+export const Priority = { VENUE: 0, DELIVERY: 1, WAKE: 2, SAMPLE: 3 } as const;
+
+/** What an agent is handed: its exchange, its own random stream and the scheduler. */
+export interface AgentContext {
+  readonly id: number;
+  readonly name: string;
+  readonly exchange: SimExchange;
+  readonly rng: Rng;
+  readonly symbol: string;
+  /** Simulated time in ns since the start of the run. */
+  readonly now: number;
+  /** Asks for a `wake` call at absolute time `t` (ns); `t` must not be in the past. */
+  wakeAt(t: number): void;
+  /** Asks for a `wake` call `dt` ns from now. */
+  wakeIn(dt: number): void;
+}
+
+/**
+ * An agent: started once at time 0, woken when it asked to be. Either method may be async
+ * (awaiting its exchange); the kernel lets awaiting code finish at the simulated time its
+ * answer arrives, before any later event.
+ */
+export interface SimAgent {
+  start(ctx: AgentContext): void | Promise<void>;
+  wake?(ctx: AgentContext): void | Promise<void>;
+}
+
+export interface AgentOptions {
+  /** Defaults to the kernel's `defaultLatency`. */
+  readonly latency?: LatencySpec;
+  /** Initial holdings in coins (e.g. 1.5 BTC, 50000 USDT). */
+  readonly base?: number;
+  readonly quote?: number;
+}
+
+export interface KernelOptions {
+  readonly seed: number | string;
+  readonly instrument?: InstrumentSpec;
+  /** UTC ms that simulated time 0 stands for (for ccxt-style timestamps). Default 0. */
+  readonly epochMs?: number;
+  readonly stp?: EngineOptions["stp"];
+  /** Latency of agents that do not give their own. Default 1 ms each way, 0.5 ms jitter. */
+  readonly defaultLatency?: LatencySpec;
+}
+
+/** What a run reports about itself. Everything here is a function of the inputs. */
+export interface RunStats {
+  readonly seed: number | string;
+  readonly durationNs: number;
+  /** Messages the kernel dispatched: requests at the venue, deliveries, wake-ups, samples. */
+  readonly messages: number;
+  readonly requests: number;
+  readonly deliveries: number;
+  readonly wakes: number;
+  readonly events: EventCounts & { readonly total: number };
+  /** sha256 of the venue's event log. */
+  readonly digest: string;
+}
+
+interface Slot {
+  readonly agent: SimAgent;
+  readonly ctx: Ctx;
+  readonly latency: LatencyModel;
+  readonly wake: Wake;
+  /** Last arrival time each way: channels are FIFO, like a TCP connection. */
+  lastIn: number;
+  lastOut: number;
+}
+
+class Wake implements Deliverable {
+  constructor(private readonly kernel: Kernel, private readonly id: number) {}
+  deliver(): void {
+    this.kernel.wakeAgent(this.id);
+  }
+}
+
+class Every implements Deliverable {
+  constructor(
+    private readonly kernel: Kernel, private readonly interval: number,
+    private readonly fn: (now: number) => void,
+  ) {}
+  deliver(now: number): void {
+    this.fn(now);
+    this.kernel.at(now + this.interval, Priority.SAMPLE, this);
+  }
+}
+
+class Ctx implements AgentContext {
+  constructor(
+    private readonly kernel: Kernel, readonly id: number, readonly name: string,
+    readonly exchange: SimExchange, readonly rng: Rng, readonly symbol: string,
+  ) {}
+  get now(): number {
+    return this.kernel.now;
+  }
+  wakeAt(t: number): void {
+    this.kernel.scheduleWake(this.id, t);
+  }
+  wakeIn(dt: number): void {
+    this.kernel.scheduleWake(this.id, this.kernel.now + dt);
+  }
+}
+
+/**
+ * One simulated run: a pure function of (agents and their parameters, seed, code). Events
+ * at equal time are ordered by (priority, sequence of scheduling), never by anything a
+ * worker or a hash map decides. Agents draw from `rng.fork("agents/NAME")`, so adding an
+ * agent does not change another's stream.
+ */
+export class Kernel implements SimNetwork {
+  readonly venue: SimVenue;
+  readonly rng: Rng;
+  private readonly clock = new SimClock();
+  private readonly queue = new EventQueue<Deliverable>();
+  private readonly slots: Slot[] = [];
+  private readonly names = new Set<string>();
+  private readonly defaultLatency: LatencySpec;
+  private readonly digest = new RunDigest();
+  private needsDrain = false;
+  private failure: unknown = undefined;
+  private started = false;
+  private messages = 0;
+  private wakes = 0;
+
+  constructor(options: KernelOptions) {
+    this.rng = Rng.root(options.seed);
+    this.seed = options.seed;
+    const inst = makeInstrument(options.instrument);
+    this.venue = new SimVenue(inst, this, { stp: options.stp, epochMs: options.epochMs });
+    this.venue.onFlush((log) => this.digest.update(log));
+    this.defaultLatency = parseLatencySpec(options.defaultLatency ?? { inNs: 1_000_000, outNs: 1_000_000, jitterNs: 500_000 });
+  }
+
+  private readonly seed: number | string;
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  /**
+   * Adds an agent with its own account, stream and latency. Names must be unique: they key
+   * the agent's random stream.
+   * @throws Error naming the field and value for a duplicate name, bad latency or endowment.
+   */
+  addAgent(name: string, agent: SimAgent, options: AgentOptions = {}): number {
+    if (this.started) throw new Error(`addAgent(${name}): the run has started`);
+    if (name.length === 0 || this.names.has(name)) throw new Error(`agent.name: ${JSON.stringify(name)} is empty or already used`);
+    this.names.add(name);
+    const id = this.slots.length;
+    const rng = this.rng.fork(`agents/${name}`);
+    const latency = new LatencyModel(options.latency ?? this.defaultLatency, rng.fork("net"));
+    const exchange = new SimExchange(this.venue, id);
+    const spec = this.venue.instrument.spec;
+    this.endow(name, exchange.account, Asset.BASE, options.base ?? 0, spec.baseScale, "base");
+    this.endow(name, exchange.account, Asset.QUOTE, options.quote ?? 0, spec.quoteScale, "quote");
+    const ctx = new Ctx(this, id, name, exchange, rng, spec.symbol);
+    this.slots.push({ agent, ctx, latency, wake: new Wake(this, id), lastIn: 0, lastOut: 0 });
+    return id;
+  }
+
+  /** Adds an observer of every venue request (recorder, metrics). */
+  observe(o: VenueObserver): void {
+    this.venue.addObserver(o);
+  }
+
+  /** Calls `fn(now)` at time 0 and then every `intervalNs`, after other events at that time. */
+  every(intervalNs: number, fn: (now: number) => void): void {
+    if (!Number.isSafeInteger(intervalNs) || intervalNs <= 0) throw new Error(`every.intervalNs: ${intervalNs} must be a positive integer`);
+    this.at(this.clock.now, Priority.SAMPLE, new Every(this, intervalNs, fn));
+  }
+
+  /** Current L2 depth, for samplers. */
+  depth(levels: number): { bids: Level[]; asks: Level[] } {
+    return { bids: this.venue.engine.depth(0, levels), asks: this.venue.engine.depth(1, levels) };
+  }
+
+  /**
+   * Runs until `durationNs` of simulated time have passed (events at exactly that time
+   * included) and reports the run.
+   * @throws the first error an agent threw, prefixed with the agent's name.
+   */
+  async run(durationNs: number): Promise<RunStats> {
+    if (!Number.isSafeInteger(durationNs) || durationNs <= 0) throw new Error(`run.durationNs: ${durationNs} must be a positive integer of ns`);
+    if (this.started) throw new Error("run: a kernel runs once");
+    this.started = true;
+    for (const s of this.slots) this.invoke(s, "start");
+    await this.drain();
+    const q = this.queue;
+    while (q.size > 0 && q.peekTime() <= durationNs) {
+      const msg = q.pop()!;
+      this.clock.advanceTo(q.lastTime);
+      msg.deliver(this.clock.now);
+      this.messages++;
+      if (this.needsDrain) await this.drain();
+    }
+    this.clock.advanceTo(Math.max(this.clock.now, durationNs));
+    this.venue.flush();
+    const c = this.digest.counts;
+    return {
+      seed: this.seed,
+      durationNs,
+      messages: this.messages,
+      requests: this.venue.requests,
+      deliveries: this.venue.deliveries,
+      wakes: this.wakes,
+      events: { ...c, total: this.digest.events },
+      digest: this.digest.hex(),
+    };
+  }
+
+  // ---------------------------------------------------------------- SimNetwork
+
+  toVenue(agent: number, msg: Deliverable): void {
+    const s = this.slots[agent];
+    const t = Math.max(this.clock.now + s.latency.orderIn(), s.lastIn);
+    s.lastIn = t;
+    this.queue.push(t, Priority.VENUE, msg);
+  }
+
+  toAgent(agent: number, msg: Deliverable): void {
+    const s = this.slots[agent];
+    const t = Math.max(this.clock.now + s.latency.dataOut(), s.lastOut);
+    s.lastOut = t;
+    this.queue.push(t, Priority.DELIVERY, msg);
+  }
+
+  settled(): void {
+    this.needsDrain = true;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Schedules a message; for the kernel's own helpers. */
+  at(t: number, priority: number, msg: Deliverable): void {
+    this.queue.push(t, priority, msg);
+  }
+
+  scheduleWake(id: number, t: number): void {
+    if (!Number.isSafeInteger(t) || t < this.clock.now) {
+      throw new Error(`agent ${this.slots[id].ctx.name}: wake time ${t} is not an integer ns at or after now (${this.clock.now})`);
+    }
+    this.queue.push(t, Priority.WAKE, this.slots[id].wake);
+  }
+
+  wakeAgent(id: number): void {
+    this.wakes++;
+    this.invoke(this.slots[id], "wake");
+  }
+
+  private invoke(s: Slot, method: "start" | "wake"): void {
+    const fn = s.agent[method];
+    if (fn === undefined) return;
+    let r: void | Promise<void>;
+    try {
+      r = fn.call(s.agent, s.ctx);
+    } catch (err) {
+      throw this.agentError(s, err);
+    }
+    if (r !== undefined && typeof (r as Promise<void>).then === "function") {
+      this.needsDrain = true;
+      (r as Promise<void>).then(undefined, (err: unknown) => {
+        this.failure ??= this.agentError(s, err);
+      });
+    }
+  }
+
+  /**
+   * Lets every pending continuation run at the current simulated time: setImmediate fires
+   * only once the microtask queue is empty, however deep the chain of awaits.
+   */
+  private async drain(): Promise<void> {
+    this.needsDrain = false;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private agentError(s: Slot, err: unknown): Error {
+    const msg = err instanceof Error ? err.message : String(err);
+    const e = new Error(`agent ${s.ctx.name} at t=${this.clock.now} ns: ${msg}`);
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
+
+  private endow(name: string, account: number, asset: Asset, coins: number, scale: number, field: string): void {
+    if (coins === 0) return;
+    const units = Math.round(coins * scale);
+    if (!Number.isFinite(coins) || coins < 0 || !Number.isSafeInteger(units)) {
+      throw new Error(`agent ${name}.${field}: ${coins} must be a non-negative amount of coins`);
+    }
+    if (units > 0) this.venue.ledger.deposit(account, asset, units);
+  }
+}
