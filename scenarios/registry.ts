@@ -1,0 +1,24 @@
+// Built-in worlds by name: what `arena run NAME` can build.
+import type { Kernel } from "../sim/kernel.ts";
+import { buildSmoke, SMOKE_DURATION_NS } from "./smoke.ts";
+
+export interface WorldEntry {
+  readonly describe: string;
+  readonly defaultDurationNs: number;
+  build(seed: number | string): Kernel;
+}
+
+export const WORLDS: Readonly<Record<string, WorldEntry>> = Object.freeze({
+  smoke: {
+    describe: "8 random traders around 30,000 USDT: proves the loop end to end",
+    defaultDurationNs: SMOKE_DURATION_NS,
+    build: (seed: number | string) => buildSmoke({ seed }),
+  },
+});
+
+/** @throws Error naming the unknown world and listing the known ones. */
+export function worldByName(name: string): WorldEntry {
+  const w = Object.hasOwn(WORLDS, name) ? WORLDS[name] : undefined;
+  if (w === undefined) throw new Error(`scenario: ${JSON.stringify(name)} is not a built-in (known: ${Object.keys(WORLDS).join(", ")})`);
+  return w;
+}

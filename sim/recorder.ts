@@ -1,0 +1,458 @@
+// Run recorder: trades, order lifecycle, L1 on change and periodic L2 snapshots, as Arrow IPC files.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Bool, Float64, Int32, Int64, TimestampNanosecond } from "apache-arrow";
+import type { Level, TopOfBook } from "../market/engine.ts";
+import type { EventLog } from "../market/event-log.ts";
+import { lotsToAmount, ticksToPrice, type Instrument } from "../market/instrument.ts";
+import {
+  EndReason,
+  EventKind,
+  RejectReason,
+  endReasonName,
+  rejectReasonName,
+} from "../market/types.ts";
+import {
+  arrowFileBytes,
+  boolData,
+  field,
+  float64Data,
+  int32Data,
+  int64Data,
+  RowBuffer,
+  StringDict,
+  timestampData,
+  type ColumnSpec,
+  type Getter,
+} from "./arrow-columns.ts";
+
+export interface RecorderOptions {
+  /** UTC milliseconds of sim time 0, for the `time` columns. Default 0 (1970-01-01). */
+  readonly epochMs?: number;
+}
+
+/** Row counts per table. */
+export interface RecorderCounts {
+  readonly trades: number;
+  readonly orders: number;
+  readonly l1: number;
+  readonly l2: number;
+}
+
+// Row layouts (Float64; NaN or -1 marks null). Trades keep the event log's columns 1..11.
+const T_STRIDE = 11;
+const T_TS = 0, T_ID = 1, T_TAKER_ACCT = 2, T_PRICE = 3, T_SIZE = 4, T_MAKER_OID = 5,
+  T_TAKER_OID = 6, T_MAKER_ACCT = 7, T_MAKER_FEE = 8, T_TAKER_FEE = 9, T_AGGRESSOR = 10;
+const O_STRIDE = 14;
+const O_TS = 0, O_EVENT = 1, O_ID = 2, O_ACCT = 3, O_CLIENT = 4, O_SIDE = 5, O_TYPE = 6, O_TIF = 7,
+  O_POST = 8, O_PRICE = 9, O_SIZE = 10, O_REQUEST = 11, O_REASON = 12, O_PRIORITY = 13;
+const L1_STRIDE = 5;
+const L2_STRIDE = 7;
+const L2_TS = 0, L2_SNAP = 1, L2_SIDE = 2, L2_LEVEL = 3, L2_PRICE = 4, L2_SIZE = 5, L2_ORDERS = 6;
+
+// Dictionaries: ids are per file; codes are the indexes below.
+const SIDE = new StringDict(1, ["buy", "sell"]);
+const EVENT = new StringDict(0, ["accepted", "rejected", "canceled", "amended", "expired"]);
+const ORDER_TYPE = new StringDict(2, ["limit", "market"]);
+const TIF = new StringDict(3, ["gtc", "ioc", "fok"]);
+const REQUEST = new StringDict(4, ["submit", "cancel", "amend"]);
+const BOOK_SIDE = new StringDict(0, ["bid", "ask"]);
+const AGGRESSOR = new StringDict(0, ["buy", "sell"]);
+
+/** Event dictionary code per EventKind (trades have their own table). */
+const EVENT_CODE: Readonly<Record<number, number>> = {
+  [EventKind.ACCEPTED]: 0, [EventKind.REJECTED]: 1, [EventKind.CANCELED]: 2,
+  [EventKind.AMENDED]: 3, [EventKind.EXPIRED]: 4,
+};
+
+/**
+ * One `reason` dictionary for both reject and end reasons (a name both use, like
+ * insufficient_balance, appears once), in code order so it never depends on the run.
+ */
+const REASON_NAMES: string[] = [];
+const REJECT_CODE = new Int8Array(Object.keys(rejectReasonName).length + 1);
+const END_CODE = new Int8Array(Object.keys(endReasonName).length);
+for (const r of Object.values(RejectReason)) REJECT_CODE[r] = reasonCode(rejectReasonName[r]);
+for (const r of Object.values(EndReason)) END_CODE[r] = reasonCode(endReasonName[r]);
+function reasonCode(name: string): number {
+  const i = REASON_NAMES.indexOf(name);
+  return i >= 0 ? i : REASON_NAMES.push(name) - 1;
+}
+const REASON = new StringDict(5, REASON_NAMES);
+
+// What the recorder remembers of each order from its `accepted` row, packed in one byte.
+const KNOWN = 0x80;
+const MAX_TRACKED_ORDER_ID = 1 << 30;
+
+/**
+ * Collects what happens in one run and writes it as four Arrow IPC files, for pandas,
+ * polars, DuckDB and the notebooks:
+ * - `trades.arrow`: one row per fill;
+ * - `orders.arrow`: one row per accepted, rejected, canceled, amended or expired event;
+ * - `l1.arrow`: the top of book each time it changed;
+ * - `l2.arrow`: depth snapshots in long format (one row per side and level).
+ * Every table has `ts_ns` (Int64 ns since sim start) and `time` (UTC timestamp), and keeps
+ * both the integer units (`*_ticks`, `*_lots`, `*_units`) and human units (quote and base
+ * currency; field metadata `unit` names which). Missing values are nulls, never NaN.
+ *
+ * Order ids are tracked densely (the engine numbers them 1, 2, 3, …) so that canceled,
+ * amended and expired rows can carry the side, type and limit price of their order.
+ * The files depend only on what was recorded, the instrument and `epochMs`: recording the
+ * same run twice gives byte-identical files.
+ */
+export class Recorder {
+  readonly instrument: Instrument;
+  readonly epochMs: number;
+  private readonly epochNs: bigint;
+  private readonly trades = new RowBuffer(T_STRIDE);
+  private readonly orders = new RowBuffer(O_STRIDE);
+  private readonly l1 = new RowBuffer(L1_STRIDE);
+  private readonly l2 = new RowBuffer(L2_STRIDE);
+  private info = new Uint8Array(1024);
+  private limitPrice = new Float64Array(1024);
+  private lastTopTs = -1;
+  private lastDepthTs = -1;
+  private snapshots = 0;
+  private lastBidPrice = NaN;
+  private lastBidSize = NaN;
+  private lastAskPrice = NaN;
+  private lastAskSize = NaN;
+
+  /** @throws Error when `options.epochMs` is not a safe integer. */
+  constructor(instrument: Instrument, options: RecorderOptions = {}) {
+    const epochMs = options.epochMs ?? 0;
+    if (!Number.isSafeInteger(epochMs)) throw new Error(`recorder.epochMs: ${epochMs} is not an integer number of ms`);
+    this.instrument = instrument;
+    this.epochMs = epochMs;
+    this.epochNs = BigInt(epochMs) * 1_000_000n;
+  }
+
+  /**
+   * Appends the trades and order events `log` rows [from, to). Reads columns in place.
+   * @throws RangeError when [from, to) is not inside the log; Error on an unknown event kind.
+   */
+  onEvents(log: EventLog, from: number, to: number): void {
+    if (!(from >= 0 && from <= to && to <= log.size)) {
+      throw new RangeError(`recorder.onEvents: rows [${from}, ${to}) outside the log's [0, ${log.size})`);
+    }
+    for (let i = from; i < to; i++) {
+      const kind = log.kind(i);
+      if (kind === EventKind.TRADE) {
+        const o = this.trades.add();
+        const d = this.trades.data;
+        for (let c = 0; c < T_STRIDE; c++) d[o + c] = log.field(i, c + 1);
+        continue;
+      }
+      const code = EVENT_CODE[kind];
+      if (code === undefined) throw new Error(`recorder.onEvents: event ${i} has unknown kind ${kind}`);
+      const id = log.field(i, 2);
+      const o = this.orders.add();
+      const d = this.orders.data;
+      d[o + O_TS] = log.field(i, 1);
+      d[o + O_EVENT] = code;
+      d[o + O_ACCT] = log.field(i, 3);
+      d[o + O_CLIENT] = NaN;
+      d[o + O_PRICE] = NaN;
+      d[o + O_SIZE] = NaN;
+      d[o + O_REQUEST] = -1;
+      d[o + O_REASON] = -1;
+      d[o + O_PRIORITY] = -1;
+      switch (kind) {
+        case EventKind.ACCEPTED: {
+          const price = log.field(i, 4);
+          this.remember(id, log.field(i, 7), log.field(i, 8), log.field(i, 9), log.field(i, 10), price);
+          const client = log.field(i, 6);
+          d[o + O_CLIENT] = client === 0 ? NaN : client;
+          d[o + O_PRICE] = price === 0 ? NaN : price;
+          d[o + O_SIZE] = log.field(i, 5);
+          break;
+        }
+        case EventKind.REJECTED: {
+          const client = log.field(i, 6);
+          d[o + O_CLIENT] = client === 0 ? NaN : client;
+          d[o + O_REQUEST] = log.field(i, 7);
+          d[o + O_REASON] = REJECT_CODE[log.field(i, 8)];
+          break;
+        }
+        case EventKind.AMENDED: {
+          const price = log.field(i, 4);
+          if (id < this.limitPrice.length) this.limitPrice[id] = price;
+          d[o + O_PRICE] = price;
+          d[o + O_SIZE] = log.field(i, 5);
+          d[o + O_PRIORITY] = log.field(i, 8);
+          break;
+        }
+        default: {
+          // canceled, expired: the remaining size, and the limit price the order had.
+          d[o + O_SIZE] = log.field(i, 5);
+          d[o + O_REASON] = END_CODE[log.field(i, 8)];
+          const was = id < this.info.length ? this.info[id] : 0;
+          d[o + O_PRICE] = (was & KNOWN) !== 0 && (was & 2) === 0 ? this.limitPrice[id] : NaN;
+        }
+      }
+      d[o + O_ID] = id === 0 ? NaN : id;
+      const known = id > 0 && id < this.info.length ? this.info[id] : 0;
+      if ((known & KNOWN) !== 0) {
+        d[o + O_SIDE] = known & 1;
+        d[o + O_TYPE] = (known >> 1) & 1;
+        d[o + O_TIF] = (known >> 2) & 3;
+        d[o + O_POST] = (known >> 4) & 1;
+      } else {
+        d[o + O_SIDE] = -1;
+        d[o + O_TYPE] = -1;
+        d[o + O_TIF] = -1;
+        d[o + O_POST] = -1;
+      }
+    }
+  }
+
+  /**
+   * Records the top of book at venue time `ts` (ns). Prices in ticks, sizes in lots, 0 for
+   * an empty side (written as nulls). A call that repeats the last recorded top is skipped,
+   * so the table holds changes only.
+   * @throws Error when `ts` is not a non-negative integer or goes backwards.
+   */
+  onTop(ts: number, top: TopOfBook): void {
+    this.checkTime("onTop", ts, this.lastTopTs);
+    this.lastTopTs = ts;
+    const bp = top.bidPrice === 0 ? NaN : top.bidPrice;
+    const bs = top.bidPrice === 0 ? NaN : top.bidSize;
+    const ap = top.askPrice === 0 ? NaN : top.askPrice;
+    const as = top.askPrice === 0 ? NaN : top.askSize;
+    if (same(bp, this.lastBidPrice) && same(bs, this.lastBidSize) && same(ap, this.lastAskPrice) && same(as, this.lastAskSize)) {
+      return;
+    }
+    this.lastBidPrice = bp;
+    this.lastBidSize = bs;
+    this.lastAskPrice = ap;
+    this.lastAskSize = as;
+    const o = this.l1.add();
+    const d = this.l1.data;
+    d[o] = ts;
+    d[o + 1] = bp;
+    d[o + 2] = bs;
+    d[o + 3] = ap;
+    d[o + 4] = as;
+  }
+
+  /**
+   * Records an L2 snapshot at venue time `ts` (ns): levels best first, prices in ticks and
+   * sizes in lots. Each call is one `snapshot` number; an empty book adds no rows.
+   * @throws Error when `ts` is not a non-negative integer or goes backwards.
+   */
+  onDepth(ts: number, bids: readonly Level[], asks: readonly Level[]): void {
+    this.checkTime("onDepth", ts, this.lastDepthTs);
+    this.lastDepthTs = ts;
+    const snap = this.snapshots++;
+    for (let side = 0; side < 2; side++) {
+      const levels = side === 0 ? bids : asks;
+      for (let k = 0; k < levels.length; k++) {
+        const lv = levels[k];
+        const o = this.l2.add();
+        const d = this.l2.data;
+        d[o + L2_TS] = ts;
+        d[o + L2_SNAP] = snap;
+        d[o + L2_SIDE] = side;
+        d[o + L2_LEVEL] = k;
+        d[o + L2_PRICE] = lv.price;
+        d[o + L2_SIZE] = lv.size;
+        d[o + L2_ORDERS] = lv.orders;
+      }
+    }
+  }
+
+  /** Rows recorded so far per table. */
+  counts(): RecorderCounts {
+    return { trades: this.trades.length, orders: this.orders.length, l1: this.l1.length, l2: this.l2.length };
+  }
+
+  /**
+   * Writes `dir`/trades.arrow, orders.arrow, l1.arrow and l2.arrow (Arrow IPC file format),
+   * creating `dir`. Recording can go on afterwards; a later write includes everything.
+   * @returns the four paths, in that order.
+   */
+  async write(dir: string): Promise<string[]> {
+    await mkdir(dir, { recursive: true });
+    const files: [string, Uint8Array][] = [
+      ["trades", this.tableBytes("trades", this.tradeColumns(), this.trades.length)],
+      ["orders", this.tableBytes("orders", this.orderColumns(), this.orders.length)],
+      ["l1", this.tableBytes("l1", this.l1Columns(), this.l1.length)],
+      ["l2", this.tableBytes("l2", this.l2Columns(), this.l2.length)],
+    ];
+    const paths: string[] = [];
+    for (const [name, bytes] of files) {
+      const path = join(dir, `${name}.arrow`);
+      await writeFile(path, bytes);
+      paths.push(path);
+    }
+    return paths;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private checkTime(what: string, ts: number, last: number): void {
+    if (!Number.isSafeInteger(ts) || ts < 0) throw new Error(`recorder.${what}: ts ${ts} is not a non-negative integer of ns`);
+    if (ts < last) throw new Error(`recorder.${what}: ts ${ts} goes back from ${last}`);
+  }
+
+  /** Keeps side, type, tif, post-only and limit price of an accepted order. */
+  private remember(id: number, side: number, type: number, tif: number, postOnly: number, price: number): void {
+    if (!(Number.isSafeInteger(id) && id > 0 && id < MAX_TRACKED_ORDER_ID)) {
+      throw new Error(`recorder.onEvents: order id ${id} is not a positive integer below 2^30`);
+    }
+    if (id >= this.info.length) {
+      const len = Math.min(MAX_TRACKED_ORDER_ID, Math.max(this.info.length * 2, id + 1));
+      const info = new Uint8Array(len);
+      info.set(this.info);
+      this.info = info;
+      const px = new Float64Array(len);
+      px.set(this.limitPrice);
+      this.limitPrice = px;
+    }
+    this.info[id] = KNOWN | side | (type << 1) | (tif << 2) | (postOnly << 4);
+    this.limitPrice[id] = price;
+  }
+
+  private tableBytes(table: string, columns: ColumnSpec[], rows: number): Uint8Array {
+    const s = this.instrument.spec;
+    const metadata = new Map([
+      ["btc_arena.table", table],
+      ["btc_arena.format_version", "1"],
+      ["btc_arena.symbol", s.symbol],
+      ["btc_arena.tick_size", String(s.tickSize)],
+      ["btc_arena.lot_size", String(s.lotSize)],
+      ["btc_arena.base_scale", String(s.baseScale)],
+      ["btc_arena.quote_scale", String(s.quoteScale)],
+      ["btc_arena.epoch_ms", String(this.epochMs)],
+    ]);
+    return arrowFileBytes(columns, metadata, rows);
+  }
+
+  /** ts_ns and time, read from column `c` of `rows`. */
+  private timeColumns(rows: RowBuffer, c: number): ColumnSpec[] {
+    const ts = col(rows, c);
+    return [
+      { field: field("ts_ns", new Int64(), false, "ns"), build: (s, n) => int64Data("ts_ns", n, ts(s)) },
+      { field: field("time", new TimestampNanosecond("UTC"), false), build: (s, n) => timestampData("time", n, ts(s), this.epochNs) },
+    ];
+  }
+
+  /** Human price (quote currency) and the integer ticks it came from. */
+  private priceColumns(name: string, get: (start: number) => Getter, nullable: boolean): ColumnSpec[] {
+    const inst = this.instrument;
+    return [
+      { field: field(name, new Float64(), nullable, inst.quote), build: (s, n) => float64Data(n, human(get(s), (t) => ticksToPrice(inst, t))) },
+      { field: field(`${name}_ticks`, new Int64(), nullable, "ticks"), build: (s, n) => int64Data(`${name}_ticks`, n, get(s)) },
+    ];
+  }
+
+  /** Human size (base currency) and the integer lots it came from. */
+  private sizeColumns(name: string, get: (start: number) => Getter, nullable: boolean): ColumnSpec[] {
+    const inst = this.instrument;
+    return [
+      { field: field(name, new Float64(), nullable, inst.base), build: (s, n) => float64Data(n, human(get(s), (l) => lotsToAmount(inst, l))) },
+      { field: field(`${name}_lots`, new Int64(), nullable, "lots"), build: (s, n) => int64Data(`${name}_lots`, n, get(s)) },
+    ];
+  }
+
+  private tradeColumns(): ColumnSpec[] {
+    const r = this.trades;
+    const qs = this.instrument.spec.quoteScale;
+    const quote = this.instrument.quote;
+    const fee = (name: string, c: number): ColumnSpec[] => [
+      { field: field(name, new Float64(), false, quote), build: (s, n) => float64Data(n, human(col(r, c)(s), (u) => u / qs)) },
+      { field: field(`${name}_units`, new Int64(), false, `${quote}/${qs}`), build: (s, n) => int64Data(`${name}_units`, n, col(r, c)(s)) },
+    ];
+    return [
+      ...this.timeColumns(r, T_TS),
+      int64Column("trade_id", r, T_ID, false),
+      ...this.priceColumns("price", col(r, T_PRICE), false),
+      ...this.sizeColumns("size", col(r, T_SIZE), false),
+      int64Column("maker_order_id", r, T_MAKER_OID, false),
+      int64Column("taker_order_id", r, T_TAKER_OID, false),
+      int32Column("maker_account", r, T_MAKER_ACCT, false),
+      int32Column("taker_account", r, T_TAKER_ACCT, false),
+      ...fee("maker_fee", T_MAKER_FEE),
+      ...fee("taker_fee", T_TAKER_FEE),
+      dictColumn("aggressor", AGGRESSOR, r, T_AGGRESSOR, false),
+    ];
+  }
+
+  private orderColumns(): ColumnSpec[] {
+    const r = this.orders;
+    return [
+      ...this.timeColumns(r, O_TS),
+      dictColumn("event", EVENT, r, O_EVENT, false),
+      int64Column("order_id", r, O_ID, true),
+      int32Column("account", r, O_ACCT, false),
+      int64Column("client_order_id", r, O_CLIENT, true),
+      dictColumn("side", SIDE, r, O_SIDE, true),
+      dictColumn("order_type", ORDER_TYPE, r, O_TYPE, true),
+      dictColumn("tif", TIF, r, O_TIF, true),
+      { field: field("post_only", new Bool(), true), build: (s, n) => boolData(n, col(r, O_POST)(s)) },
+      ...this.priceColumns("price", col(r, O_PRICE), true),
+      ...this.sizeColumns("size", col(r, O_SIZE), true),
+      dictColumn("request", REQUEST, r, O_REQUEST, true),
+      dictColumn("reason", REASON, r, O_REASON, true),
+      { field: field("priority_kept", new Bool(), true), build: (s, n) => boolData(n, col(r, O_PRIORITY)(s)) },
+    ];
+  }
+
+  private l1Columns(): ColumnSpec[] {
+    const r = this.l1;
+    return [
+      ...this.timeColumns(r, 0),
+      ...this.priceColumns("bid_price", col(r, 1), true),
+      ...this.sizeColumns("bid_size", col(r, 2), true),
+      ...this.priceColumns("ask_price", col(r, 3), true),
+      ...this.sizeColumns("ask_size", col(r, 4), true),
+    ];
+  }
+
+  private l2Columns(): ColumnSpec[] {
+    const r = this.l2;
+    return [
+      ...this.timeColumns(r, L2_TS),
+      int32Column("snapshot", r, L2_SNAP, false),
+      dictColumn("side", BOOK_SIDE, r, L2_SIDE, false),
+      int32Column("level", r, L2_LEVEL, false),
+      ...this.priceColumns("price", col(r, L2_PRICE), false),
+      ...this.sizeColumns("size", col(r, L2_SIZE), false),
+      int32Column("orders", r, L2_ORDERS, false),
+    ];
+  }
+}
+
+/** NaN-aware equality for the L1 change check. */
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Column `c` of `rows`, as a getter over the batch starting at row `start`. */
+function col(rows: RowBuffer, c: number): (start: number) => Getter {
+  return (start) => {
+    const d = rows.data;
+    const stride = rows.stride;
+    return (i) => d[(start + i) * stride + c];
+  };
+}
+
+/** Converts an integer-unit getter to human units, keeping NaN (null) as is. */
+function human(get: Getter, convert: (x: number) => number): Getter {
+  return (i) => {
+    const x = get(i);
+    return x === x ? convert(x) : NaN;
+  };
+}
+
+function int64Column(name: string, rows: RowBuffer, c: number, nullable: boolean): ColumnSpec {
+  return { field: field(name, new Int64(), nullable), build: (s, n) => int64Data(name, n, col(rows, c)(s)) };
+}
+
+function int32Column(name: string, rows: RowBuffer, c: number, nullable: boolean): ColumnSpec {
+  return { field: field(name, new Int32(), nullable), build: (s, n) => int32Data(n, col(rows, c)(s)) };
+}
+
+function dictColumn(name: string, dict: StringDict, rows: RowBuffer, c: number, nullable: boolean): ColumnSpec {
+  return { field: field(name, dict.type, nullable), build: (s, n) => dict.data(n, col(rows, c)(s)) };
+}
