@@ -1,4 +1,5 @@
 // The limit order book and matching engine: price-time priority over integer ticks and lots.
+import { IdIndex } from "./id-index.ts";
 import { feeOf, type Instrument } from "./instrument.ts";
 import { Asset, type Ledger } from "./ledger.ts";
 import {
@@ -84,6 +85,11 @@ export class MatchingEngine {
   private readonly qpt: number;
   private readonly bpl: number;
   private readonly maxFeePpm: number;
+  private readonly makerPpm: number;
+  private readonly takerPpm: number;
+  private readonly minNotional: number;
+  /** Reservation computed by `checkSubmit` for the order it just approved. */
+  private approvedReserve = 0;
 
   // Orders, struct of arrays indexed by slot.
   private cap: number;
@@ -101,7 +107,7 @@ export class MatchingEngine {
   private freeSlots: Int32Array;
   private freeTop = 0;
   private used = 0;
-  private readonly idToSlot = new Map<number, number>();
+  private readonly idToSlot = new IdIndex();
   private readonly clientIds: (Map<number, number> | undefined)[] = [];
 
   // Levels, struct of arrays indexed by level id.
@@ -137,6 +143,9 @@ export class MatchingEngine {
     this.qpt = instrument.quoteUnitsPerTickLot;
     this.bpl = instrument.baseUnitsPerLot;
     this.maxFeePpm = Math.max(instrument.makerFeePpm, instrument.takerFeePpm);
+    this.makerPpm = instrument.makerFeePpm;
+    this.takerPpm = instrument.takerFeePpm;
+    this.minNotional = instrument.minNotionalUnits;
     const cap = Math.max(16, options.initialOrders ?? 1024);
     this.cap = cap;
     this.oId = new Float64Array(cap);
@@ -179,6 +188,7 @@ export class MatchingEngine {
     this.lastReject = 0;
     const s = this.allocSlot();
     const id = this.nextOrderId++;
+    if (id > 0xffffffff) throw new Error("submit: this engine has issued 2^32 order ids, its limit");
     this.oId[s] = id;
     this.oAcct[s] = account;
     this.oSide[s] = side;
@@ -190,17 +200,9 @@ export class MatchingEngine {
     this.idToSlot.set(id, s);
     if (clientOrderId !== 0) this.clientMap(account).set(clientOrderId, id);
     // Market orders pay from free balances as they fill; limit orders reserve up front.
-    if (market) {
-      this.oRes[s] = 0;
-    } else if (side === Side.BUY) {
-      const r = this.buyReserve(price, size);
-      this.oRes[s] = r;
-      this.ledger.lock(account, Asset.QUOTE, r);
-    } else {
-      const r = size * this.bpl;
-      this.oRes[s] = r;
-      this.ledger.lock(account, Asset.BASE, r);
-    }
+    const r = this.approvedReserve;
+    this.oRes[s] = r;
+    if (r > 0) this.ledger.lock(account, side === Side.BUY ? Asset.QUOTE : Asset.BASE, r);
     this.sink.accepted(ts, id, account, clientOrderId, side, orderType, tif, postOnly, market ? 0 : price, size);
     if (tif === TimeInForce.FOK && !this.fokFillable(s)) {
       this.close(s, ts, EndReason.FOK_UNFILLABLE, AS_EXPIRED);
@@ -227,7 +229,7 @@ export class MatchingEngine {
   cancel(ts: number, account: number, orderId: number): boolean {
     if (!(ts >= 0)) throw new Error(`cancel.ts: ${ts} is not a non-negative time`);
     const s = this.idToSlot.get(orderId);
-    if (s === undefined || this.oAcct[s] !== account) {
+    if (s === NONE || this.oAcct[s] !== account) {
       return this.refuse(ts, orderId, account, RequestOp.CANCEL, this.missingReason(orderId, s));
     }
     this.lastReject = 0;
@@ -246,7 +248,7 @@ export class MatchingEngine {
   amend(ts: number, account: number, orderId: number, newPrice: number, newSize: number): boolean {
     if (!(ts >= 0)) throw new Error(`amend.ts: ${ts} is not a non-negative time`);
     const s = this.idToSlot.get(orderId);
-    if (s === undefined || this.oAcct[s] !== account) {
+    if (s === NONE || this.oAcct[s] !== account) {
       return this.refuse(ts, orderId, account, RequestOp.AMEND, this.missingReason(orderId, s));
     }
     const side = this.oSide[s] as Side;
@@ -323,13 +325,13 @@ export class MatchingEngine {
   /** An open order by id, or undefined once it has left the book. */
   order(orderId: number): RestingOrder | undefined {
     const s = this.idToSlot.get(orderId);
-    return s === undefined ? undefined : this.view(s);
+    return s === NONE ? undefined : this.view(s);
   }
 
   /** Open orders of an account, in order of acceptance. */
   openOrders(account: number): RestingOrder[] {
     const out: RestingOrder[] = [];
-    for (const s of this.idToSlot.values()) if (this.oAcct[s] === account) out.push(this.view(s));
+    for (const s of this.idToSlot.slots()) if (this.oAcct[s] === account) out.push(this.view(s));
     return out;
   }
 
@@ -341,7 +343,7 @@ export class MatchingEngine {
   /** Quote units a resting order currently holds in reserve (base units for sells). */
   reservedFor(orderId: number): number {
     const s = this.idToSlot.get(orderId);
-    return s === undefined ? 0 : this.oRes[s];
+    return s === NONE ? 0 : this.oRes[s];
   }
 
   /**
@@ -418,23 +420,28 @@ export class MatchingEngine {
       if (ref !== 0) {
         const n = ref * size * this.qpt;
         if (!Number.isSafeInteger(n)) return RejectReason.NOTIONAL_TOO_LARGE;
-        if (n < this.instrument.minNotionalUnits) return RejectReason.MIN_NOTIONAL;
+        if (n < this.minNotional) return RejectReason.MIN_NOTIONAL;
       }
       if (side === Side.SELL && this.ledger.freeOf(account, Asset.BASE) < size * this.bpl) {
         return RejectReason.INSUFFICIENT_BALANCE;
       }
       if (side === Side.BUY && this.ledger.freeOf(account, Asset.QUOTE) <= 0) return RejectReason.INSUFFICIENT_BALANCE;
+      this.approvedReserve = 0;
       return 0;
     }
     if (!Number.isSafeInteger(price) || price <= 0) return RejectReason.INVALID_PRICE;
     const notional = price * size * this.qpt;
-    if (!Number.isSafeInteger(notional + feeOf(notional, this.maxFeePpm))) return RejectReason.NOTIONAL_TOO_LARGE;
-    if (notional < this.instrument.minNotionalUnits) return RejectReason.MIN_NOTIONAL;
+    const buyReserve = notional + feeOf(notional, this.maxFeePpm);
+    if (!Number.isSafeInteger(buyReserve)) return RejectReason.NOTIONAL_TOO_LARGE;
+    if (notional < this.minNotional) return RejectReason.MIN_NOTIONAL;
     if (postOnly && this.wouldCross(side, price)) return RejectReason.POST_ONLY_WOULD_CROSS;
     if (side === Side.BUY) {
-      if (this.ledger.freeOf(account, Asset.QUOTE) < this.buyReserve(price, size)) return RejectReason.INSUFFICIENT_BALANCE;
-    } else if (this.ledger.freeOf(account, Asset.BASE) < size * this.bpl) {
-      return RejectReason.INSUFFICIENT_BALANCE;
+      if (this.ledger.freeOf(account, Asset.QUOTE) < buyReserve) return RejectReason.INSUFFICIENT_BALANCE;
+      this.approvedReserve = buyReserve;
+    } else {
+      const baseReserve = size * this.bpl;
+      if (this.ledger.freeOf(account, Asset.BASE) < baseReserve) return RejectReason.INSUFFICIENT_BALANCE;
+      this.approvedReserve = baseReserve;
     }
     return 0;
   }
@@ -444,7 +451,7 @@ export class MatchingEngine {
     if (!Number.isSafeInteger(size) || size <= 0) return RejectReason.INVALID_SIZE;
     const notional = price * size * this.qpt;
     if (!Number.isSafeInteger(notional + feeOf(notional, this.maxFeePpm))) return RejectReason.NOTIONAL_TOO_LARGE;
-    if (notional < this.instrument.minNotionalUnits) return RejectReason.MIN_NOTIONAL;
+    if (notional < this.minNotional) return RejectReason.MIN_NOTIONAL;
     if ((this.oFlags[s] & FLAG_POST_ONLY) !== 0 && price !== this.oPrice[s] && this.wouldCross(side, price)) {
       return RejectReason.POST_ONLY_WOULD_CROSS;
     }
@@ -466,10 +473,10 @@ export class MatchingEngine {
     return b !== 0 && price <= b;
   }
 
-  private missingReason(orderId: number, s: number | undefined): RejectReason {
+  private missingReason(orderId: number, s: number): RejectReason {
     // An id this venue issued that is no longer open (filled, canceled, expired) is "closed";
     // anything else, including another account's open order, is unknown to the caller.
-    if (s === undefined && Number.isSafeInteger(orderId) && orderId >= 1 && orderId < this.nextOrderId) {
+    if (s === NONE && Number.isSafeInteger(orderId) && orderId >= 1 && orderId < this.nextOrderId) {
       return RejectReason.ORDER_CLOSED;
     }
     return RejectReason.UNKNOWN_ORDER;
@@ -521,7 +528,7 @@ export class MatchingEngine {
         const f = Math.min(need, this.oRem[m]);
         need -= f;
         const n = p * f * this.qpt;
-        cost += n + feeOf(n, this.instrument.takerFeePpm);
+        cost += n + feeOf(n, this.takerPpm);
       }
     }
     if (need > 0) return false;
@@ -594,11 +601,11 @@ export class MatchingEngine {
   private affordable(acct: number, p: number, want: number): number {
     const free = this.ledger.freeOf(acct, Asset.QUOTE);
     const unit = p * this.qpt;
-    const cost = (n: number): number => n * unit + feeOf(n * unit, this.instrument.takerFeePpm);
-    if (cost(want) <= free) return want;
-    let n = Math.min(want, Math.floor(free / (unit * (1 + this.instrument.takerFeePpm / 1e6))));
-    while (n > 0 && cost(n) > free) n--;
-    while (n + 1 <= want && cost(n + 1) <= free) n++;
+    const ppm = this.takerPpm;
+    if (want * unit + feeOf(want * unit, ppm) <= free) return want;
+    let n = Math.min(want, Math.floor(free / (unit * (1 + ppm / 1e6))));
+    while (n > 0 && n * unit + feeOf(n * unit, ppm) > free) n--;
+    while (n + 1 <= want && (n + 1) * unit + feeOf((n + 1) * unit, ppm) <= free) n++;
     return n;
   }
 
@@ -607,8 +614,8 @@ export class MatchingEngine {
     const L = this.ledger;
     const notional = price * size * this.qpt;
     const base = size * this.bpl;
-    const makerFee = feeOf(notional, this.instrument.makerFeePpm);
-    const takerFee = feeOf(notional, this.instrument.takerFeePpm);
+    const makerFee = feeOf(notional, this.makerPpm);
+    const takerFee = feeOf(notional, this.takerPpm);
     const makerAcct = this.oAcct[m];
     const lv = this.oLevel[m];
     this.oRem[m] -= size;
@@ -753,9 +760,9 @@ export class MatchingEngine {
     const ps = this.prices[side];
     const lvs = this.levels[side];
     // Best is last: bids ascend, asks descend. New levels usually land near the best.
-    const before = side === Side.BUY ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
     const n = ps.length;
-    if (n === 0 || before(ps[n - 1], price)) {
+    const asc = side === Side.BUY;
+    if (n === 0 || (asc ? ps[n - 1] < price : ps[n - 1] > price)) {
       ps.push(price);
       lvs.push(lv);
       return lv;
@@ -764,7 +771,7 @@ export class MatchingEngine {
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (before(ps[mid], price)) lo = mid + 1;
+      if (asc ? ps[mid] < price : ps[mid] > price) lo = mid + 1;
       else hi = mid;
     }
     ps.splice(lo, 0, price);
