@@ -81,12 +81,12 @@ export function int64Data(name: string, n: number, get: Getter, offset = 0n): Da
   return makeData({ type: new Int64(), length: n, data: out, ...validity(n, (i) => Number.isNaN(get(i))) });
 }
 
+const TIMESTAMP_UTC = new TimestampNanosecond("UTC");
+
 /** UTC nanosecond timestamps: `epochNs` plus the integer nanoseconds `get(i)`. */
 export function timestampData(name: string, n: number, get: Getter, epochNs: bigint): Data<TimestampNanosecond> {
   return int64Data(name, n, get, epochNs).clone(TIMESTAMP_UTC);
 }
-
-const TIMESTAMP_UTC = new TimestampNanosecond("UTC");
 
 /** Float64 column; NaN is null (so the files never hold NaN). */
 export function float64Data(n: number, get: Getter): Data<Float64> {

@@ -70,8 +70,8 @@ const EVENT_CODE: Readonly<Record<number, number>> = {
  * insufficient_balance, appears once), in code order so it never depends on the run.
  */
 const REASON_NAMES: string[] = [];
-const REJECT_CODE = new Int8Array(Object.keys(rejectReasonName).length + 1);
-const END_CODE = new Int8Array(Object.keys(endReasonName).length);
+const REJECT_CODE = new Int8Array(Math.max(...Object.values(RejectReason)) + 1);
+const END_CODE = new Int8Array(Math.max(...Object.values(EndReason)) + 1);
 for (const r of Object.values(RejectReason)) REJECT_CODE[r] = reasonCode(rejectReasonName[r]);
 for (const r of Object.values(EndReason)) END_CODE[r] = reasonCode(endReasonName[r]);
 function reasonCode(name: string): number {
@@ -437,11 +437,23 @@ function col(rows: RowBuffer, c: number): (start: number) => Getter {
   };
 }
 
-/** Converts an integer-unit getter to human units, keeping NaN (null) as is. */
+/**
+ * Converts an integer-unit getter to human units, keeping NaN (null) as is. A small
+ * direct-mapped cache skips the decimal rounding in `ticksToPrice` for the prices and sizes
+ * that recur, which is most of them; results are the same as calling `convert` every time.
+ */
 function human(get: Getter, convert: (x: number) => number): Getter {
+  const keys = new Float64Array(4096).fill(NaN);
+  const vals = new Float64Array(4096);
   return (i) => {
     const x = get(i);
-    return x === x ? convert(x) : NaN;
+    if (x !== x) return NaN;
+    const h = x & 4095;
+    if (keys[h] === x) return vals[h];
+    const v = convert(x);
+    keys[h] = x;
+    vals[h] = v;
+    return v;
   };
 }
 
