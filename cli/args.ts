@@ -11,11 +11,11 @@ export class UsageError extends Error {
 
 const UNIT_NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86_400e9 };
 
-const Seed = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Seed = z.string().regex(/^\d{1,16}$/).transform(Number).pipe(z.number().int().max(Number.MAX_SAFE_INTEGER));
 
-/** `--seed`: a non-negative integer. */
+/** `--seed`: a non-negative integer in decimal digits (no 0x, exponents or signs). */
 export function parseSeed(flag: string, raw: string): number {
-  const r = Seed.safeParse(raw.trim() === "" ? NaN : raw);
+  const r = Seed.safeParse(raw.trim());
   if (!r.success) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a non-negative integer`);
   return r.data;
 }

@@ -8,7 +8,6 @@ function program(): Command {
   const p = new Command("arena")
     .description("btc-arena: a deterministic multi-agent BTC market for testing trading bots")
     .version("0.1.0")
-    .showHelpAfterError()
     .exitOverride();
 
   p.command("run")

@@ -569,9 +569,10 @@ export class MatchingEngine {
           m = next;
           continue;
         }
-        let fill = Math.min(this.oRem[s], this.oRem[m]);
+        const want = Math.min(this.oRem[s], this.oRem[m]);
+        let fill = want;
         if (market && side === Side.BUY) {
-          fill = this.affordable(acct, p, fill);
+          fill = this.affordable(acct, p, want);
           if (fill === 0) {
             stop = STOP_BALANCE;
             break;
@@ -582,6 +583,12 @@ export class MatchingEngine {
         if (this.oRem[m] === 0) {
           this.unlink(m);
           this.close(m, ts, EndReason.USER, QUIET);
+        }
+        // A buyer who ran out of money mid-order stops here: skipping to a later, smaller
+        // maker at the same price would break time priority.
+        if (fill < want) {
+          stop = STOP_BALANCE;
+          break;
         }
         m = next;
       }

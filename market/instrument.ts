@@ -74,7 +74,9 @@ export function makeInstrument(input: unknown = DEFAULT_INSTRUMENT): Instrument 
       (v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined),
       input,
     );
-    throw new Error(`instrument.${field}: ${JSON.stringify(value)} is invalid: ${issue.message}`);
+    // String() for numbers so NaN and Infinity are named as such (JSON would print null).
+    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
+    throw new Error(`instrument.${field}: ${shown} is invalid: ${issue.message}`);
   }
   const spec = parsed.data;
   const baseUnitsPerLot = nearInteger(spec.lotSize * spec.baseScale);

@@ -145,13 +145,15 @@ export class SimExchange implements Exchange, AgentInbox {
       cid = this.clientIds.get(params.clientOrderId) ?? this.clientIds.size + 1;
       this.clientIds.set(params.clientOrderId, cid);
     }
+    // A market order never rests: it is immediate-or-cancel unless fill-or-kill was asked.
+    if (type === "market" && tif !== "FOK") tif = "IOC";
     const tifCode = tif === "IOC" ? TimeInForce.IOC : tif === "FOK" ? TimeInForce.FOK : TimeInForce.GTC;
     return this.request<Order>(
       {
         kind: RequestKind.SUBMIT, reqId: 0, side: sideCode, orderType: type === "limit" ? OrderType.LIMIT : OrderType.MARKET,
         tif: tifCode, postOnly, price: ticks, size, orderId: 0, clientOrderId: cid, depth: 0,
       },
-      `createOrder(${type} ${side} ${amount}${price === undefined ? "" : ` @ ${price}`})`,
+      `createOrder(${type} ${side} ${amount}${price === undefined ? "" : ` @ ${price}`}${params.clientOrderId === undefined ? "" : `, clientOrderId ${JSON.stringify(params.clientOrderId)}`})`,
     );
   }
 
@@ -233,21 +235,21 @@ export class SimExchange implements Exchange, AgentInbox {
       this.tradesOn = true;
       this.venue.send(this.account, this.req(RequestKind.SUBSCRIBE_TRADES, 0));
     }
-    if (this.tradeBuf.length > 0) return Promise.resolve(this.drain("tradeBuf"));
+    if (this.tradeBuf.length > 0) return this.answered(this.drain("tradeBuf"));
     return new Promise((resolve) => this.tradeWaiters.push(resolve));
   }
 
   async watchMyTrades(symbol?: string): Promise<Trade[]> {
     if (symbol !== undefined) this.checkSymbol(symbol);
     this.myTradesOn = true;
-    if (this.myTradeBuf.length > 0) return Promise.resolve(this.drain("myTradeBuf"));
+    if (this.myTradeBuf.length > 0) return this.answered(this.drain("myTradeBuf"));
     return new Promise((resolve) => this.myTradeWaiters.push(resolve));
   }
 
   async watchOrders(symbol?: string): Promise<Order[]> {
     if (symbol !== undefined) this.checkSymbol(symbol);
     this.ordersOn = true;
-    if (this.changedOrders.size > 0) return Promise.resolve(this.changedOrderList());
+    if (this.changedOrders.size > 0) return this.answered(this.changedOrderList());
     return new Promise((resolve) => this.orderWaiters.push(resolve));
   }
 
@@ -461,6 +463,12 @@ export class SimExchange implements Exchange, AgentInbox {
     return undefined;
   }
 
+  /** An answer from what this client already holds: awaiting code runs at this instant. */
+  private answered<T>(v: T): T {
+    this.venue.settled();
+    return v;
+  }
+
   /**
    * Marks a refusal made here, before any message left: the caller's awaiting code must run
    * before the kernel moves on, as it would after an answer from the venue.
@@ -534,7 +542,7 @@ export class SimExchange implements Exchange, AgentInbox {
       price: r.type === "market" ? undefined : ticksToPrice(inst, r.price),
       average: r.filled > 0 ? Number((r.cost / q / filledAmt).toPrecision(12)) : undefined,
       amount: lotsToAmount(inst, r.amount), filled: filledAmt,
-      remaining: r.status === "open" ? lotsToAmount(inst, r.amount - r.filled) : 0,
+      remaining: lotsToAmount(inst, r.amount - r.filled),
       cost: r.cost / q, status: r.status, fee: { cost: r.fee / q, currency: inst.quote },
       reason: r.reason, info: { venueTs: r.venueTs, localTs: r.localTs },
     };
