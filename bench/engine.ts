@@ -12,7 +12,7 @@
 // is cleared whenever it passes 65,536 rows (what a consumer draining it does). The peer
 // is given the same requests through its own API (string ids, no accounts, no balances).
 //
-// Each engine first runs the whole stream on a fresh instance (warm-up, so both are
+// Each engine first runs the whole stream twice on fresh instances (warm-up, so both are
 // JIT-compiled at their top tier), then the whole stream three more times, each on a fresh
 // instance timed with process.hrtime.bigint(); the median run is reported. A cancel whose target already left the book (filled, or never
 // accepted) is still fed and still counts as an operation, for both engines.
@@ -141,14 +141,6 @@ function runPeer(s: OpStream, n: number, peerIds: readonly string[]): PeerResult
   return { ns: Number(t1 - t0), errors, cancelMisses, bestBid, bestAsk };
 }
 
-/**
- * No forced garbage collection between phases: a full gc() (via --expose-gc) makes V8 drop
- * warmed-up code and type feedback, and measured here it halved the speed of whichever
- * engine ran next. Our engine allocates almost nothing while it runs, so the peer's
- * garbage is the only garbage there is.
- */
-const collect = (): void => {};
-
 interface Comparison {
   readonly ours: OursResult;
   readonly peer: PeerResult;
@@ -158,6 +150,8 @@ interface Comparison {
 
 /** Timed runs per engine; the median is reported, so one unlucky GC or JIT pause does not decide. */
 const TIMED_RUNS = 3;
+/** Untimed full passes per engine before the timed ones. */
+const WARMUP_RUNS = 2;
 
 function median<T extends { readonly ns: number }>(runs: T[]): T {
   return [...runs].sort((a, b) => a.ns - b.ns)[Math.floor(runs.length / 2)];
@@ -169,23 +163,21 @@ function compare(s: OpStream): Comparison {
   const peerIds: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) peerIds[i] = s.kind[i] === OpKind.LIMIT ? `o${i}` : "";
 
-  // Warm-up: the whole stream once on a fresh instance, so every path (deep books, growth
-  // of the order arrays) is compiled at its top tier before anything is timed.
-  collect();
-  runOurs(s, n);
+  // Warm-up: the whole stream twice, each on a fresh instance, so every path (deep books,
+  // growth of the order arrays) is compiled at its top tier before anything is timed.
+  // Measured here: ours still speeds up from the first full pass to the second. No forced
+  // gc() between runs: a full collection makes V8 drop warmed code and type feedback, and
+  // measured here it halved the speed of whichever engine ran next.
+  for (let w = 0; w < WARMUP_RUNS; w++) runOurs(s, n);
   const oursRuns: OursResult[] = [];
   for (let r = 0; r < TIMED_RUNS; r++) {
-    collect();
     oursRuns.push(runOurs(s, n));
   }
-  collect();
-  runPeer(s, n, peerIds);
+  for (let w = 0; w < WARMUP_RUNS; w++) runPeer(s, n, peerIds);
   const peerRuns: PeerResult[] = [];
   for (let r = 0; r < TIMED_RUNS; r++) {
-    collect();
     peerRuns.push(runPeer(s, n, peerIds));
   }
-  collect();
   const ours = median(oursRuns);
   const peer = median(peerRuns);
   return { ours, peer, oursOpsPerSec: (n * 1e9) / ours.ns, peerOpsPerSec: (n * 1e9) / peer.ns };
