@@ -174,7 +174,7 @@ export class MatchingEngine {
     ts: number, account: number, side: Side, orderType: OrderType, tif: TimeInForce,
     postOnly: boolean, price: number, size: number, clientOrderId = 0,
   ): number {
-    if (!(ts >= 0)) throw new Error(`submit.ts: ${ts} is not a non-negative time`);
+    if (!(ts >= 0 && ts <= Number.MAX_SAFE_INTEGER)) throw new Error(`submit.ts: ${ts} is not a non-negative safe-integer time`);
     if (side !== 0 && side !== 1) throw new Error(`submit.side: ${side} is not BUY (0) or SELL (1)`);
     if (orderType !== 0 && orderType !== 1) throw new Error(`submit.orderType: ${orderType} is not LIMIT (0) or MARKET (1)`);
     if (tif !== 0 && tif !== 1 && tif !== 2) throw new Error(`submit.tif: ${tif} is not GTC (0), IOC (1) or FOK (2)`);
@@ -227,7 +227,7 @@ export class MatchingEngine {
    * @returns true when canceled; false when rejected (unknown_order, order_closed).
    */
   cancel(ts: number, account: number, orderId: number): boolean {
-    if (!(ts >= 0)) throw new Error(`cancel.ts: ${ts} is not a non-negative time`);
+    if (!(ts >= 0 && ts <= Number.MAX_SAFE_INTEGER)) throw new Error(`cancel.ts: ${ts} is not a non-negative safe-integer time`);
     const s = this.idToSlot.get(orderId);
     if (s === NONE || this.oAcct[s] !== account) {
       return this.refuse(ts, orderId, account, RequestOp.CANCEL, this.missingReason(orderId, s));
@@ -246,7 +246,7 @@ export class MatchingEngine {
    * @returns true when amended; false when rejected (state unchanged).
    */
   amend(ts: number, account: number, orderId: number, newPrice: number, newSize: number): boolean {
-    if (!(ts >= 0)) throw new Error(`amend.ts: ${ts} is not a non-negative time`);
+    if (!(ts >= 0 && ts <= Number.MAX_SAFE_INTEGER)) throw new Error(`amend.ts: ${ts} is not a non-negative safe-integer time`);
     const s = this.idToSlot.get(orderId);
     if (s === NONE || this.oAcct[s] !== account) {
       return this.refuse(ts, orderId, account, RequestOp.AMEND, this.missingReason(orderId, s));

@@ -111,4 +111,30 @@ describe("cancel", () => {
     }]);
     assert.deepEqual(snapshot(w), before);
   });
+
+  test("orders stay addressable by id across thousands of orders, and closed ones stay closed", () => {
+    const w = makeWorld();
+    const ids: number[] = [];
+    for (let i = 0; i < 9_000; i++) ids.push(w.engine.limit(1, i % 4, SELL, P + (i % 50), 1));
+    assert.equal(ids[8_999], 9_000);
+    // Close every order with an id below 4,096, then a scattering of later ones.
+    for (let id = 1; id < 4_096; id++) assert.ok(w.engine.cancel(2, (id - 1) % 4, id), `cancel ${id}`);
+    for (let id = 5_000; id < 9_000; id += 7) assert.ok(w.engine.cancel(2, (id - 1) % 4, id), `cancel ${id}`);
+    assert.equal(w.engine.openOrderCount, 9_000 - 4_095 - Math.ceil(4_000 / 7));
+    for (const id of [1, 17, 4_095, 5_000, 5_007, 8_997]) {
+      assert.equal(w.engine.order(id), undefined);
+      assert.equal(w.engine.cancel(3, (id - 1) % 4, id), false);
+      assert.equal(w.engine.lastReject, RejectReason.ORDER_CLOSED, `id ${id}`);
+    }
+    for (const id of [4_096, 4_097, 5_001, 9_000]) {
+      assert.deepEqual(w.engine.order(id), {
+        orderId: id, account: (id - 1) % 4, clientOrderId: 0, side: SELL, price: P + ((id - 1) % 50), remaining: 1, postOnly: false,
+      });
+    }
+    assert.equal(w.engine.cancel(3, 0, 9_001), false);
+    assert.equal(w.engine.lastReject, RejectReason.UNKNOWN_ORDER);
+    assert.ok(w.engine.cancel(4, (4_096 - 1) % 4, 4_096));
+    w.engine.assertConsistent();
+    assertMoneyConserved(w);
+  });
 });

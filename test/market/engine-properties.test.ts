@@ -33,16 +33,16 @@ const pick = fc.nat();
 const makeOpArb = (spread: number, cancelWeight = 4): fc.Arbitrary<Op> => {
   const off = fc.integer({ min: -spread, max: spread });
   return fc.oneof(
-  { weight: 10, arbitrary: fc.record({
-    k: fc.constant("limit" as const), acct, side,
-    tif: fc.constantFrom<TimeInForce>(TimeInForce.GTC, TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK),
-    post: fc.integer({ min: 0, max: 4 }).map((x) => x === 0), off, size,
-    cid: fc.constantFrom(0, 0, 0, 0, 0, 1, 2, 3),
-  }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant("market" as const), acct, side, fok: fc.boolean(), size }) },
-  { weight: cancelWeight, arbitrary: fc.record({ k: fc.constant("cancel" as const), acct, pick, own: fc.integer({ min: 0, max: 4 }).map((x) => x !== 0) }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant("amend" as const), acct, pick, own: fc.integer({ min: 0, max: 4 }).map((x) => x !== 0), off, size }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("bad" as const), which: fc.integer({ min: 0, max: 7 }), acct, pick }) },
+    { weight: 10, arbitrary: fc.record({
+      k: fc.constant("limit" as const), acct, side,
+      tif: fc.constantFrom<TimeInForce>(TimeInForce.GTC, TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK),
+      post: fc.integer({ min: 0, max: 4 }).map((x) => x === 0), off, size,
+      cid: fc.constantFrom(0, 0, 0, 0, 0, 1, 2, 3),
+    }) },
+    { weight: 4, arbitrary: fc.record({ k: fc.constant("market" as const), acct, side, fok: fc.boolean(), size }) },
+    { weight: cancelWeight, arbitrary: fc.record({ k: fc.constant("cancel" as const), acct, pick, own: fc.integer({ min: 0, max: 4 }).map((x) => x !== 0) }) },
+    { weight: 4, arbitrary: fc.record({ k: fc.constant("amend" as const), acct, pick, own: fc.integer({ min: 0, max: 4 }).map((x) => x !== 0), off, size }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant("bad" as const), which: fc.integer({ min: 0, max: 7 }), acct, pick }) },
   );
 };
 const opArb = makeOpArb(8);
