@@ -1,6 +1,7 @@
 // The limit order book and matching engine: price-time priority over integer ticks and lots.
 import { IdIndex } from "./id-index.ts";
 import { feeOf, type Instrument } from "./instrument.ts";
+import { PriceTable } from "./price-table.ts";
 import { Asset, type Ledger } from "./ledger.ts";
 import {
   EndReason,
@@ -123,7 +124,7 @@ export class MatchingEngine {
 
   // Per side: price → level, and prices sorted so the best is last (bids ascending, asks
   // descending) with the level ids alongside.
-  private readonly levelOf: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  private readonly levelOf: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
   private readonly prices: [number[], number[]] = [[], []];
   private readonly levels: [number[], number[]] = [[], []];
   private readonly emptyLevels = [0, 0];
@@ -668,7 +669,7 @@ export class MatchingEngine {
     const side = this.oSide[s] as Side;
     const price = this.oPrice[s];
     let lv = this.levelOf[side].get(price);
-    if (lv === undefined) lv = this.addLevel(side, price);
+    if (lv === NONE) lv = this.addLevel(side, price);
     else if (this.lvCount[lv] === 0) this.emptyLevels[side]--;
     const tail = this.lvTail[lv];
     this.oPrev[s] = tail;
@@ -781,8 +782,15 @@ export class MatchingEngine {
       if (asc ? ps[mid] < price : ps[mid] > price) lo = mid + 1;
       else hi = mid;
     }
-    ps.splice(lo, 0, price);
-    lvs.splice(lo, 0, lv);
+    // Shift the tail up by one in place: splice would allocate its result array.
+    ps.push(0);
+    lvs.push(0);
+    for (let i = n; i > lo; i--) {
+      ps[i] = ps[i - 1];
+      lvs[i] = lvs[i - 1];
+    }
+    ps[lo] = price;
+    lvs[lo] = lv;
     return lv;
   }
 
