@@ -1,5 +1,8 @@
 // The `arena` command line: one subcommand per workflow, flags parsed and checked at the boundary.
 import { Command, CommanderError } from "commander";
+import { basename, join } from "node:path";
+import { factsTable, factsToJson, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
+import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { runWorld } from "../experiments/run.ts";
 import { WORLDS } from "../scenarios/registry.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
@@ -29,7 +32,48 @@ function program(): Command {
           `  digest ${s.digest}\n  wrote ${s.files.map((f) => `${o.out}/${f}`).join(", ")}\n`,
       );
     });
+
+  p.command("facts")
+    .description("stylized facts of bars (log returns of closes): kurtosis, autocorrelations, Hill tail index, volume/|r| correlation")
+    .argument("[FILE]", "OHLCV file: CSV (optionally gzipped) or Arrow IPC")
+    .option("--run <dir>", "a run directory: its DIR/bars.arrow, printed beside the reference", (v) => parsePath("--run", v))
+    .option("--ref <file>", `reference bars for the side-by-side column (default with --run: ${REFERENCE_BARS.name})`, (v) => parsePath("--ref", v))
+    .option("--json", "print one JSON object with the facts of the first subject only")
+    .action(async (file: string | undefined, o: { run?: string; ref?: string; json?: boolean }) => {
+      if (file === undefined && o.run === undefined) throw new UsageError("facts: give FILE or --run DIR (neither was given)");
+      if (file !== undefined && o.run !== undefined) {
+        throw new UsageError(`facts: give FILE or --run DIR, not both (FILE ${JSON.stringify(file)}, --run ${JSON.stringify(o.run)})`);
+      }
+      const subject = o.run !== undefined
+        ? { name: `run ${o.run}`, bars: await loadBars("--run", join(o.run, "bars.arrow")) }
+        : { name: basename(file!), bars: await loadBars("FILE", file!) };
+      if (o.json === true) {
+        process.stdout.write(JSON.stringify(factsToJson(stylizedFacts(subject.bars))) + "\n");
+        return;
+      }
+      const refPath = o.ref ?? (o.run !== undefined ? REFERENCE_BARS.path : undefined);
+      const subjects = [{ name: subject.name, facts: stylizedFacts(subject.bars) }];
+      if (refPath !== undefined) {
+        const refBars = await loadBars("--ref", refPath);
+        subjects.push({ name: `ref ${o.ref === undefined ? REFERENCE_BARS.name : basename(refPath)}`, facts: stylizedFacts(refBars) });
+      }
+      process.stdout.write(factsTable(subjects));
+    });
   return p;
+}
+
+/** Loads bars for a flag, turning unreadable files and bad data into usage errors naming the flag. */
+async function loadBars(flag: string, path: string): Promise<Ohlcv> {
+  try {
+    return await loadOhlcv(path);
+  } catch (err) {
+    if (err instanceof OhlcvError) throw new UsageError(`${flag}: ${err.message}`);
+    const code = (err as { code?: unknown }).code;
+    if (code === "ENOENT") throw new UsageError(`${flag}: ${JSON.stringify(path)} does not exist`);
+    if (code === "EISDIR") throw new UsageError(`${flag}: ${JSON.stringify(path)} is a directory, not a bars file`);
+    if (typeof code === "string") throw new UsageError(`${flag}: ${JSON.stringify(path)} cannot be read (${code})`);
+    throw err;
+  }
 }
 
 /** Runs the CLI; returns the process exit code. */

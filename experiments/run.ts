@@ -1,8 +1,9 @@
-// Runs one world with a seed, records it, and writes DIR/summary.json and DIR/*.arrow.
+// Runs one world with a seed, records it, and writes DIR/summary.json, DIR/*.arrow and 1-minute bars.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { worldByName } from "../scenarios/registry.ts";
 import { SECOND } from "../sim/clock.ts";
+import { BarBuilder } from "../sim/bars.ts";
 import type { RunStats } from "../sim/kernel.ts";
 import { Recorder } from "../sim/recorder.ts";
 
@@ -24,14 +25,19 @@ export interface RunOptions {
 export interface RunSummary extends RunStats {
   readonly scenario: string;
   readonly simulatedSeconds: number;
-  readonly rows: { readonly trades: number; readonly orders: number; readonly l1: number; readonly l2: number };
+  readonly rows: {
+    readonly trades: number; readonly orders: number; readonly l1: number; readonly l2: number;
+    /** 1-minute OHLCV bars in bars.arrow. */
+    readonly bars: number;
+  };
   readonly files: readonly string[];
   readonly wallTimeMs: number;
 }
 
 /**
  * Builds the named world, runs it for its duration, records trades, order events, L1 on
- * change and periodic L2, and writes the outputs. Nothing is written if the run fails.
+ * change, periodic L2 and 1-minute OHLCV bars (bars.arrow), and writes the outputs.
+ * Nothing is written if the run fails.
  * @throws Error naming the field and value for an unknown scenario or a bad option.
  */
 export async function runWorld(opts: RunOptions): Promise<RunSummary> {
@@ -42,19 +48,22 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   const durationNs = opts.durationNs ?? world.defaultDurationNs;
   const recorder = new Recorder(kernel.venue.instrument, { epochMs: kernel.venue.epochMs });
   kernel.observe(recorder);
+  const bars = new BarBuilder(kernel.venue.instrument, { epochMs: kernel.venue.epochMs });
+  kernel.observe(bars);
   const levels = opts.l2Levels ?? 10;
   kernel.every(opts.l2IntervalNs ?? 10 * SECOND, (now) => {
     const d = kernel.depth(levels);
     recorder.onDepth(now, d.bids, d.asks);
   });
   const stats = await kernel.run(durationNs);
+  bars.finish(durationNs);
   await mkdir(opts.out, { recursive: true });
-  const files = await recorder.write(opts.out);
+  const files = [...(await recorder.write(opts.out)), await bars.write(opts.out)];
   const summary: RunSummary = {
     scenario: opts.scenario,
     ...stats,
     simulatedSeconds: durationNs / SECOND,
-    rows: recorder.counts(),
+    rows: { ...recorder.counts(), bars: bars.count },
     files: [...files.map((f) => f.split(/[\\/]/).pop()!), "summary.json"],
     wallTimeMs: Math.round(wall() - t0),
   };

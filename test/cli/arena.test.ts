@@ -60,7 +60,8 @@ describe("run smoke --seed 1 --duration 2m", () => {
     assert.equal(ev.total, ev.accepted + ev.rejected + ev.trade + ev.canceled + ev.amended + ev.expired);
     assert.ok(ev.trade > 0, "the smoke world traded");
     assert.ok(a.stdout.includes(s.digest), "stdout reports the digest");
-    assert.deepEqual(readdirSync(outA).sort(), ["l1.arrow", "l2.arrow", "orders.arrow", "summary.json", "trades.arrow"]);
+    assert.deepEqual(readdirSync(outA).sort(), ["bars.arrow", "l1.arrow", "l2.arrow", "orders.arrow", "summary.json", "trades.arrow"]);
+    assert.deepEqual(s.files, ["trades.arrow", "orders.arrow", "l1.arrow", "l2.arrow", "bars.arrow", "summary.json"]);
   });
 
   test("the Arrow files are readable with apache-arrow and hold the rows the summary counts", async () => {
@@ -76,6 +77,22 @@ describe("run smoke --seed 1 --duration 2m", () => {
     assert.equal(trades.numRows, s.events.trade, "one row per trade");
   });
 
+  test("bars.arrow holds the 2 one-minute bars of a 2m run, covering every trade before the end", async () => {
+    await runs;
+    const s = JSON.parse(readFileSync(join(outA, "summary.json"), "utf8"));
+    const bars = tableFromIPC(readFileSync(join(outA, "bars.arrow")));
+    assert.equal(bars.numRows, s.rows.bars, "bars.arrow rows");
+    assert.equal(s.rows.bars, 2, "the smoke world trades in its first minute, so 2m gives 2 bars");
+    assert.deepEqual(bars.schema.fields.map((f) => f.name), ["timestamp", "open", "high", "low", "close", "volume", "trades", "vwap", "ts_ns"]);
+    assert.deepEqual(Array.from(bars.getChild("ts_ns")!.toArray() as BigInt64Array, Number), [0, 60e9]);
+    const ts = bars.getChild("timestamp")!;
+    assert.equal(Number(ts.get(1)) - Number(ts.get(0)), 60_000, "one minute apart, in ms");
+    // Bars are [open, open + 1 min) and stop at the end of the run: a trade at exactly 120 s is in none.
+    const tradeTs = Array.from(tableFromIPC(readFileSync(join(outA, "trades.arrow"))).getChild("ts_ns")!.toArray() as BigInt64Array, Number);
+    const counted = Array.from(bars.getChild("trades")!.toArray() as Int32Array).reduce((a, b) => a + b, 0);
+    assert.equal(counted, tradeTs.filter((t) => t < 120e9).length);
+  });
+
   test("the same command again gives the same digest and the same files", async () => {
     const [, b] = await runs;
     assert.equal(b.status, 0, b.stderr);
@@ -83,7 +100,7 @@ describe("run smoke --seed 1 --duration 2m", () => {
     const sb = JSON.parse(readFileSync(join(outB, "summary.json"), "utf8"));
     assert.equal(sb.digest, sa.digest);
     assert.deepEqual({ ...sb, wallTimeMs: 0 }, { ...sa, wallTimeMs: 0 });
-    for (const f of ["trades.arrow", "orders.arrow", "l1.arrow", "l2.arrow"]) {
+    for (const f of ["trades.arrow", "orders.arrow", "l1.arrow", "l2.arrow", "bars.arrow"]) {
       assert.ok(readFileSync(join(outA, f)).equals(readFileSync(join(outB, f))), `${f} is byte-identical`);
     }
   });
