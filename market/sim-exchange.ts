@@ -16,6 +16,7 @@ import {
   type TimeInForceName,
   type Trade,
 } from "./exchange.ts";
+import { deferred, rejectQuietly, type Deferred } from "./observed.ts";
 import { amountToLots, lotsToAmount, priceToTicks, ticksToPrice, type Instrument } from "./instrument.ts";
 import { RequestKind, type AgentInbox, type BookSnapshot, type SimVenue, type VenueBatch, type VenueRequest } from "./sim-venue.ts";
 import {
@@ -65,14 +66,14 @@ interface OrderRec {
 
 interface Pending {
   readonly kind: RequestKind;
-  readonly resolve: (v: never) => void;
-  readonly reject: (e: Error) => void;
+  readonly d: Deferred<unknown>;
   readonly what: string;
   /** The order a cancel/amend is about. */
   readonly orderId: number;
+  /** For a round trip answered from this client's state: computes the answer on arrival. */
+  readonly after: (() => unknown) | undefined;
 }
 
-type Waiter<T> = (v: T) => void;
 
 /**
  * The `Exchange` a simulated agent holds. Requests travel to the venue with the agent's
@@ -97,10 +98,12 @@ export class SimExchange implements Exchange, AgentInbox {
   private tradesOn = false;
   private myTradesOn = false;
   private ordersOn = false;
-  private bookWaiters: { resolve: Waiter<OrderBook>; limit: number }[] = [];
-  private tradeWaiters: Waiter<Trade[]>[] = [];
-  private myTradeWaiters: Waiter<Trade[]>[] = [];
-  private orderWaiters: Waiter<Order[]>[] = [];
+  private bookWaiters: { d: Deferred<OrderBook>; limit: number }[] = [];
+  private tradeWaiters: Deferred<Trade[]>[] = [];
+  private myTradeWaiters: Deferred<Trade[]>[] = [];
+  private orderWaiters: Deferred<Order[]>[] = [];
+  /** Open orders by id, in acceptance order: what fetchOpenOrders lists. */
+  private readonly open = new Map<number, OrderRec>();
   private tradeBuf: Trade[] = [];
   private myTradeBuf: Trade[] = [];
   private changedOrders = new Set<number>();
@@ -122,135 +125,193 @@ export class SimExchange implements Exchange, AgentInbox {
   }
 
   // ---------------------------------------------------------------- trading
+  // Methods are not `async`: they return `Observed` promises, so the kernel yields to
+  // awaiting code only when some code awaits. A refusal found here, before anything is sent,
+  // is returned as a rejected promise, as ccxt does.
 
-  async createOrder(
+  createOrder(
     symbol: string, type: OrderTypeName, side: SideName, amount: number, price?: number,
     params: OrderParams = {},
   ): Promise<Order> {
-    this.checkSymbol(symbol);
-    if (type !== "limit" && type !== "market") throw this.fail(new BadRequest("invalid_order", `createOrder.type: ${JSON.stringify(type)} is not "limit" or "market"`));
-    const sideCode = this.sideCode(side, "createOrder.side");
-    const size = this.lots(amount, "createOrder.amount");
-    let tif: TimeInForceName = params.timeInForce ?? "GTC";
-    if (!["GTC", "IOC", "FOK", "PO"].includes(tif)) throw this.fail(new BadRequest("invalid_order", `createOrder.params.timeInForce: ${JSON.stringify(tif)} is not GTC, IOC, FOK or PO`));
-    const postOnly = params.postOnly === true || tif === "PO";
-    if (postOnly) tif = "PO";
-    let ticks = 0;
-    if (type === "limit") ticks = this.ticks(price, "createOrder.price");
-    let cid = 0;
-    if (params.clientOrderId !== undefined) {
-      if (typeof params.clientOrderId !== "string" || params.clientOrderId.length === 0) {
-        throw this.fail(new BadRequest("invalid_order", `createOrder.params.clientOrderId: ${JSON.stringify(params.clientOrderId)} must be a non-empty string`));
+    try {
+      this.checkSymbol(symbol);
+      if (type !== "limit" && type !== "market") throw new BadRequest("invalid_order", `createOrder.type: ${JSON.stringify(type)} is not "limit" or "market"`);
+      const sideCode = this.sideCode(side, "createOrder.side");
+      const size = this.lots(amount, "createOrder.amount");
+      let tif: TimeInForceName = params.timeInForce ?? "GTC";
+      if (!["GTC", "IOC", "FOK", "PO"].includes(tif)) throw new BadRequest("invalid_order", `createOrder.params.timeInForce: ${JSON.stringify(tif)} is not GTC, IOC, FOK or PO`);
+      const postOnly = params.postOnly === true || tif === "PO";
+      if (postOnly) tif = "PO";
+      let ticks = 0;
+      if (type === "limit") ticks = this.ticks(price, "createOrder.price");
+      let cid = 0;
+      if (params.clientOrderId !== undefined) {
+        if (typeof params.clientOrderId !== "string" || params.clientOrderId.length === 0) {
+          throw new BadRequest("invalid_order", `createOrder.params.clientOrderId: ${JSON.stringify(params.clientOrderId)} must be a non-empty string`);
+        }
+        cid = this.clientIds.get(params.clientOrderId) ?? this.clientIds.size + 1;
+        this.clientIds.set(params.clientOrderId, cid);
       }
-      cid = this.clientIds.get(params.clientOrderId) ?? this.clientIds.size + 1;
-      this.clientIds.set(params.clientOrderId, cid);
+      // A market order never rests: it is immediate-or-cancel unless fill-or-kill was asked.
+      if (type === "market" && tif !== "FOK") tif = "IOC";
+      const tifCode = tif === "IOC" ? TimeInForce.IOC : tif === "FOK" ? TimeInForce.FOK : TimeInForce.GTC;
+      return this.request<Order>(
+        {
+          kind: RequestKind.SUBMIT, reqId: 0, side: sideCode, orderType: type === "limit" ? OrderType.LIMIT : OrderType.MARKET,
+          tif: tifCode, postOnly, price: ticks, size, orderId: 0, clientOrderId: cid, depth: 0,
+        },
+        `createOrder(${type} ${side} ${amount}${price === undefined ? "" : ` @ ${price}`}${params.clientOrderId === undefined ? "" : `, clientOrderId ${JSON.stringify(params.clientOrderId)}`})`,
+      );
+    } catch (err) {
+      return this.refused(err);
     }
-    // A market order never rests: it is immediate-or-cancel unless fill-or-kill was asked.
-    if (type === "market" && tif !== "FOK") tif = "IOC";
-    const tifCode = tif === "IOC" ? TimeInForce.IOC : tif === "FOK" ? TimeInForce.FOK : TimeInForce.GTC;
-    return this.request<Order>(
-      {
-        kind: RequestKind.SUBMIT, reqId: 0, side: sideCode, orderType: type === "limit" ? OrderType.LIMIT : OrderType.MARKET,
-        tif: tifCode, postOnly, price: ticks, size, orderId: 0, clientOrderId: cid, depth: 0,
-      },
-      `createOrder(${type} ${side} ${amount}${price === undefined ? "" : ` @ ${price}`}${params.clientOrderId === undefined ? "" : `, clientOrderId ${JSON.stringify(params.clientOrderId)}`})`,
-    );
   }
 
-  async cancelOrder(id: string, symbol: string): Promise<Order> {
-    this.checkSymbol(symbol);
-    return this.request<Order>(this.req(RequestKind.CANCEL, this.orderId(id, "cancelOrder.id")), `cancelOrder(${id})`);
+  cancelOrder(id: string, symbol: string): Promise<Order> {
+    try {
+      this.checkSymbol(symbol);
+      return this.request<Order>(this.req(RequestKind.CANCEL, this.orderId(id, "cancelOrder.id")), `cancelOrder(${id})`);
+    } catch (err) {
+      return this.refused(err);
+    }
   }
 
-  async editOrder(
+  editOrder(
     id: string, symbol: string, type: OrderTypeName, side: SideName, amount: number, price: number,
   ): Promise<Order> {
-    this.checkSymbol(symbol);
-    const orderId = this.orderId(id, "editOrder.id");
-    if (type !== "limit") throw this.fail(new BadRequest("invalid_order", `editOrder.type: ${JSON.stringify(type)}: only limit orders rest and can be edited`));
-    this.sideCode(side, "editOrder.side");
-    const rec = this.orders.get(orderId);
-    if (rec !== undefined && rec.side !== this.sideCode(side, "editOrder.side")) {
-      throw this.fail(new BadRequest("invalid_order", `editOrder.side: ${JSON.stringify(side)} differs from the order's side`));
+    try {
+      this.checkSymbol(symbol);
+      const orderId = this.orderId(id, "editOrder.id");
+      if (type !== "limit") throw new BadRequest("invalid_order", `editOrder.type: ${JSON.stringify(type)}: only limit orders rest and can be edited`);
+      const sideCode = this.sideCode(side, "editOrder.side");
+      const rec = this.orders.get(orderId);
+      if (rec !== undefined && rec.side !== sideCode) {
+        throw new BadRequest("invalid_order", `editOrder.side: ${JSON.stringify(side)} differs from the order's side`);
+      }
+      const r = this.req(RequestKind.AMEND, orderId);
+      r.price = this.ticks(price, "editOrder.price");
+      r.size = this.lots(amount, "editOrder.amount");
+      return this.request<Order>(r, `editOrder(${id}, ${amount} @ ${price})`);
+    } catch (err) {
+      return this.refused(err);
     }
-    const r = this.req(RequestKind.AMEND, orderId);
-    r.price = this.ticks(price, "editOrder.price");
-    r.size = this.lots(amount, "editOrder.amount");
-    return this.request<Order>(r, `editOrder(${id}, ${amount} @ ${price})`);
   }
 
   // ---------------------------------------------------------------- queries
+  // Order and trade queries make a round trip to the venue, then answer from this client's
+  // state: every private event the venue sent before the answer has arrived by then (FIFO).
 
-  async fetchOrder(id: string, symbol: string): Promise<Order> {
-    this.checkSymbol(symbol);
-    const orderId = this.orderId(id, "fetchOrder.id");
-    await this.request<void>(this.req(RequestKind.PING, 0), "fetchOrder");
-    const rec = this.orders.get(orderId);
-    if (rec === undefined) throw this.fail(errorFor("unknown_order", `fetchOrder(${id}): unknown_order`));
-    return this.toOrder(rec);
+  fetchOrder(id: string, symbol: string): Promise<Order> {
+    try {
+      this.checkSymbol(symbol);
+      const orderId = this.orderId(id, "fetchOrder.id");
+      return this.request<Order>(this.req(RequestKind.PING, 0), "fetchOrder", () => {
+        const rec = this.orders.get(orderId);
+        if (rec === undefined) throw errorFor("unknown_order", `fetchOrder(${id}): unknown_order`);
+        return this.toOrder(rec);
+      });
+    } catch (err) {
+      return this.refused(err);
+    }
   }
 
-  async fetchOpenOrders(symbol?: string): Promise<Order[]> {
-    if (symbol !== undefined) this.checkSymbol(symbol);
-    await this.request<void>(this.req(RequestKind.PING, 0), "fetchOpenOrders");
-    const out: Order[] = [];
-    for (const rec of this.orders.values()) if (rec.status === "open") out.push(this.toOrder(rec));
-    return out;
+  fetchOpenOrders(symbol?: string): Promise<Order[]> {
+    try {
+      if (symbol !== undefined) this.checkSymbol(symbol);
+      return this.request<Order[]>(this.req(RequestKind.PING, 0), "fetchOpenOrders", () => {
+        const out: Order[] = [];
+        for (const rec of this.open.values()) out.push(this.toOrder(rec));
+        return out;
+      });
+    } catch (err) {
+      return this.refused(err);
+    }
   }
 
-  async fetchMyTrades(symbol?: string): Promise<Trade[]> {
-    if (symbol !== undefined) this.checkSymbol(symbol);
-    await this.request<void>(this.req(RequestKind.PING, 0), "fetchMyTrades");
-    return this.myTrades.slice();
+  fetchMyTrades(symbol?: string): Promise<Trade[]> {
+    try {
+      if (symbol !== undefined) this.checkSymbol(symbol);
+      return this.request<Trade[]>(this.req(RequestKind.PING, 0), "fetchMyTrades", () => this.myTrades.slice());
+    } catch (err) {
+      return this.refused(err);
+    }
   }
 
-  async fetchBalance(): Promise<Balances> {
+  fetchBalance(): Promise<Balances> {
     return this.request<Balances>(this.req(RequestKind.BALANCE, 0), "fetchBalance");
   }
 
-  async fetchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
-    this.checkSymbol(symbol);
-    const r = this.req(RequestKind.BOOK, 0);
-    r.depth = this.depthArg(limit, "fetchOrderBook.limit");
-    return this.request<OrderBook>(r, "fetchOrderBook");
+  fetchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
+    try {
+      this.checkSymbol(symbol);
+      const r = this.req(RequestKind.BOOK, 0);
+      r.depth = this.depthArg(limit, "fetchOrderBook.limit");
+      return this.request<OrderBook>(r, "fetchOrderBook");
+    } catch (err) {
+      return this.refused(err);
+    }
   }
 
   // ---------------------------------------------------------------- streams
 
-  async watchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
-    this.checkSymbol(symbol);
-    const depth = this.depthArg(limit, "watchOrderBook.limit");
-    if (depth > this.bookDepth) {
-      this.bookDepth = depth;
-      const r = this.req(RequestKind.SUBSCRIBE_BOOK, 0);
-      r.depth = depth;
-      this.venue.send(this.account, r);
+  watchOrderBook(symbol: string, limit = 100): Promise<OrderBook> {
+    try {
+      this.checkSymbol(symbol);
+      const depth = this.depthArg(limit, "watchOrderBook.limit");
+      if (depth > this.bookDepth) {
+        this.bookDepth = depth;
+        const r = this.req(RequestKind.SUBSCRIBE_BOOK, 0);
+        r.depth = depth;
+        this.venue.send(this.account, r);
+      }
+      const d = deferred<OrderBook>();
+      this.bookWaiters.push({ d, limit: depth });
+      return d.promise;
+    } catch (err) {
+      return this.refused(err);
     }
-    return new Promise((resolve) => this.bookWaiters.push({ resolve, limit: depth }));
   }
 
-  async watchTrades(symbol: string): Promise<Trade[]> {
-    this.checkSymbol(symbol);
-    if (!this.tradesOn) {
-      this.tradesOn = true;
-      this.venue.send(this.account, this.req(RequestKind.SUBSCRIBE_TRADES, 0));
+  watchTrades(symbol: string): Promise<Trade[]> {
+    try {
+      this.checkSymbol(symbol);
+      if (!this.tradesOn) {
+        this.tradesOn = true;
+        this.venue.send(this.account, this.req(RequestKind.SUBSCRIBE_TRADES, 0));
+      }
+      if (this.tradeBuf.length > 0) return this.answered(this.drain("tradeBuf"));
+      const d = deferred<Trade[]>();
+      this.tradeWaiters.push(d);
+      return d.promise;
+    } catch (err) {
+      return this.refused(err);
     }
-    if (this.tradeBuf.length > 0) return this.answered(this.drain("tradeBuf"));
-    return new Promise((resolve) => this.tradeWaiters.push(resolve));
   }
 
-  async watchMyTrades(symbol?: string): Promise<Trade[]> {
-    if (symbol !== undefined) this.checkSymbol(symbol);
-    this.myTradesOn = true;
-    if (this.myTradeBuf.length > 0) return this.answered(this.drain("myTradeBuf"));
-    return new Promise((resolve) => this.myTradeWaiters.push(resolve));
+  watchMyTrades(symbol?: string): Promise<Trade[]> {
+    try {
+      if (symbol !== undefined) this.checkSymbol(symbol);
+      this.myTradesOn = true;
+      if (this.myTradeBuf.length > 0) return this.answered(this.drain("myTradeBuf"));
+      const d = deferred<Trade[]>();
+      this.myTradeWaiters.push(d);
+      return d.promise;
+    } catch (err) {
+      return this.refused(err);
+    }
   }
 
-  async watchOrders(symbol?: string): Promise<Order[]> {
-    if (symbol !== undefined) this.checkSymbol(symbol);
-    this.ordersOn = true;
-    if (this.changedOrders.size > 0) return this.answered(this.changedOrderList());
-    return new Promise((resolve) => this.orderWaiters.push(resolve));
+  watchOrders(symbol?: string): Promise<Order[]> {
+    try {
+      if (symbol !== undefined) this.checkSymbol(symbol);
+      this.ordersOn = true;
+      if (this.changedOrders.size > 0) return this.answered(this.changedOrderList());
+      const d = deferred<Order[]>();
+      this.orderWaiters.push(d);
+      return d.promise;
+    } catch (err) {
+      return this.refused(err);
+    }
   }
 
   /** The last book this agent received from a watch, if any (ccxt pro's cached book). */
@@ -263,7 +324,8 @@ export class SimExchange implements Exchange, AgentInbox {
   /** Applies one venue message at the agent's local time `now`. */
   receive(batch: VenueBatch, now: number): void {
     const stamps: Stamps = { venueTs: batch.venueTs, localTs: now };
-    let settledAny = false;
+    // Only a settled promise that some code awaits makes the kernel yield to that code.
+    let observed = false;
     let rejected: RejectReason | 0 = 0;
     for (const ev of batch.events) {
       if (ev.type === "trade") this.onTrade(ev, stamps);
@@ -276,8 +338,8 @@ export class SimExchange implements Exchange, AgentInbox {
       const p = this.pending.get(batch.reqId);
       if (p !== undefined) {
         this.pending.delete(batch.reqId);
+        observed = p.d.promise.observed;
         this.answer(p, batch, rejected, stamps);
-        settledAny = true;
       }
     }
     if (batch.book !== undefined) {
@@ -285,47 +347,59 @@ export class SimExchange implements Exchange, AgentInbox {
       if (this.bookWaiters.length > 0) {
         const ws = this.bookWaiters;
         this.bookWaiters = [];
-        for (const w of ws) w.resolve(w.limit >= this.bookDepth ? this.lastBook : this.toBook(batch.book, stamps, w.limit));
-        settledAny = true;
+        for (const w of ws) {
+          observed ||= w.d.promise.observed;
+          w.d.resolve(w.limit >= this.bookDepth ? this.lastBook : this.toBook(batch.book, stamps, w.limit));
+        }
       }
     }
-    if (this.tradeWaiters.length > 0 && this.tradeBuf.length > 0) settledAny = this.flushWaiters("tradeWaiters", "tradeBuf") || settledAny;
-    if (this.myTradeWaiters.length > 0 && this.myTradeBuf.length > 0) settledAny = this.flushWaiters("myTradeWaiters", "myTradeBuf") || settledAny;
+    if (this.tradeWaiters.length > 0 && this.tradeBuf.length > 0) observed = this.flushWaiters("tradeWaiters", "tradeBuf") || observed;
+    if (this.myTradeWaiters.length > 0 && this.myTradeBuf.length > 0) observed = this.flushWaiters("myTradeWaiters", "myTradeBuf") || observed;
     if (this.orderWaiters.length > 0 && this.changedOrders.size > 0) {
       const list = this.changedOrderList();
       const ws = this.orderWaiters;
       this.orderWaiters = [];
-      for (const w of ws) w(list);
-      settledAny = true;
+      for (const w of ws) {
+        observed ||= w.promise.observed;
+        w.resolve(list);
+      }
     }
-    if (settledAny) this.venue.settled();
+    if (observed) this.venue.settled();
   }
 
   private answer(p: Pending, batch: VenueBatch, rejected: RejectReason | 0, stamps: Stamps): void {
-    const resolve = p.resolve as (v: unknown) => void;
+    const d = p.d;
     switch (p.kind) {
       case RequestKind.SUBMIT:
       case RequestKind.CANCEL:
       case RequestKind.AMEND: {
         if (rejected !== 0 || batch.result === 0 || batch.result === false) {
           const name = rejected === 0 ? "invalid_order" : rejectReasonName[rejected];
-          p.reject(errorFor(name, `${p.what} rejected: ${name}`));
+          rejectQuietly(d, errorFor(name, `${p.what} rejected: ${name}`));
           return;
         }
         const id = p.kind === RequestKind.SUBMIT ? (batch.result as number) : p.orderId;
         const rec = this.orders.get(id);
-        if (rec === undefined) p.reject(errorFor("unknown_order", `${p.what}: order ${id} not in the event stream`));
-        else resolve(this.toOrder(rec));
+        if (rec === undefined) rejectQuietly(d, errorFor("unknown_order", `${p.what}: order ${id} not in the event stream`));
+        else d.resolve(this.toOrder(rec));
         return;
       }
       case RequestKind.BOOK:
-        resolve(this.toBook(batch.result as BookSnapshot, stamps, Infinity));
+        d.resolve(this.toBook(batch.result as BookSnapshot, stamps, Infinity));
         return;
       case RequestKind.BALANCE:
-        resolve(this.toBalances(batch.result as readonly number[], stamps));
+        d.resolve(this.toBalances(batch.result as readonly number[], stamps));
         return;
       default:
-        resolve(undefined);
+        if (p.after === undefined) {
+          d.resolve(undefined);
+          return;
+        }
+        try {
+          d.resolve(p.after());
+        } catch (err) {
+          rejectQuietly(d, err as Error);
+        }
     }
   }
 
@@ -340,6 +414,7 @@ export class SimExchange implements Exchange, AgentInbox {
         postOnly: ev.postOnly, price: ev.price, amount: ev.size, filled: 0, cost: 0, fee: 0,
         status: "open", reason: undefined, venueTs: stamps.venueTs, localTs: stamps.localTs, lastTradeTs: undefined,
       });
+      this.open.set(ev.orderId, this.orders.get(ev.orderId)!);
       this.touch(ev.orderId);
       return;
     }
@@ -351,7 +426,7 @@ export class SimExchange implements Exchange, AgentInbox {
     } else {
       rec.status = ev.type === "canceled" ? "canceled" : "expired";
       rec.reason = endReasonName[ev.reason];
-      this.closed();
+      this.closed(rec.id);
     }
     this.touch(ev.orderId);
   }
@@ -383,7 +458,7 @@ export class SimExchange implements Exchange, AgentInbox {
       rec.lastTradeTs = stamps.venueTs;
       if (rec.filled >= rec.amount && rec.status === "open") {
         rec.status = "closed";
-        this.closed();
+        this.closed(rec.id);
       }
       this.touch(orderId);
     }
@@ -400,12 +475,23 @@ export class SimExchange implements Exchange, AgentInbox {
 
   // ---------------------------------------------------------------- helpers
 
-  private request<T>(req: VenueRequest, what: string): Promise<T> {
+  private request<T>(req: VenueRequest, what: string, after?: () => T): Promise<T> {
     req.reqId = this.nextReq++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(req.reqId, { kind: req.kind, resolve: resolve as (v: never) => void, reject, what, orderId: req.orderId });
-      this.venue.send(this.account, req);
-    });
+    const d = deferred<T>();
+    this.pending.set(req.reqId, { kind: req.kind, d: d as Deferred<unknown>, what, orderId: req.orderId, after });
+    this.venue.send(this.account, req);
+    return d.promise;
+  }
+
+  /**
+   * A refusal found before anything was sent: rejected at once. Its handler, if the caller
+   * attaches one right away, must run at this instant, so the kernel is told to yield.
+   */
+  private refused<T>(err: unknown): Promise<T> {
+    const d = deferred<T>();
+    rejectQuietly(d, err instanceof Error ? err : new Error(String(err)));
+    this.venue.settled();
+    return d.promise;
   }
 
   private req(kind: RequestKind, orderId: number): VenueRequest {
@@ -421,8 +507,9 @@ export class SimExchange implements Exchange, AgentInbox {
     this.changedOrders.add(orderId);
   }
 
-  /** Forgets the oldest closed orders past the cap (Map order is acceptance order). */
-  private closed(): void {
+  /** Takes a closed order out of the open set; forgets the oldest closed ones past the cap. */
+  private closed(id: number): void {
+    this.open.delete(id);
     this.closedCount++;
     if (this.closedCount <= CLOSED_ORDERS_KEPT) return;
     for (const [id, rec] of this.orders) {
@@ -440,12 +527,17 @@ export class SimExchange implements Exchange, AgentInbox {
     return out;
   }
 
+  /** Resolves every waiter with the buffered items; true when any of them was awaited. */
   private flushWaiters(waiters: "tradeWaiters" | "myTradeWaiters", buf: "tradeBuf" | "myTradeBuf"): boolean {
     const ws = this[waiters];
     this[waiters] = [];
     const list = this.drain(buf);
-    for (const w of ws) w(list);
-    return true;
+    let observed = false;
+    for (const w of ws) {
+      observed ||= w.promise.observed;
+      w.resolve(list);
+    }
+    return observed;
   }
 
   private changedOrderList(): Order[] {
@@ -464,50 +556,43 @@ export class SimExchange implements Exchange, AgentInbox {
   }
 
   /** An answer from what this client already holds: awaiting code runs at this instant. */
-  private answered<T>(v: T): T {
+  private answered<T>(v: T): Promise<T> {
+    const d = deferred<T>();
+    d.resolve(v);
     this.venue.settled();
-    return v;
-  }
-
-  /**
-   * Marks a refusal made here, before any message left: the caller's awaiting code must run
-   * before the kernel moves on, as it would after an answer from the venue.
-   */
-  private fail(err: Error): Error {
-    this.venue.settled();
-    return err;
+    return d.promise;
   }
 
   private checkSymbol(symbol: string): void {
     if (symbol !== this.inst.symbol) {
-      throw this.fail(new BadRequest("unknown_symbol", `symbol: ${JSON.stringify(symbol)} is not traded here (only ${this.inst.symbol})`));
+      throw new BadRequest("unknown_symbol", `symbol: ${JSON.stringify(symbol)} is not traded here (only ${this.inst.symbol})`);
     }
   }
 
   private sideCode(side: SideName, field: string): Side {
     if (side === "buy") return Side.BUY;
     if (side === "sell") return Side.SELL;
-    throw this.fail(new BadRequest("invalid_order", `${field}: ${JSON.stringify(side)} is not "buy" or "sell"`));
+    throw new BadRequest("invalid_order", `${field}: ${JSON.stringify(side)} is not "buy" or "sell"`);
   }
 
   private lots(amount: number, field: string): number {
     if (typeof amount !== "number" || !Number.isFinite(amount) || amount <= 0) {
-      throw this.fail(errorFor("invalid_size", `${field}: ${String(amount)} must be a positive finite number`));
+      throw errorFor("invalid_size", `${field}: ${String(amount)} must be a positive finite number`);
     }
     const lots = amountToLots(this.inst, amount);
     if (!Number.isSafeInteger(lots)) {
-      throw this.fail(errorFor("lot_size", `${field}: ${amount} is not a multiple of the lot size ${this.inst.spec.lotSize}`));
+      throw errorFor("lot_size", `${field}: ${amount} is not a multiple of the lot size ${this.inst.spec.lotSize}`);
     }
     return lots;
   }
 
   private ticks(price: number | undefined, field: string): number {
     if (typeof price !== "number" || !Number.isFinite(price) || price <= 0) {
-      throw this.fail(errorFor("invalid_price", `${field}: ${String(price)} must be a positive finite number`));
+      throw errorFor("invalid_price", `${field}: ${String(price)} must be a positive finite number`);
     }
     const ticks = priceToTicks(this.inst, price);
     if (!Number.isSafeInteger(ticks)) {
-      throw this.fail(errorFor("tick_size", `${field}: ${price} is not a multiple of the tick size ${this.inst.spec.tickSize}`));
+      throw errorFor("tick_size", `${field}: ${price} is not a multiple of the tick size ${this.inst.spec.tickSize}`);
     }
     return ticks;
   }
@@ -515,13 +600,13 @@ export class SimExchange implements Exchange, AgentInbox {
   private orderId(id: string, field: string): number {
     const n = Number(id);
     if (typeof id !== "string" || !Number.isSafeInteger(n) || n <= 0) {
-      throw this.fail(errorFor("unknown_order", `${field}: ${JSON.stringify(id)} is not an order id of this venue`));
+      throw errorFor("unknown_order", `${field}: ${JSON.stringify(id)} is not an order id of this venue`);
     }
     return n;
   }
 
   private depthArg(limit: number, field: string): number {
-    if (!Number.isSafeInteger(limit) || limit <= 0) throw this.fail(new BadRequest("invalid_order", `${field}: ${limit} must be a positive integer`));
+    if (!Number.isSafeInteger(limit) || limit <= 0) throw new BadRequest("invalid_order", `${field}: ${limit} must be a positive integer`);
     return limit;
   }
 

@@ -65,6 +65,8 @@ export interface RunStats {
   readonly requests: number;
   readonly deliveries: number;
   readonly wakes: number;
+  /** Times the kernel yielded so awaiting agent code could run (0 for callback-only worlds). */
+  readonly drains: number;
   readonly events: EventCounts & { readonly total: number };
   /** sha256 of the venue's event log. */
   readonly digest: string;
@@ -134,6 +136,7 @@ export class Kernel implements SimNetwork {
   private started = false;
   private messages = 0;
   private wakes = 0;
+  private drains = 0;
 
   constructor(options: KernelOptions) {
     this.rng = Rng.root(options.seed);
@@ -197,7 +200,7 @@ export class Kernel implements SimNetwork {
     if (this.started) throw new Error("run: a kernel runs once");
     this.started = true;
     for (const s of this.slots) this.invoke(s, "start");
-    await this.drain();
+    if (this.needsDrain) await this.drain();
     const q = this.queue;
     while (q.size > 0 && q.peekTime() <= durationNs) {
       const msg = q.pop()!;
@@ -216,6 +219,7 @@ export class Kernel implements SimNetwork {
       requests: this.venue.requests,
       deliveries: this.venue.deliveries,
       wakes: this.wakes,
+      drains: this.drains,
       events: { ...c, total: this.digest.events },
       digest: this.digest.hex(),
     };
@@ -283,6 +287,7 @@ export class Kernel implements SimNetwork {
    */
   private async drain(): Promise<void> {
     this.needsDrain = false;
+    this.drains++;
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.failure !== undefined) throw this.failure;
   }
