@@ -16,6 +16,7 @@ import {
   type TimeInForceName,
   type Trade,
 } from "./exchange.ts";
+import { CcxtShapes, iso, type OrderRec } from "./ccxt-shapes.ts";
 import { deferred, rejectQuietly, type Deferred } from "./observed.ts";
 import { amountToLots, lotsToAmount, priceToTicks, ticksToPrice, type Instrument } from "./instrument.ts";
 import { RequestKind, type AgentInbox, type BookSnapshot, type SimVenue, type VenueBatch, type VenueRequest } from "./sim-venue.ts";
@@ -42,27 +43,6 @@ const CLOSED_ORDERS_KEPT = 10_000;
 /** Own fills kept for fetchMyTrades. */
 const MY_TRADES_KEPT = 10_000;
 
-interface OrderRec {
-  id: number;
-  clientOrderId: string | undefined;
-  side: Side;
-  type: OrderTypeName;
-  tif: TimeInForceName;
-  postOnly: boolean;
-  /** Limit price in ticks, 0 for market orders. */
-  price: number;
-  /** Lots: ordered (after amends: filled + open), filled. */
-  amount: number;
-  filled: number;
-  /** Filled notional and fees paid, in quote units. */
-  cost: number;
-  fee: number;
-  status: OrderStatus;
-  reason: string | undefined;
-  venueTs: number;
-  localTs: number;
-  lastTradeTs: number | undefined;
-}
 
 interface Pending {
   readonly kind: RequestKind;
@@ -88,6 +68,7 @@ export class SimExchange implements Exchange, AgentInbox {
   readonly account: number;
   private readonly venue: SimVenue;
   private readonly inst: Instrument;
+  private readonly shapes: CcxtShapes;
   private nextReq = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly orders = new Map<number, OrderRec>();
@@ -112,6 +93,7 @@ export class SimExchange implements Exchange, AgentInbox {
   constructor(venue: SimVenue, agent: number) {
     this.venue = venue;
     this.inst = venue.instrument;
+    this.shapes = new CcxtShapes(venue.instrument, venue.epochMs);
     this.account = venue.connect(agent, this);
     const s = this.inst.spec;
     this.markets = Object.freeze({
@@ -208,7 +190,7 @@ export class SimExchange implements Exchange, AgentInbox {
       return this.request<Order>(this.req(RequestKind.PING, 0), "fetchOrder", () => {
         const rec = this.orders.get(orderId);
         if (rec === undefined) throw errorFor("unknown_order", `fetchOrder(${id}): unknown_order`);
-        return this.toOrder(rec);
+        return this.shapes.order(rec);
       });
     } catch (err) {
       return this.refused(err);
@@ -220,7 +202,7 @@ export class SimExchange implements Exchange, AgentInbox {
       if (symbol !== undefined) this.checkSymbol(symbol);
       return this.request<Order[]>(this.req(RequestKind.PING, 0), "fetchOpenOrders", () => {
         const out: Order[] = [];
-        for (const rec of this.open.values()) out.push(this.toOrder(rec));
+        for (const rec of this.open.values()) out.push(this.shapes.order(rec));
         return out;
       });
     } catch (err) {
@@ -343,13 +325,13 @@ export class SimExchange implements Exchange, AgentInbox {
       }
     }
     if (batch.book !== undefined) {
-      this.lastBook = this.toBook(batch.book, stamps, this.bookDepth);
+      this.lastBook = this.shapes.book(batch.book, stamps, this.bookDepth);
       if (this.bookWaiters.length > 0) {
         const ws = this.bookWaiters;
         this.bookWaiters = [];
         for (const w of ws) {
           observed ||= w.d.promise.observed;
-          w.d.resolve(w.limit >= this.bookDepth ? this.lastBook : this.toBook(batch.book, stamps, w.limit));
+          w.d.resolve(w.limit >= this.bookDepth ? this.lastBook : this.shapes.book(batch.book, stamps, w.limit));
         }
       }
     }
@@ -381,14 +363,14 @@ export class SimExchange implements Exchange, AgentInbox {
         const id = p.kind === RequestKind.SUBMIT ? (batch.result as number) : p.orderId;
         const rec = this.orders.get(id);
         if (rec === undefined) rejectQuietly(d, errorFor("unknown_order", `${p.what}: order ${id} not in the event stream`));
-        else d.resolve(this.toOrder(rec));
+        else d.resolve(this.shapes.order(rec));
         return;
       }
       case RequestKind.BOOK:
-        d.resolve(this.toBook(batch.result as BookSnapshot, stamps, Infinity));
+        d.resolve(this.shapes.book(batch.result as BookSnapshot, stamps, Infinity));
         return;
       case RequestKind.BALANCE:
-        d.resolve(this.toBalances(batch.result as readonly number[], stamps));
+        d.resolve(this.shapes.balances(batch.result as readonly number[], stamps));
         return;
       default:
         if (p.after === undefined) {
@@ -437,7 +419,7 @@ export class SimExchange implements Exchange, AgentInbox {
     const price = ticksToPrice(inst, ev.price);
     const amount = lotsToAmount(inst, ev.size);
     const cost = (ev.price * ev.size * inst.quoteUnitsPerTickLot) / inst.spec.quoteScale;
-    const ts = this.ms(stamps.venueTs);
+    const ts = this.shapes.ms(stamps.venueTs);
     if (this.tradesOn) {
       this.tradeBuf.push({
         id: String(ev.tradeId), order: undefined, timestamp: ts, datetime: iso(ts), symbol: inst.symbol,
@@ -544,7 +526,7 @@ export class SimExchange implements Exchange, AgentInbox {
     const out: Order[] = [];
     for (const id of this.changedOrders) {
       const rec = this.orders.get(id);
-      if (rec !== undefined) out.push(this.toOrder(rec));
+      if (rec !== undefined) out.push(this.shapes.order(rec));
     }
     this.changedOrders.clear();
     return out;
@@ -609,54 +591,4 @@ export class SimExchange implements Exchange, AgentInbox {
     if (!Number.isSafeInteger(limit) || limit <= 0) throw new BadRequest("invalid_order", `${field}: ${limit} must be a positive integer`);
     return limit;
   }
-
-  private ms(ns: number): number {
-    return this.venue.epochMs + Math.floor(ns / 1e6);
-  }
-
-  private toOrder(r: OrderRec): Order {
-    const inst = this.inst;
-    const q = inst.spec.quoteScale;
-    const ts = this.ms(r.venueTs);
-    const filledAmt = lotsToAmount(inst, r.filled);
-    return {
-      id: String(r.id), clientOrderId: r.clientOrderId, timestamp: ts, datetime: iso(ts),
-      lastTradeTimestamp: r.lastTradeTs === undefined ? undefined : this.ms(r.lastTradeTs),
-      symbol: inst.symbol, type: r.type, timeInForce: r.tif, postOnly: r.postOnly,
-      side: r.side === Side.BUY ? "buy" : "sell",
-      price: r.type === "market" ? undefined : ticksToPrice(inst, r.price),
-      average: r.filled > 0 ? Number((r.cost / q / filledAmt).toPrecision(12)) : undefined,
-      amount: lotsToAmount(inst, r.amount), filled: filledAmt,
-      remaining: lotsToAmount(inst, r.amount - r.filled),
-      cost: r.cost / q, status: r.status, fee: { cost: r.fee / q, currency: inst.quote },
-      reason: r.reason, info: { venueTs: r.venueTs, localTs: r.localTs },
-    };
-  }
-
-  private toBook(b: BookSnapshot, stamps: Stamps, limit: number): OrderBook {
-    const inst = this.inst;
-    const side = (levels: BookSnapshot["bids"]) =>
-      levels.slice(0, limit).map((l) => [ticksToPrice(inst, l.price), lotsToAmount(inst, l.size)] as const);
-    const ts = this.ms(b.venueTs);
-    return { symbol: inst.symbol, bids: side(b.bids), asks: side(b.asks), timestamp: ts, datetime: iso(ts), nonce: b.venueTs, info: stamps };
-  }
-
-  private toBalances(r: readonly number[], stamps: Stamps): Balances {
-    const inst = this.inst;
-    const b = inst.spec.baseScale;
-    const q = inst.spec.quoteScale;
-    const base = { free: r[0] / b, used: r[1] / b, total: (r[0] + r[1]) / b };
-    const quote = { free: r[2] / q, used: r[3] / q, total: (r[2] + r[3]) / q };
-    return {
-      [inst.base]: base, [inst.quote]: quote,
-      free: { [inst.base]: base.free, [inst.quote]: quote.free },
-      used: { [inst.base]: base.used, [inst.quote]: quote.used },
-      total: { [inst.base]: base.total, [inst.quote]: quote.total },
-      info: stamps,
-    };
-  }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
