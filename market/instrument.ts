@@ -1,5 +1,6 @@
 // Instrument rules (tick, lot, min notional, fees) and the integer unit system derived from them.
 import { z } from "zod";
+import { parseAt } from "./validate.ts";
 
 /**
  * An instrument as a user writes it: decimal tick and lot, asset scales, fee rates.
@@ -66,19 +67,7 @@ function nearInteger(x: number): number {
  *   integers (a tick × lot smaller than one quote unit cannot be settled exactly).
  */
 export function makeInstrument(input: unknown = DEFAULT_INSTRUMENT): Instrument {
-  const parsed = InstrumentSpec.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.join(".") || "(instrument)";
-    const value = issue.path.reduce<unknown>(
-      (v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined),
-      input,
-    );
-    // String() for numbers so NaN and Infinity are named as such (JSON would print null).
-    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
-    throw new Error(`instrument.${field}: ${shown} is invalid: ${issue.message}`);
-  }
-  const spec = parsed.data;
+  const spec = parseAt(InstrumentSpec, input, "instrument");
   const baseUnitsPerLot = nearInteger(spec.lotSize * spec.baseScale);
   if (!(baseUnitsPerLot >= 1)) {
     throw new Error(

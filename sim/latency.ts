@@ -1,5 +1,6 @@
 // Per-agent network latency: a constant delay plus seeded uniform jitter, each way.
 import { z } from "zod";
+import { parseAt } from "../market/validate.ts";
 import type { Rng } from "./rng.ts";
 
 const nsField = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -18,27 +19,13 @@ export const LatencySpec = z.strictObject({
 });
 export type LatencySpec = z.infer<typeof LatencySpec>;
 
-/** Reads `input` at `path`, for naming the offending value in an error. */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
-  return v;
-}
-
 /**
  * Validates a latency spec.
  * @throws Error naming the field, its value and the rule, e.g.
  *   `latency.jitterNs: -5 is invalid: Too small: expected number to be >=0`.
  */
 export function parseLatencySpec(input: unknown): LatencySpec {
-  const parsed = LatencySpec.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path.map(String).join(".") || "(spec)";
-  const value = valueAt(input, issue.path);
-  // String() rather than JSON so NaN and Infinity are named as such, not as null.
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  throw new Error(`latency.${field}: ${shown} is invalid: ${issue.message}`);
+  return parseAt(LatencySpec, input, "latency");
 }
 
 /**
