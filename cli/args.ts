@@ -1,5 +1,6 @@
 // Parsing of CLI flag values at the boundary: every error names the flag, the value and the rule.
 import { z } from "zod";
+import { parseDurationNs } from "../sim/clock.ts";
 
 /** A refused flag value; the CLI prints its message and exits with code 2. */
 export class UsageError extends Error {
@@ -8,8 +9,6 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
-
-const UNIT_NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86_400e9 };
 
 const Seed = z.string().regex(/^\d{1,16}$/).transform(Number).pipe(z.number().int().max(Number.MAX_SAFE_INTEGER));
 
@@ -25,9 +24,8 @@ export function parseSeed(flag: string, raw: string): number {
  * @returns integer nanoseconds.
  */
 export function parseDuration(flag: string, raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h|d)$/.exec(raw.trim());
-  const ns = m === null ? NaN : Math.round(Number(m[1]) * UNIT_NS[m[2]]);
-  if (!(ns > 0) || !Number.isSafeInteger(ns)) {
+  const ns = parseDurationNs(raw);
+  if (Number.isNaN(ns)) {
     throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a positive duration such as 90s, 30m, 1h or 1d (at most 104 days)`);
   }
   return ns;

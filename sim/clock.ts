@@ -76,3 +76,16 @@ export class SimClock {
     this.t = t;
   }
 }
+
+const UNIT_NS: Readonly<Record<string, number>> = { ns: 1, us: US, ms: MS, s: SECOND, m: MINUTE, h: HOUR, d: DAY };
+
+/**
+ * A duration written with a unit (ns, us, ms, s, m, h, d), e.g. "90s", "1.5h", "1d".
+ * @returns integer ns, or NaN when the text is not such a duration or is not a positive
+ *   safe integer of ns (at most about 104 days).
+ */
+export function parseDurationNs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h|d)$/.exec(text.trim());
+  const v = m === null ? NaN : Math.round(Number(m[1]) * UNIT_NS[m[2]]);
+  return v > 0 && Number.isSafeInteger(v) ? v : NaN;
+}

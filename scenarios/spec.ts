@@ -1,0 +1,158 @@
+// ScenarioSpec: a declarative world (populations, shocks on a timeline, bots, criteria), checked with zod.
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { InstrumentSpec } from "../market/instrument.ts";
+import { parseAt, ValidationError } from "../market/validate.ts";
+import { parseDurationNs } from "../sim/clock.ts";
+
+/** A duration in a spec: text with a unit ("90s", "30m", "6h", "1d"), turned into ns. */
+const Duration = z
+  .string()
+  .transform((text, ctx) => {
+    const ns = parseDurationNs(text);
+    if (Number.isNaN(ns)) {
+      ctx.addIssue({ code: "custom", message: "must be a positive duration such as 90s, 30m, 6h or 1d (at most 104 days)" });
+      return z.NEVER;
+    }
+    return ns;
+  });
+
+/** Parameters of an agent or shock type: checked against that type's own schema later. */
+const Params = z.record(z.string(), z.unknown()).default({});
+
+const Population = z.strictObject({
+  /** Agent type, e.g. "noise", "market-maker"; must be known to the agent registry. */
+  type: z.string().min(1),
+  /** How many agents of this type; 0 switches the population off. */
+  count: z.number().int().min(0).max(100_000),
+  params: Params,
+});
+
+const Shock = z.strictObject({
+  /** When the shock starts, from the start of the run. */
+  at: Duration,
+  /** Shock type, e.g. "fundamental-jump", "liquidity-withdrawal", "whale-sweep". */
+  type: z.string().min(1),
+  /** A label for reports; defaults to the type. */
+  label: z.string().optional(),
+  params: Params,
+});
+
+const Bot = z.strictObject({
+  /** Unique within the scenario: keys the bot's random stream and its report rows. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be lower-case letters, digits and dashes"),
+  type: z.string().min(1),
+  /** Starting holdings in coins. */
+  base: z.number().min(0).finite().default(0),
+  quote: z.number().min(0).finite().default(100_000),
+  params: Params,
+});
+
+/** The seed design's judgement of a bot: it survives, stays under a drawdown, keeps its account. */
+const Criteria = z
+  .strictObject({
+    maxDrawdownPct: z.number().positive().max(100).default(15),
+    mustSurvive: z.boolean().default(true),
+    noBlownAccount: z.boolean().default(true),
+  })
+  .default({ maxDrawdownPct: 15, mustSurvive: true, noBlownAccount: true });
+
+export const ScenarioSpecSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be lower-case letters, digits and dashes"),
+    description: z.string().default(""),
+    duration: Duration,
+    /** UTC time that simulated time 0 stands for. */
+    epoch: z.iso.datetime().default("2023-03-01T00:00:00Z"),
+    /** Overrides of the default instrument (tick, lot, fees...). */
+    instrument: InstrumentSpec.partial().default({}),
+    /** Price the world starts from, in quote coins. */
+    initialPrice: z.number().positive().finite(),
+    /** The move the scenario is built to produce, in percent (e.g. -30), reported beside the realised one. */
+    expectedMovePct: z.number().finite().optional(),
+    populations: z.array(Population).min(1),
+    shocks: z.array(Shock).default([]),
+    bots: z.array(Bot).default([]),
+    criteria: Criteria,
+  })
+  .superRefine((spec, ctx) => {
+    spec.shocks.forEach((s, i) => {
+      if (s.at >= spec.duration) {
+        ctx.addIssue({ code: "custom", path: ["shocks", i, "at"], message: `must fall inside the run, which lasts ${spec.duration / 1e9} s` });
+      }
+    });
+    const names = new Set<string>();
+    spec.bots.forEach((b, i) => {
+      if (names.has(b.name)) ctx.addIssue({ code: "custom", path: ["bots", i, "name"], message: "is used by another bot" });
+      names.add(b.name);
+    });
+  });
+
+/** A validated scenario. Durations are integer ns; `epochMs` is Unix ms of time 0. */
+export type ScenarioSpec = Omit<z.infer<typeof ScenarioSpecSchema>, "epoch"> & { readonly epochMs: number };
+
+/** What the spec needs to know of agent and shock types: their names and parameter schemas. */
+export interface TypeRegistry {
+  readonly agents: Readonly<Record<string, z.ZodType>>;
+  readonly shocks: Readonly<Record<string, z.ZodType>>;
+  readonly bots: Readonly<Record<string, z.ZodType>>;
+}
+
+/**
+ * Validates a scenario: the shape, then each population's, shock's and bot's type and
+ * parameters against `registry`.
+ * @throws ValidationError naming the field (e.g. `scenario.populations[1].count`), the value
+ *   and the rule: unknown types, negative populations, shocks outside the run, bad params.
+ */
+export function parseScenario(input: unknown, registry: TypeRegistry): ScenarioSpec {
+  const spec = parseAt(ScenarioSpecSchema, input, "scenario");
+  const raw = input as { populations: { params?: unknown }[]; shocks?: { params?: unknown }[]; bots?: { params?: unknown }[] };
+  const checkType = (kind: keyof TypeRegistry, list: "populations" | "shocks" | "bots", i: number, type: string): z.ZodType => {
+    const schemas = registry[kind];
+    const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
+    if (schema === undefined) {
+      const field = `scenario.${list}[${i}].type`;
+      throw new ValidationError(field, `${field}: ${JSON.stringify(type)} is not a known type (known: ${Object.keys(schemas).join(", ")})`);
+    }
+    return schema;
+  };
+  const populations = spec.populations.map((p, i) => ({
+    ...p,
+    params: parseAt(checkType("agents", "populations", i, p.type), raw.populations[i].params ?? {}, `scenario.populations[${i}].params`) as Record<string, unknown>,
+  }));
+  const shocks = spec.shocks.map((s, i) => ({
+    ...s,
+    params: parseAt(checkType("shocks", "shocks", i, s.type), raw.shocks?.[i]?.params ?? {}, `scenario.shocks[${i}].params`) as Record<string, unknown>,
+  }));
+  const bots = spec.bots.map((b, i) => ({
+    ...b,
+    params: parseAt(checkType("bots", "bots", i, b.type), raw.bots?.[i]?.params ?? {}, `scenario.bots[${i}].params`) as Record<string, unknown>,
+  }));
+  const { epoch, ...rest } = spec;
+  return { ...rest, populations, shocks, bots, epochMs: Date.parse(epoch) };
+}
+
+/**
+ * Reads and validates a scenario file (JSON).
+ * @throws ValidationError naming the file and field; an Error for a missing or non-JSON file.
+ */
+export async function loadScenarioFile(path: string, registry: TypeRegistry): Promise<ScenarioSpec> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new Error(`scenario file ${JSON.stringify(path)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`scenario file ${JSON.stringify(path)}: is not JSON (${(err as Error).message})`);
+  }
+  try {
+    return parseScenario(json, registry);
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError(err.field, `${path}: ${err.message}`);
+    throw err;
+  }
+}
