@@ -1,8 +1,16 @@
 // ccxt's unified shapes (orders, books, balances) built from the simulator's integer records.
-import type { Balances, Order, OrderBook, OrderStatus, OrderTypeName, Stamps, TimeInForceName } from "./exchange.ts";
+import type { Balances, Order, OrderBook, OrderStatus, OrderTypeName, Stamps, TimeInForceName, Trade } from "./exchange.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "./instrument.ts";
 import type { BookSnapshot } from "./sim-venue.ts";
-import { Side } from "./types.ts";
+import { Side, type TradeEvent } from "./types.ts";
+
+/** A trade as received, kept until someone reads it. `mine`: one of this client's fills. */
+export interface RawTrade {
+  readonly ev: TradeEvent;
+  readonly stamps: Stamps;
+  readonly asTaker: boolean;
+  readonly mine: boolean;
+}
 
 /** What a simulated client knows of one of its orders, in integer units. */
 export interface OrderRec {
@@ -34,6 +42,27 @@ export class CcxtShapes {
   /** Unix ms of a simulated time in ns. */
   ms(ns: number): number {
     return this.epochMs + Math.floor(ns / 1e6);
+  }
+
+  /** A public trade (taker's side) or one of this client's fills (own side, role and fee). */
+  trade(t: RawTrade): Trade {
+    const inst = this.inst;
+    const ev = t.ev;
+    const ts = this.ms(t.stamps.venueTs);
+    const common = {
+      id: String(ev.tradeId), timestamp: ts, datetime: iso(ts), symbol: inst.symbol,
+      price: ticksToPrice(inst, ev.price), amount: lotsToAmount(inst, ev.size),
+      cost: (ev.price * ev.size * inst.quoteUnitsPerTickLot) / inst.spec.quoteScale, info: t.stamps,
+    };
+    if (!t.mine) return { ...common, order: undefined, side: ev.aggressor === Side.BUY ? "buy" : "sell", takerOrMaker: undefined, fee: undefined };
+    const side = t.asTaker ? ev.aggressor : 1 - ev.aggressor;
+    return {
+      ...common,
+      order: String(t.asTaker ? ev.takerOrderId : ev.makerOrderId),
+      side: side === Side.BUY ? "buy" : "sell",
+      takerOrMaker: t.asTaker ? "taker" : "maker",
+      fee: { cost: (t.asTaker ? ev.takerFee : ev.makerFee) / inst.spec.quoteScale, currency: inst.quote },
+    };
   }
 
   /** A client-side order record as ccxt's unified order. */

@@ -53,6 +53,11 @@ export interface Instrument {
   readonly minNotionalUnits: number;
   readonly makerFeePpm: number;
   readonly takerFeePpm: number;
+  /** 1 / tickSize when that is a whole number (0.01 → 100), else 0: lets ticksToPrice divide
+   * by an integer, which gives the double nearest the decimal price exactly and fast. */
+  readonly ticksPerCoin: number;
+  /** 1 / lotSize when that is a whole number, else 0. */
+  readonly lotsPerCoin: number;
 }
 
 /** Exact integer if `x` is within a relative 1e-9 of one, else NaN. */
@@ -91,6 +96,8 @@ export function makeInstrument(input: unknown = DEFAULT_INSTRUMENT): Instrument 
     minNotionalUnits: Math.round(spec.minNotional * spec.quoteScale),
     makerFeePpm: spec.makerFeePpm,
     takerFeePpm: spec.takerFeePpm,
+    ticksPerCoin: wholeInverse(spec.tickSize),
+    lotsPerCoin: wholeInverse(spec.lotSize),
   });
 }
 
@@ -115,10 +122,20 @@ export function amountToLots(inst: Instrument, amount: number): number {
   return nearInteger(amount / inst.spec.lotSize);
 }
 
-export function ticksToPrice(inst: Instrument, ticks: number): number {
-  return Number((ticks * inst.spec.tickSize).toPrecision(15));
+/** 1/x when it is a whole number (within 1e-9 relative), else 0. */
+function wholeInverse(x: number): number {
+  const inv = nearInteger(1 / x);
+  return Number.isSafeInteger(inv) && inv >= 1 ? inv : 0;
 }
 
+/** Price in quote coins of a number of ticks: the double nearest the exact decimal. */
+export function ticksToPrice(inst: Instrument, ticks: number): number {
+  const d = inst.ticksPerCoin;
+  return d !== 0 ? ticks / d : Number((ticks * inst.spec.tickSize).toPrecision(15));
+}
+
+/** Amount in base coins of a number of lots: the double nearest the exact decimal. */
 export function lotsToAmount(inst: Instrument, lots: number): number {
-  return Number((lots * inst.spec.lotSize).toPrecision(15));
+  const d = inst.lotsPerCoin;
+  return d !== 0 ? lots / d : Number((lots * inst.spec.lotSize).toPrecision(15));
 }

@@ -9,6 +9,8 @@
  */
 export class Observed<T> extends Promise<T> {
   observed = false;
+  /** Settles the promise with a value built on demand; run by the first `then`. */
+  lazy: (() => void) | undefined = undefined;
 
   static override get [Symbol.species](): PromiseConstructor {
     return Promise;
@@ -19,6 +21,11 @@ export class Observed<T> extends Promise<T> {
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     this.observed = true;
+    const lazy = this.lazy;
+    if (lazy !== undefined) {
+      this.lazy = undefined;
+      lazy();
+    }
     return super.then(onFulfilled, onRejected);
   }
 }
@@ -28,6 +35,16 @@ export interface Deferred<T> {
   readonly promise: Observed<T>;
   readonly resolve: (v: T) => void;
   readonly reject: (e: Error) => void;
+}
+
+/**
+ * Resolves `d` with `make()`: now when someone awaits, else when someone first does. Building
+ * an answer (ccxt objects, date strings) is most of its cost, and fire-and-forget senders
+ * never look at it. `make` must capture the state it describes, not read it later.
+ */
+export function resolveLazily<T>(d: Deferred<T>, make: () => T): void {
+  if (d.promise.observed) d.resolve(make());
+  else d.promise.lazy = () => d.resolve(make());
 }
 
 export function deferred<T>(): Deferred<T> {

@@ -16,8 +16,8 @@ import {
   type TimeInForceName,
   type Trade,
 } from "./exchange.ts";
-import { CcxtShapes, iso, type OrderRec } from "./ccxt-shapes.ts";
-import { deferred, rejectQuietly, type Deferred } from "./observed.ts";
+import { CcxtShapes, type OrderRec, type RawTrade } from "./ccxt-shapes.ts";
+import { deferred, rejectQuietly, resolveLazily, type Deferred } from "./observed.ts";
 import { amountToLots, lotsToAmount, priceToTicks, ticksToPrice, type Instrument } from "./instrument.ts";
 import { RequestKind, type AgentInbox, type BookSnapshot, type SimVenue, type VenueBatch, type VenueRequest } from "./sim-venue.ts";
 import {
@@ -47,7 +47,8 @@ const MY_TRADES_KEPT = 10_000;
 interface Pending {
   readonly kind: RequestKind;
   readonly d: Deferred<unknown>;
-  readonly what: string;
+  /** What was asked, for error messages: built only when one is needed. */
+  readonly what: string | (() => string);
   /** The order a cancel/amend is about. */
   readonly orderId: number;
   /** For a round trip answered from this client's state: computes the answer on arrival. */
@@ -74,7 +75,7 @@ export class SimExchange implements Exchange, AgentInbox {
   private readonly orders = new Map<number, OrderRec>();
   private closedCount = 0;
   private readonly clientIds = new Map<string, number>();
-  private readonly myTrades: Trade[] = [];
+  private readonly myTrades: RawTrade[] = [];
   private bookDepth = 0;
   private tradesOn = false;
   private myTradesOn = false;
@@ -85,8 +86,8 @@ export class SimExchange implements Exchange, AgentInbox {
   private orderWaiters: Deferred<Order[]>[] = [];
   /** Open orders by id, in acceptance order: what fetchOpenOrders lists. */
   private readonly open = new Map<number, OrderRec>();
-  private tradeBuf: Trade[] = [];
-  private myTradeBuf: Trade[] = [];
+  private tradeBuf: RawTrade[] = [];
+  private myTradeBuf: RawTrade[] = [];
   private changedOrders = new Set<number>();
   private lastBook: OrderBook | undefined;
 
@@ -142,7 +143,7 @@ export class SimExchange implements Exchange, AgentInbox {
           kind: RequestKind.SUBMIT, reqId: 0, side: sideCode, orderType: type === "limit" ? OrderType.LIMIT : OrderType.MARKET,
           tif: tifCode, postOnly, price: ticks, size, orderId: 0, clientOrderId: cid, depth: 0,
         },
-        `createOrder(${type} ${side} ${amount}${price === undefined ? "" : ` @ ${price}`}${params.clientOrderId === undefined ? "" : `, clientOrderId ${JSON.stringify(params.clientOrderId)}`})`,
+        () => `createOrder(${type} ${side} ${amount}${price === undefined ? "" : ` @ ${price}`}${params.clientOrderId === undefined ? "" : `, clientOrderId ${JSON.stringify(params.clientOrderId)}`})`,
       );
     } catch (err) {
       return this.refused(err);
@@ -152,7 +153,7 @@ export class SimExchange implements Exchange, AgentInbox {
   cancelOrder(id: string, symbol: string): Promise<Order> {
     try {
       this.checkSymbol(symbol);
-      return this.request<Order>(this.req(RequestKind.CANCEL, this.orderId(id, "cancelOrder.id")), `cancelOrder(${id})`);
+      return this.request<Order>(this.req(RequestKind.CANCEL, this.orderId(id, "cancelOrder.id")), () => `cancelOrder(${id})`);
     } catch (err) {
       return this.refused(err);
     }
@@ -173,7 +174,7 @@ export class SimExchange implements Exchange, AgentInbox {
       const r = this.req(RequestKind.AMEND, orderId);
       r.price = this.ticks(price, "editOrder.price");
       r.size = this.lots(amount, "editOrder.amount");
-      return this.request<Order>(r, `editOrder(${id}, ${amount} @ ${price})`);
+      return this.request<Order>(r, () => `editOrder(${id}, ${amount} @ ${price})`);
     } catch (err) {
       return this.refused(err);
     }
@@ -213,7 +214,7 @@ export class SimExchange implements Exchange, AgentInbox {
   fetchMyTrades(symbol?: string): Promise<Trade[]> {
     try {
       if (symbol !== undefined) this.checkSymbol(symbol);
-      return this.request<Trade[]>(this.req(RequestKind.PING, 0), "fetchMyTrades", () => this.myTrades.slice());
+      return this.request<Trade[]>(this.req(RequestKind.PING, 0), "fetchMyTrades", () => this.myTrades.slice(-MY_TRADES_KEPT).map((t) => this.shapes.trade(t)));
     } catch (err) {
       return this.refused(err);
     }
@@ -357,13 +358,18 @@ export class SimExchange implements Exchange, AgentInbox {
       case RequestKind.AMEND: {
         if (rejected !== 0 || batch.result === 0 || batch.result === false) {
           const name = rejected === 0 ? "invalid_order" : rejectReasonName[rejected];
-          rejectQuietly(d, errorFor(name, `${p.what} rejected: ${name}`));
+          rejectQuietly(d, errorFor(name, `${describe(p.what)} rejected: ${name}`));
           return;
         }
         const id = p.kind === RequestKind.SUBMIT ? (batch.result as number) : p.orderId;
         const rec = this.orders.get(id);
-        if (rec === undefined) rejectQuietly(d, errorFor("unknown_order", `${p.what}: order ${id} not in the event stream`));
-        else d.resolve(this.shapes.order(rec));
+        if (rec === undefined) {
+          rejectQuietly(d, errorFor("unknown_order", `${describe(p.what)}: order ${id} not in the event stream`));
+        } else {
+          // The order as it stands at this answer, built only if someone looks at it.
+          const snapshot = { ...rec };
+          resolveLazily(d, () => this.shapes.order(snapshot));
+        }
         return;
       }
       case RequestKind.BOOK:
@@ -415,28 +421,17 @@ export class SimExchange implements Exchange, AgentInbox {
 
   private onTrade(ev: TradeEvent, stamps: Stamps): void {
     const mine = ev.makerAccount === this.account || ev.takerAccount === this.account;
-    const inst = this.inst;
-    const price = ticksToPrice(inst, ev.price);
-    const amount = lotsToAmount(inst, ev.size);
-    const cost = (ev.price * ev.size * inst.quoteUnitsPerTickLot) / inst.spec.quoteScale;
-    const ts = this.shapes.ms(stamps.venueTs);
-    if (this.tradesOn) {
-      this.tradeBuf.push({
-        id: String(ev.tradeId), order: undefined, timestamp: ts, datetime: iso(ts), symbol: inst.symbol,
-        side: ev.aggressor === Side.BUY ? "buy" : "sell", takerOrMaker: undefined, price, amount, cost,
-        fee: undefined, info: stamps,
-      });
-    }
+    // Trades are kept raw and turned into ccxt objects only when somebody reads them.
+    if (this.tradesOn) this.tradeBuf.push({ ev, stamps, asTaker: false, mine: false });
     if (!mine) return;
     // A self-trade (possible only with prevention off) is reported from the taker's side.
     const asTaker = ev.takerAccount === this.account;
     const orderId = asTaker ? ev.takerOrderId : ev.makerOrderId;
-    const feeUnits = asTaker ? ev.takerFee : ev.makerFee;
     const rec = this.orders.get(orderId);
     if (rec !== undefined) {
       rec.filled += ev.size;
-      rec.cost += ev.price * ev.size * inst.quoteUnitsPerTickLot;
-      rec.fee += feeUnits;
+      rec.cost += ev.price * ev.size * this.inst.quoteUnitsPerTickLot;
+      rec.fee += asTaker ? ev.takerFee : ev.makerFee;
       rec.lastTradeTs = stamps.venueTs;
       if (rec.filled >= rec.amount && rec.status === "open") {
         rec.status = "closed";
@@ -444,20 +439,17 @@ export class SimExchange implements Exchange, AgentInbox {
       }
       this.touch(orderId);
     }
-    const t: Trade = {
-      id: String(ev.tradeId), order: String(orderId), timestamp: ts, datetime: iso(ts), symbol: inst.symbol,
-      side: (asTaker ? ev.aggressor : 1 - ev.aggressor) === Side.BUY ? "buy" : "sell",
-      takerOrMaker: asTaker ? "taker" : "maker", price, amount, cost,
-      fee: { cost: feeUnits / inst.spec.quoteScale, currency: inst.quote }, info: stamps,
-    };
-    this.myTrades.push(t);
-    if (this.myTrades.length > MY_TRADES_KEPT) this.myTrades.shift();
-    if (this.myTradesOn) this.myTradeBuf.push(t);
+    const raw: RawTrade = { ev, stamps, asTaker, mine: true };
+    this.myTrades.push(raw);
+    // Trim in blocks: shifting one element off a long array on every fill is O(n).
+    if (this.myTrades.length > 2 * MY_TRADES_KEPT) this.myTrades.splice(0, this.myTrades.length - MY_TRADES_KEPT);
+    if (this.myTradesOn) this.myTradeBuf.push(raw);
   }
+
 
   // ---------------------------------------------------------------- helpers
 
-  private request<T>(req: VenueRequest, what: string, after?: () => T): Promise<T> {
+  private request<T>(req: VenueRequest, what: string | (() => string), after?: () => T): Promise<T> {
     req.reqId = this.nextReq++;
     const d = deferred<T>();
     this.pending.set(req.reqId, { kind: req.kind, d: d as Deferred<unknown>, what, orderId: req.orderId, after });
@@ -504,10 +496,11 @@ export class SimExchange implements Exchange, AgentInbox {
   }
 
   private drain(buf: "tradeBuf" | "myTradeBuf"): Trade[] {
-    const out = this[buf];
+    const raw = this[buf];
     this[buf] = [];
-    return out;
+    return raw.map((t) => this.shapes.trade(t));
   }
+
 
   /** Resolves every waiter with the buffered items; true when any of them was awaited. */
   private flushWaiters(waiters: "tradeWaiters" | "myTradeWaiters", buf: "tradeBuf" | "myTradeBuf"): boolean {
@@ -591,4 +584,8 @@ export class SimExchange implements Exchange, AgentInbox {
     if (!Number.isSafeInteger(limit) || limit <= 0) throw new BadRequest("invalid_order", `${field}: ${limit} must be a positive integer`);
     return limit;
   }
+}
+
+function describe(what: string | (() => string)): string {
+  return typeof what === "string" ? what : what();
 }
