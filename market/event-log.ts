@@ -61,45 +61,12 @@ export class EventLog implements EventSink {
   /** Event `i` as a readonly tagged-union object (allocates; not for the hot path). */
   get(i: number): EngineEvent {
     if (!(i >= 0 && i < this.n)) throw new RangeError(`event index ${i} outside [0, ${this.n})`);
-    const r = this.rows;
-    const o = i * EVENT_STRIDE;
-    const ts = r[o + 1];
-    switch (r[o] as EventKind) {
-      case EventKind.ACCEPTED:
-        return {
-          type: "accepted", ts, orderId: r[o + 2], account: r[o + 3], price: r[o + 4],
-          size: r[o + 5], clientOrderId: r[o + 6], side: r[o + 7] as Side,
-          orderType: r[o + 8] as OrderType, tif: r[o + 9] as TimeInForce, postOnly: r[o + 10] === 1,
-        };
-      case EventKind.REJECTED:
-        return {
-          type: "rejected", ts, orderId: r[o + 2], account: r[o + 3], clientOrderId: r[o + 6],
-          op: r[o + 7] as RequestOp, reason: r[o + 8] as RejectReason,
-        };
-      case EventKind.TRADE:
-        return {
-          type: "trade", ts, tradeId: r[o + 2], takerAccount: r[o + 3], price: r[o + 4],
-          size: r[o + 5], makerOrderId: r[o + 6], takerOrderId: r[o + 7], makerAccount: r[o + 8],
-          makerFee: r[o + 9], takerFee: r[o + 10], aggressor: r[o + 11] as Side,
-        };
-      case EventKind.CANCELED:
-        return {
-          type: "canceled", ts, orderId: r[o + 2], account: r[o + 3], remaining: r[o + 5],
-          reason: r[o + 8] as EndReason,
-        };
-      case EventKind.AMENDED:
-        return {
-          type: "amended", ts, orderId: r[o + 2], account: r[o + 3], price: r[o + 4],
-          size: r[o + 5], priorityKept: r[o + 8] === 1,
-        };
-      case EventKind.EXPIRED:
-        return {
-          type: "expired", ts, orderId: r[o + 2], account: r[o + 3], remaining: r[o + 5],
-          reason: r[o + 8] as EndReason,
-        };
-      default:
-        throw new Error(`event ${i}: unknown kind ${r[o]}`);
-    }
+    return decodeEvent(this.rows, i);
+  }
+
+  /** A copy of rows [from, to), e.g. to hand a request's events to other parties. */
+  copyRows(from: number, to: number): Float64Array {
+    return this.rows.slice(from * EVENT_STRIDE, to * EVENT_STRIDE);
   }
 
   /** Starts a row and returns its offset, growing the buffer when full. Each writer sets
@@ -173,5 +140,47 @@ export class EventLog implements EventSink {
     const r = this.rows;
     r[o + 2] = orderId; r[o + 3] = account; r[o + 4] = 0; r[o + 5] = remaining; r[o + 6] = 0;
     r[o + 7] = 0; r[o + 8] = reason; r[o + 9] = 0; r[o + 10] = 0; r[o + 11] = 0;
+  }
+}
+
+/** Row `i` of a row-major event array as a tagged-union object. */
+export function decodeEvent(r: Float64Array, i: number): EngineEvent {
+  const o = i * EVENT_STRIDE;
+  const ts = r[o + 1];
+  switch (r[o] as EventKind) {
+    case EventKind.ACCEPTED:
+      return {
+        type: "accepted", ts, orderId: r[o + 2], account: r[o + 3], price: r[o + 4],
+        size: r[o + 5], clientOrderId: r[o + 6], side: r[o + 7] as Side,
+        orderType: r[o + 8] as OrderType, tif: r[o + 9] as TimeInForce, postOnly: r[o + 10] === 1,
+      };
+    case EventKind.REJECTED:
+      return {
+        type: "rejected", ts, orderId: r[o + 2], account: r[o + 3], clientOrderId: r[o + 6],
+        op: r[o + 7] as RequestOp, reason: r[o + 8] as RejectReason,
+      };
+    case EventKind.TRADE:
+      return {
+        type: "trade", ts, tradeId: r[o + 2], takerAccount: r[o + 3], price: r[o + 4],
+        size: r[o + 5], makerOrderId: r[o + 6], takerOrderId: r[o + 7], makerAccount: r[o + 8],
+        makerFee: r[o + 9], takerFee: r[o + 10], aggressor: r[o + 11] as Side,
+      };
+    case EventKind.CANCELED:
+      return {
+        type: "canceled", ts, orderId: r[o + 2], account: r[o + 3], remaining: r[o + 5],
+        reason: r[o + 8] as EndReason,
+      };
+    case EventKind.AMENDED:
+      return {
+        type: "amended", ts, orderId: r[o + 2], account: r[o + 3], price: r[o + 4],
+        size: r[o + 5], priorityKept: r[o + 8] === 1,
+      };
+    case EventKind.EXPIRED:
+      return {
+        type: "expired", ts, orderId: r[o + 2], account: r[o + 3], remaining: r[o + 5],
+        reason: r[o + 8] as EndReason,
+      };
+    default:
+      throw new Error(`event ${i}: unknown kind ${r[o]}`);
   }
 }

@@ -20,8 +20,10 @@ import { CcxtShapes, type OrderRec, type RawTrade } from "./ccxt-shapes.ts";
 import { deferred, rejectQuietly, resolveLazily, type Deferred } from "./observed.ts";
 import { amountToLots, lotsToAmount, priceToTicks, ticksToPrice, type Instrument } from "./instrument.ts";
 import { RequestKind, type AgentInbox, type BookSnapshot, type SimVenue, type VenueBatch, type VenueRequest } from "./sim-venue.ts";
+import { decodeEvent, EVENT_STRIDE } from "./event-log.ts";
 import {
   endReasonName,
+  EventKind,
   OrderType,
   rejectReasonName,
   Side,
@@ -310,11 +312,16 @@ export class SimExchange implements Exchange, AgentInbox {
     // Only a settled promise that some code awaits makes the kernel yield to that code.
     let observed = false;
     let rejected: RejectReason | 0 = 0;
-    for (const ev of batch.events) {
-      if (ev.type === "trade") this.onTrade(ev, stamps);
-      else if (ev.account === this.account) {
-        if (ev.type === "rejected") rejected = ev.reason;
-        else this.onOrderEvent(ev, stamps);
+    const rows = batch.rows;
+    const me = this.account;
+    for (let o = 0, i = 0; o < rows.length; o += EVENT_STRIDE, i++) {
+      const kind = rows[o];
+      if (kind === EventKind.TRADE) {
+        // Columns 3 and 8 are the taker's and the maker's accounts (see event-log.ts).
+        if (this.tradesOn || rows[o + 3] === me || rows[o + 8] === me) this.onTrade(decodeEvent(rows, i) as TradeEvent, stamps);
+      } else if (rows[o + 3] === me) {
+        if (kind === EventKind.REJECTED) rejected = rows[o + 8] as RejectReason;
+        else this.onOrderEvent(decodeEvent(rows, i) as Exclude<EngineEvent, TradeEvent>, stamps);
       }
     }
     if (batch.reqId !== 0) {
@@ -325,7 +332,7 @@ export class SimExchange implements Exchange, AgentInbox {
         this.answer(p, batch, rejected, stamps);
       }
     }
-    if (batch.book !== undefined) {
+    if (batch.book !== undefined && this.bookDepth > 0) {
       this.lastBook = this.shapes.book(batch.book, stamps, this.bookDepth);
       if (this.bookWaiters.length > 0) {
         const ws = this.bookWaiters;

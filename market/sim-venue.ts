@@ -3,7 +3,7 @@ import { MatchingEngine, type EngineOptions, type Level, type TopOfBook } from "
 import { EventLog } from "./event-log.ts";
 import type { Instrument } from "./instrument.ts";
 import { Ledger } from "./ledger.ts";
-import { type EngineEvent, type OrderType, type Side, type TimeInForce } from "./types.ts";
+import { EventKind, type OrderType, type Side, type TimeInForce } from "./types.ts";
 
 /** Something the network hands over at a point of simulated time. */
 export interface Deliverable {
@@ -33,8 +33,8 @@ export interface VenueObserver {
 
 /** What an agent's endpoint receives from the venue in one message. */
 export interface AgentInbox {
-  /** Private events of this agent's account (acks, fills, cancels) and, for public
-   * subscribers, every trade; `book` when the agent watches the book and it changed. */
+  /** Reads the rows that concern it: its own account's events and, when subscribed, every
+   * trade; `book` when it watches the book and the book changed. */
   receive(batch: VenueBatch, now: number): void;
 }
 
@@ -45,7 +45,8 @@ export interface VenueBatch {
   readonly reqId: number;
   /** For a submit: the new order id, or 0 when rejected. For a query: its answer. */
   readonly result: unknown;
-  readonly events: readonly EngineEvent[];
+  /** Every event the request caused, as event-log rows (read-only; shared by recipients). */
+  readonly rows: Float64Array;
   readonly book: BookSnapshot | undefined;
 }
 
@@ -86,6 +87,8 @@ interface Endpoint {
   watchesTrades: boolean;
 }
 
+const EMPTY_ROWS = new Float64Array(0);
+
 /** Hands a request to the venue when it arrives. */
 class Arrival implements Deliverable {
   constructor(private readonly venue: SimVenue, private readonly ep: Endpoint, private readonly req: VenueRequest) {}
@@ -121,6 +124,14 @@ export class SimVenue {
   private readonly endpoints: Endpoint[] = [];
   private readonly observers: VenueObserver[] = [];
   private flushHook: ((log: EventLog) => void) | undefined;
+  /** Endpoints subscribed to trades / to the book, in subscription order. */
+  private readonly tradeSubs: Endpoint[] = [];
+  private readonly bookSubs: Endpoint[] = [];
+  private maxBookDepth = 0;
+  /** Per account, the last route() that listed it; avoids a Set per request. */
+  private readonly seenMark: number[] = [];
+  private routeMark = 0;
+  private readonly recipients: Endpoint[] = [];
   private lastTop: TopOfBook = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
   /** Requests processed. */
   requests = 0;
@@ -145,6 +156,7 @@ export class SimVenue {
     const account = this.ledger.open();
     const ep: Endpoint = { agent, account, inbox, watchesBook: 0, watchesTrades: false };
     this.byAccount[account] = ep;
+    this.seenMark[account] = 0;
     this.endpoints.push(ep);
     return account;
   }
@@ -199,9 +211,12 @@ export class SimVenue {
         result = this.balanceOf(ep.account);
         break;
       case RequestKind.SUBSCRIBE_BOOK:
+        if (ep.watchesBook === 0) this.bookSubs.push(ep);
         ep.watchesBook = Math.max(ep.watchesBook, req.depth);
+        this.maxBookDepth = Math.max(this.maxBookDepth, ep.watchesBook);
         break;
       case RequestKind.SUBSCRIBE_TRADES:
+        if (!ep.watchesTrades) this.tradeSubs.push(ep);
         ep.watchesTrades = true;
         break;
       case RequestKind.PING:
@@ -221,59 +236,50 @@ export class SimVenue {
   }
 
   /**
-   * Builds one batch per affected agent, in a fixed order: the requester (always answered),
-   * then accounts in order of first appearance in the events, then public subscribers in
-   * connection order. Each batch holds, in log order, the events of its account plus, for
-   * trade subscribers, every trade.
+   * Sends what a request caused to whoever it concerns, in a fixed order: the requester
+   * (always answered, with its result), then accounts in order of first appearance in the
+   * events, then subscribers in subscription order. The rows are copied once and shared:
+   * each recipient reads only what concerns it, so nothing is built per recipient.
    */
   private route(requester: Endpoint, req: VenueRequest, result: unknown, from: number, to: number, now: number): void {
-    const all: EngineEvent[] = [];
+    const log = this.log;
+    const mark = ++this.routeMark;
+    const seen = this.seenMark;
+    seen[requester.account] = mark;
+    const others = this.recipients;
+    others.length = 0;
     let bookChanged = false;
     let hasTrades = false;
-    const recipients: Endpoint[] = [requester];
-    const seen = new Set<number>([requester.account]);
-    const note = (account: number): void => {
-      if (!seen.has(account)) {
-        seen.add(account);
-        recipients.push(this.byAccount[account]);
-      }
-    };
     for (let i = from; i < to; i++) {
-      const ev = this.log.get(i);
-      all.push(ev);
-      if (ev.type !== "rejected") bookChanged = true;
-      if (ev.type === "trade") {
+      const k = log.kind(i);
+      if (k !== EventKind.REJECTED) bookChanged = true;
+      if (k === EventKind.TRADE) {
         hasTrades = true;
-        note(ev.makerAccount);
-        note(ev.takerAccount);
+        this.note(log.field(i, 8), mark);
+        this.note(log.field(i, 3), mark);
       } else {
-        note(ev.account);
+        this.note(log.field(i, 3), mark);
       }
     }
-    let maxDepth = 0;
-    for (const ep of this.endpoints) {
-      if ((hasTrades && ep.watchesTrades) || (bookChanged && ep.watchesBook > 0)) note(ep.account);
-      if (ep.watchesBook > maxDepth) maxDepth = ep.watchesBook;
-    }
-    const book = bookChanged && maxDepth > 0 ? this.snapshot(maxDepth, now) : undefined;
-    for (const ep of recipients) {
-      const acct = ep.account;
-      const events = all.filter((ev) =>
-        ev.type === "trade"
-          ? ep.watchesTrades || ev.makerAccount === acct || ev.takerAccount === acct
-          : ev.account === acct,
-      );
-      const isRequester = ep === requester;
-      const batch: VenueBatch = {
-        venueTs: now,
-        reqId: isRequester ? req.reqId : 0,
-        result: isRequester ? result : 0,
-        events,
-        book: ep.watchesBook > 0 ? book : undefined,
-      };
+    if (hasTrades) for (const ep of this.tradeSubs) this.note(ep.account, mark);
+    if (bookChanged) for (const ep of this.bookSubs) this.note(ep.account, mark);
+    const rows = to > from ? log.copyRows(from, to) : EMPTY_ROWS;
+    const book = bookChanged && this.maxBookDepth > 0 ? this.snapshot(this.maxBookDepth, now) : undefined;
+    this.deliveries++;
+    this.network.toAgent(requester.agent, new Departure(requester.inbox, { venueTs: now, reqId: req.reqId, result, rows, book }));
+    if (others.length === 0) return;
+    const shared: VenueBatch = { venueTs: now, reqId: 0, result: 0, rows, book };
+    for (const ep of others) {
       this.deliveries++;
-      this.network.toAgent(ep.agent, new Departure(ep.inbox, batch));
+      this.network.toAgent(ep.agent, new Departure(ep.inbox, shared));
     }
+  }
+
+  /** Adds an account's endpoint to this request's recipients, once. */
+  private note(account: number, mark: number): void {
+    if (this.seenMark[account] === mark) return;
+    this.seenMark[account] = mark;
+    this.recipients.push(this.byAccount[account]);
   }
 
   private snapshot(depth: number, now: number): BookSnapshot {
