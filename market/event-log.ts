@@ -64,9 +64,10 @@ export class EventLog implements EventSink {
     return decodeEvent(this.rows, i);
   }
 
-  /** A copy of rows [from, to), e.g. to hand a request's events to other parties. */
-  copyRows(from: number, to: number): Float64Array {
-    return this.rows.slice(from * EVENT_STRIDE, to * EVENT_STRIDE);
+  /** Copies rows [from, to) into `target` at float offset `at` (no allocation). */
+  copyInto(target: Float64Array, at: number, from: number, to: number): void {
+    const r = this.rows;
+    for (let i = from * EVENT_STRIDE, j = at, end = to * EVENT_STRIDE; i < end; i++, j++) target[j] = r[i];
   }
 
   /** Starts a row and returns its offset, growing the buffer when full. Each writer sets

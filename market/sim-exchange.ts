@@ -314,7 +314,8 @@ export class SimExchange implements Exchange, AgentInbox {
     let rejected: RejectReason | 0 = 0;
     const rows = batch.rows;
     const me = this.account;
-    for (let o = 0, i = 0; o < rows.length; o += EVENT_STRIDE, i++) {
+    for (let o = batch.rowsFrom; o < batch.rowsTo; o += EVENT_STRIDE) {
+      const i = o / EVENT_STRIDE;
       const kind = rows[o];
       if (kind === EventKind.TRADE) {
         // Columns 3 and 8 are the taker's and the maker's accounts (see event-log.ts).

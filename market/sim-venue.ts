@@ -1,6 +1,6 @@
 // The simulated venue: one engine, requests arriving over a latency network, events routed back.
 import { MatchingEngine, type EngineOptions, type Level, type TopOfBook } from "./engine.ts";
-import { EventLog } from "./event-log.ts";
+import { EVENT_STRIDE, EventLog } from "./event-log.ts";
 import type { Instrument } from "./instrument.ts";
 import { Ledger } from "./ledger.ts";
 import { EventKind, type OrderType, type Side, type TimeInForce } from "./types.ts";
@@ -45,8 +45,11 @@ export interface VenueBatch {
   readonly reqId: number;
   /** For a submit: the new order id, or 0 when rejected. For a query: its answer. */
   readonly result: unknown;
-  /** Every event the request caused, as event-log rows (read-only; shared by recipients). */
+  /** Every event the request caused, as event-log rows: `rows[rowsFrom..rowsTo)` (floats,
+   * read-only, shared by all recipients and with other batches). */
   readonly rows: Float64Array;
+  readonly rowsFrom: number;
+  readonly rowsTo: number;
   readonly book: BookSnapshot | undefined;
 }
 
@@ -87,7 +90,8 @@ interface Endpoint {
   watchesTrades: boolean;
 }
 
-const EMPTY_ROWS = new Float64Array(0);
+/** Floats per arena chunk of routed rows (64k rows). */
+const ARENA_FLOATS = 65_536 * EVENT_STRIDE;
 
 /** Hands a request to the venue when it arrives. */
 class Arrival implements Deliverable {
@@ -132,6 +136,8 @@ export class SimVenue {
   private readonly seenMark: number[] = [];
   private routeMark = 0;
   private readonly recipients: Endpoint[] = [];
+  private arena = new Float64Array(ARENA_FLOATS);
+  private arenaUsed = 0;
   private lastTop: TopOfBook = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
   /** Requests processed. */
   requests = 0;
@@ -263,12 +269,23 @@ export class SimVenue {
     }
     if (hasTrades) for (const ep of this.tradeSubs) this.note(ep.account, mark);
     if (bookChanged) for (const ep of this.bookSubs) this.note(ep.account, mark);
-    const rows = to > from ? log.copyRows(from, to) : EMPTY_ROWS;
+    // Rows go into an arena: a batch keeps its chunk alive until delivered, and a full chunk
+    // is simply replaced, so there is no allocation per request.
+    const n = (to - from) * EVENT_STRIDE;
+    if (this.arenaUsed + n > this.arena.length) {
+      this.arena = new Float64Array(Math.max(ARENA_FLOATS, n));
+      this.arenaUsed = 0;
+    }
+    const rows = this.arena;
+    const rowsFrom = this.arenaUsed;
+    log.copyInto(rows, rowsFrom, from, to);
+    this.arenaUsed += n;
+    const rowsTo = this.arenaUsed;
     const book = bookChanged && this.maxBookDepth > 0 ? this.snapshot(this.maxBookDepth, now) : undefined;
     this.deliveries++;
-    this.network.toAgent(requester.agent, new Departure(requester.inbox, { venueTs: now, reqId: req.reqId, result, rows, book }));
+    this.network.toAgent(requester.agent, new Departure(requester.inbox, { venueTs: now, reqId: req.reqId, result, rows, rowsFrom, rowsTo, book }));
     if (others.length === 0) return;
-    const shared: VenueBatch = { venueTs: now, reqId: 0, result: 0, rows, book };
+    const shared: VenueBatch = { venueTs: now, reqId: 0, result: 0, rows, rowsFrom, rowsTo, book };
     for (const ep of others) {
       this.deliveries++;
       this.network.toAgent(ep.agent, new Departure(ep.inbox, shared));
