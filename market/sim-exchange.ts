@@ -40,6 +40,14 @@ const SIM_CAPABILITIES: Capabilities = Object.freeze({
   createMarketOrder: true, selfTradePrevention: true,
 });
 
+/** Callbacks of a simulated agent that does not await (see `SimExchange.listener`). */
+export interface SimListener {
+  /** An own order was accepted, filled (partly or fully), amended, canceled or expired. */
+  onOrder?(order: Readonly<OrderRec>): void;
+  /** An own fill: price in ticks, size in lots, fee in quote units. Called before onOrder. */
+  onFill?(order: Readonly<OrderRec>, price: number, size: number, fee: number, asTaker: boolean): void;
+}
+
 /** Closed orders kept for fetchOrder; older ones are forgotten first. */
 const CLOSED_ORDERS_KEPT = 10_000;
 /** Own fills kept for fetchMyTrades. */
@@ -93,7 +101,17 @@ export class SimExchange implements Exchange, AgentInbox {
   private changedOrders = new Set<number>();
   private lastBook: OrderBook | undefined;
 
-  constructor(venue: SimVenue, agent: number) {
+  /**
+   * Called synchronously, at the local time a message arrives, for simulated agents that
+   * act on callbacks instead of awaiting (the populations): no promise, no yield.
+   */
+  listener: SimListener | undefined = undefined;
+  /** Delay of this client's market data feed, ns: what `bidTicks`/`askTicks` lag by. */
+  private readonly feedDelayNs: number;
+
+  /** @param feedDelayNs how far behind venue time this client's view of the top of book is. */
+  constructor(venue: SimVenue, agent: number, feedDelayNs = 0) {
+    this.feedDelayNs = feedDelayNs;
     this.venue = venue;
     this.inst = venue.instrument;
     this.shapes = new CcxtShapes(venue.instrument, venue.epochMs);
@@ -299,6 +317,25 @@ export class SimExchange implements Exchange, AgentInbox {
     }
   }
 
+  // ---------------------------------------------------------------- simulator fast path
+  // For simulated populations only (a bot uses the Exchange methods above): the top of book
+  // as this client's feed shows it now, i.e. the venue's top `feedDelayNs` ago. Ticks.
+
+  /** Best bid in ticks as this client's feed shows it now (0 when none). */
+  bidTicks(): number {
+    return this.venue.topTape.bidAt(this.venue.now - this.feedDelayNs);
+  }
+
+  /** Best ask in ticks as this client's feed shows it now (0 when none). */
+  askTicks(): number {
+    return this.venue.topTape.askAt(this.venue.now - this.feedDelayNs);
+  }
+
+  /** Open orders of this client as it knows them (no round trip; acceptance order). */
+  openOrderStates(): IterableIterator<Readonly<OrderRec>> {
+    return this.open.values();
+  }
+
   /** The last book this agent received from a watch, if any (ccxt pro's cached book). */
   get cachedBook(): OrderBook | undefined {
     return this.lastBook;
@@ -410,8 +447,10 @@ export class SimExchange implements Exchange, AgentInbox {
         postOnly: ev.postOnly, price: ev.price, amount: ev.size, filled: 0, cost: 0, fee: 0,
         status: "open", reason: undefined, venueTs: stamps.venueTs, localTs: stamps.localTs, lastTradeTs: undefined,
       });
-      this.open.set(ev.orderId, this.orders.get(ev.orderId)!);
+      const rec = this.orders.get(ev.orderId)!;
+      this.open.set(ev.orderId, rec);
       this.touch(ev.orderId);
+      this.listener?.onOrder?.(rec);
       return;
     }
     const rec = this.orders.get(ev.orderId);
@@ -425,6 +464,7 @@ export class SimExchange implements Exchange, AgentInbox {
       this.closed(rec.id);
     }
     this.touch(ev.orderId);
+    this.listener?.onOrder?.(rec);
   }
 
   private onTrade(ev: TradeEvent, stamps: Stamps): void {
@@ -446,6 +486,11 @@ export class SimExchange implements Exchange, AgentInbox {
         this.closed(rec.id);
       }
       this.touch(orderId);
+      const l = this.listener;
+      if (l !== undefined) {
+        l.onFill?.(rec, ev.price, ev.size, asTaker ? ev.takerFee : ev.makerFee, asTaker);
+        l.onOrder?.(rec);
+      }
     }
     const raw: RawTrade = { ev, stamps, asTaker, mine: true };
     this.myTrades.push(raw);

@@ -1,6 +1,7 @@
 // The simulated venue: one engine, requests arriving over a latency network, events routed back.
 import { MatchingEngine, type EngineOptions, type Level, type TopOfBook } from "./engine.ts";
 import { EVENT_STRIDE, EventLog } from "./event-log.ts";
+import { TopTape } from "./top-tape.ts";
 import type { Instrument } from "./instrument.ts";
 import { Ledger } from "./ledger.ts";
 import { EventKind, type OrderType, type Side, type TimeInForce } from "./types.ts";
@@ -138,6 +139,8 @@ export class SimVenue {
   private readonly recipients: Endpoint[] = [];
   private arena = new Float64Array(ARENA_FLOATS);
   private arenaUsed = 0;
+  /** Every top-of-book change, for clients that read the top as of their delayed clock. */
+  readonly topTape = new TopTape();
   private lastTop: TopOfBook = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
   /** Requests processed. */
   requests = 0;
@@ -235,6 +238,7 @@ export class SimVenue {
     const topChanged = top.bidPrice !== lt.bidPrice || top.bidSize !== lt.bidSize || top.askPrice !== lt.askPrice || top.askSize !== lt.askSize;
     if (topChanged) {
       this.lastTop = top;
+      this.topTape.push(now, top);
       for (const o of this.observers) o.onTop(now, top);
     }
     this.route(ep, req, result, from, to, now);

@@ -165,7 +165,7 @@ export class Kernel implements SimNetwork {
     const id = this.slots.length;
     const rng = this.rng.fork(`agents/${name}`);
     const latency = new LatencyModel(options.latency ?? this.defaultLatency, rng.fork("net"));
-    const exchange = new SimExchange(this.venue, id);
+    const exchange = new SimExchange(this.venue, id, latency.spec.outNs);
     const spec = this.venue.instrument.spec;
     this.endow(name, exchange.account, Asset.BASE, options.base ?? 0, spec.baseScale, "base");
     this.endow(name, exchange.account, Asset.QUOTE, options.quote ?? 0, spec.quoteScale, "quote");

@@ -1,0 +1,71 @@
+// The simulator's fast path for populations: callbacks instead of awaits, a delayed view of the top.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { OrderRec } from "../../market/ccxt-shapes.ts";
+import { TopTape } from "../../market/top-tape.ts";
+import { Kernel, type AgentContext, type SimAgent } from "../../sim/kernel.ts";
+
+const MS = 1_000_000;
+
+test("a listener sees its order accepted, filled and closed, at local time, without a single yield", async () => {
+  const seen: string[] = [];
+  class Maker implements SimAgent {
+    start(ctx: AgentContext): void {
+      ctx.exchange.listener = {
+        onOrder: (o: Readonly<OrderRec>) => seen.push(`${ctx.now / MS}ms order ${o.id} ${o.status} filled ${o.filled}/${o.amount}`),
+        onFill: (o, price, size, fee, asTaker) => seen.push(`${ctx.now / MS}ms fill ${o.id} ${size}@${price} fee ${fee} ${asTaker ? "taker" : "maker"}`),
+      };
+      void ctx.exchange.createOrder(ctx.symbol, "limit", "sell", 0.001, 30_000);
+    }
+  }
+  class Taker implements SimAgent {
+    start(ctx: AgentContext): void {
+      ctx.wakeIn(10 * MS);
+    }
+    wake(ctx: AgentContext): void {
+      void ctx.exchange.createOrder(ctx.symbol, "market", "buy", 0.001);
+    }
+  }
+  const k = new Kernel({ seed: 1, defaultLatency: { inNs: MS, outNs: MS, jitterNs: 0 } });
+  k.addAgent("maker", new Maker(), { base: 1 });
+  k.addAgent("taker", new Taker(), { quote: 100_000 });
+  const stats = await k.run(100 * MS);
+  assert.equal(stats.drains, 0);
+  // 10 lots at 3,000,000 ticks; fee 0.1% of 30 USDT = 0.03 USDT = 30,000 micro-USDT.
+  assert.deepEqual(seen, [
+    "2ms order 1 open filled 0/10",
+    "12ms fill 1 10@3000000 fee 30000 maker",
+    "12ms order 1 closed filled 10/10",
+  ]);
+});
+
+test("bidTicks/askTicks show the venue's top as it was one feed delay ago", async () => {
+  const reads: [number, number][] = [];
+  class Quoter implements SimAgent {
+    start(ctx: AgentContext): void {
+      void ctx.exchange.createOrder(ctx.symbol, "limit", "buy", 0.001, 29_999);
+      for (const t of [1, 2, 3, 5, 6, 7]) ctx.wakeAt(t * MS);
+    }
+    wake(ctx: AgentContext): void {
+      reads.push([ctx.now / MS, ctx.exchange.bidTicks()]);
+    }
+  }
+  // The order reaches the venue at 2 ms; the feed lags 3 ms, so the bid shows from 5 ms on.
+  const k = new Kernel({ seed: 1, defaultLatency: { inNs: 2 * MS, outNs: 3 * MS, jitterNs: 0 } });
+  k.addAgent("q", new Quoter(), { quote: 100 });
+  await k.run(10 * MS);
+  assert.deepEqual(reads, [[1, 0], [2, 0], [3, 0], [5, 2_999_900], [6, 2_999_900], [7, 2_999_900]]);
+});
+
+test("TopTape answers the last change at or before a time, across ring wrap-around", () => {
+  const tape = new TopTape(4);
+  assert.equal(tape.bidAt(100), 0);
+  for (let i = 1; i <= 6; i++) tape.push(i * 10, { bidPrice: i, bidSize: 1, askPrice: i + 1, askSize: 1 });
+  // Ring holds the changes at 30, 40, 50, 60.
+  assert.equal(tape.bidAt(45), 4);
+  assert.equal(tape.bidAt(60), 6);
+  assert.equal(tape.bidAt(1000), 6);
+  assert.equal(tape.askAt(30), 4);
+  assert.equal(tape.bidAt(5), 3, "older than the ring: its oldest entry");
+  assert.deepEqual(tape.at(52), { bidPrice: 5, bidSize: 1, askPrice: 6, askSize: 1 });
+});
