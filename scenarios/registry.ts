@@ -1,5 +1,7 @@
 // Built-in worlds by name: what `arena run NAME` can build.
 import type { Kernel } from "../sim/kernel.ts";
+import { buildScenario } from "./build.ts";
+import { builtinSpec } from "./builtins.ts";
 import { buildSmoke, SMOKE_DURATION_NS } from "./smoke.ts";
 
 export interface WorldEntry {
@@ -13,6 +15,11 @@ export const WORLDS: Readonly<Record<string, WorldEntry>> = Object.freeze({
     describe: "8 random traders around 30,000 USDT: proves the loop end to end",
     defaultDurationNs: SMOKE_DURATION_NS,
     build: (seed: number | string) => buildSmoke({ seed }),
+  },
+  normal: {
+    describe: "a day of ordinary trading (noise traders and market makers; being calibrated)",
+    defaultDurationNs: builtinSpec("normal").duration,
+    build: (seed: number | string) => buildScenario(builtinSpec("normal"), seed).kernel,
   },
 });
 

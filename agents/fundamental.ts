@@ -1,0 +1,70 @@
+// The latent fundamental price: mean-reverting in log space with jumps; the lever scenarios pull.
+import type { Rng } from "../sim/rng.ts";
+
+export interface FundamentalParams {
+  /** Starting value, quote coins. */
+  readonly initial: number;
+  /** Mean-reversion speed toward the anchor, per hour. */
+  readonly kappaPerHour: number;
+  /** Volatility of log value, per square-root hour (0.005 ≈ 0.5% an hour). */
+  readonly sigmaPerSqrtHour: number;
+  /** Spontaneous jumps per day, and their size's standard deviation in log terms. */
+  readonly jumpsPerDay: number;
+  readonly jumpSigma: number;
+  /** Time step of the simulated path, ns. */
+  readonly stepNs: number;
+}
+
+export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.freeze({
+  kappaPerHour: 0.05,
+  sigmaPerSqrtHour: 0.005,
+  jumpsPerDay: 2,
+  jumpSigma: 0.004,
+  stepNs: 1_000_000_000,
+});
+
+const HOUR = 3_600_000_000_000;
+
+/**
+ * A deterministic path, stepped on demand: `valueAt(t)` advances in fixed steps from the last
+ * time asked, drawing the same numbers for the same step whatever the pattern of questions,
+ * so agents asking at different moments see one consistent world. Scenario shocks move the
+ * anchor (a lasting repricing) with `jump`, optionally reverting it later.
+ */
+export class Fundamental {
+  private readonly p: FundamentalParams;
+  private readonly rng: Rng;
+  private logValue: number;
+  private logAnchor: number;
+  private t = 0;
+
+  constructor(params: FundamentalParams, rng: Rng) {
+    if (!(params.initial > 0)) throw new Error(`fundamental.initial: ${params.initial} must be positive`);
+    this.p = params;
+    this.rng = rng;
+    this.logValue = Math.log(params.initial);
+    this.logAnchor = this.logValue;
+  }
+
+  /** The fundamental value at time `t` ns (t must not go backwards). */
+  valueAt(t: number): number {
+    const p = this.p;
+    const dtH = p.stepNs / HOUR;
+    const jumpP = (p.jumpsPerDay / 24) * dtH;
+    const sd = p.sigmaPerSqrtHour * Math.sqrt(dtH);
+    while (this.t + p.stepNs <= t) {
+      this.t += p.stepNs;
+      const z = this.rng.normal();
+      const jump = this.rng.next() < jumpP ? this.rng.normal() * p.jumpSigma : 0;
+      this.logValue += p.kappaPerHour * dtH * (this.logAnchor - this.logValue) + sd * z + jump;
+    }
+    return Math.exp(this.logValue);
+  }
+
+  /** Moves value and anchor by `pct` percent at once (e.g. -30 for a crash). */
+  jump(pct: number): void {
+    const d = Math.log1p(pct / 100);
+    this.logValue += d;
+    this.logAnchor += d;
+  }
+}

@@ -1,0 +1,105 @@
+// Market makers: two-sided quotes skewed by inventory (Avellaneda–Stoikov style), widened by volatility.
+import { z } from "zod";
+import type { OrderRec } from "../market/ccxt-shapes.ts";
+import { Side } from "../market/types.ts";
+import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { midTicks, type World } from "./world.ts";
+
+export const MarketMakerParams = z.strictObject({
+  /** Time between quote refreshes, ms (jittered ±20%). */
+  refreshMs: z.number().positive().default(1000),
+  /** Size of each quote, base coins. */
+  quoteSize: z.number().positive().default(0.05),
+  /** Quotes per side, and the distance between them in basis points. */
+  levels: z.number().int().min(1).max(20).default(3),
+  levelSpacingBps: z.number().min(0).default(2),
+  /** Smallest half-spread, basis points. */
+  baseSpreadBps: z.number().min(0).default(2),
+  /** Half-spread added per basis point of realised volatility (per refresh interval). */
+  volMultiplier: z.number().min(0).default(1.5),
+  /** Weight of the newest squared return in the volatility estimate (EWMA). */
+  volAlpha: z.number().gt(0).max(1).default(0.05),
+  /** Reservation price shift at full inventory, basis points (toward reducing it). */
+  skewBps: z.number().min(0).default(10),
+  /** Inventory (base coins, either sign) at which only the reducing side is quoted. */
+  maxInventory: z.number().positive().default(2),
+  /** Mark-to-market loss (quote coins) at which quotes are pulled for `cooldownSec`. */
+  lossLimit: z.number().positive().default(20_000),
+  cooldownSec: z.number().min(0).default(300),
+  base: z.number().min(0).default(10),
+  quote: z.number().min(0).default(300_000),
+});
+export type MarketMakerParams = z.infer<typeof MarketMakerParams>;
+
+/**
+ * Quotes both sides around a reservation price that leans against its inventory, with a
+ * spread that widens when the mid moves a lot, and steps back when inventory or losses hit
+ * their limits: the liquidity that makes the book, and that vanishes in a crisis.
+ * Callback-driven: fills come through the exchange listener, the mid from the delayed feed.
+ */
+export class MarketMaker implements SimAgent {
+  private inventory = 0;
+  private cash = 0;
+  private lastLogMid = NaN;
+  private variance = 0;
+  private pausedUntil = 0;
+
+  constructor(private readonly p: MarketMakerParams, private readonly world: World) {}
+
+  start(ctx: AgentContext): void {
+    const market = ctx.exchange.markets[ctx.symbol];
+    const tick = market.precision.price;
+    const lot = market.precision.amount;
+    ctx.exchange.listener = {
+      onFill: (o: Readonly<OrderRec>, price: number, size: number, _fee: number, asTaker: boolean) => {
+        const coins = size * lot;
+        const value = price * tick * coins;
+        if (o.side === Side.BUY) {
+          this.inventory += coins;
+          this.cash -= value;
+        } else {
+          this.inventory -= coins;
+          this.cash += value;
+        }
+        this.cash -= value * (asTaker ? market.taker : market.maker);
+      },
+    };
+    ctx.wakeIn(1 + ctx.rng.int(0, this.p.refreshMs * 1e6));
+  }
+
+  wake(ctx: AgentContext): void {
+    const p = this.p;
+    ctx.wakeIn(Math.max(1, Math.round(p.refreshMs * 1e6 * (0.8 + 0.4 * ctx.rng.next()))));
+    const ex = ctx.exchange;
+    const market = ex.markets[ctx.symbol];
+    const tick = market.precision.price;
+    const mid = midTicks(ex, Math.round(this.world.initialPrice / tick));
+    const logMid = Math.log(mid);
+    if (!Number.isNaN(this.lastLogMid)) {
+      const r = logMid - this.lastLogMid;
+      this.variance = (1 - p.volAlpha) * this.variance + p.volAlpha * r * r;
+    }
+    this.lastLogMid = logMid;
+    for (const o of ex.openOrderStates()) void ex.cancelOrder(String(o.id), ctx.symbol);
+    const pnl = this.cash + this.inventory * mid * tick;
+    if (pnl < -p.lossLimit && this.pausedUntil === 0) this.pausedUntil = ctx.now + p.cooldownSec * 1e9;
+    if (ctx.now < this.pausedUntil) return;
+    this.pausedUntil = 0;
+    const volBps = Math.sqrt(this.variance) * 1e4;
+    const half = p.baseSpreadBps + p.volMultiplier * volBps;
+    const lean = Math.max(-1, Math.min(1, this.inventory / p.maxInventory));
+    const reservation = mid * (1 - (p.skewBps * lean) / 1e4);
+    const amount = p.quoteSize;
+    for (let i = 0; i < p.levels; i++) {
+      const d = (half + i * p.levelSpacingBps) / 1e4;
+      const bid = Math.floor(reservation * (1 - d));
+      const ask = Math.max(Math.ceil(reservation * (1 + d)), bid + 1);
+      if (this.inventory < p.maxInventory && bid > 0) {
+        void ex.createOrder(ctx.symbol, "limit", "buy", amount, Number((bid * tick).toPrecision(12)), { postOnly: true });
+      }
+      if (this.inventory > -p.maxInventory) {
+        void ex.createOrder(ctx.symbol, "limit", "sell", amount, Number((ask * tick).toPrecision(12)), { postOnly: true });
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Noise traders: Poisson arrivals, a limit/market mix, heavy-tailed sizes, prices around mid.
+import { z } from "zod";
+import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { midTicks, type World } from "./world.ts";
+
+export const NoiseTraderParams = z.strictObject({
+  /** Mean orders per minute of one trader (Poisson arrivals). */
+  ratePerMin: z.number().positive().max(600).default(2),
+  /** Share of arrivals that are market orders; the rest are limit orders. */
+  marketProb: z.number().min(0).max(1).default(0.15),
+  /** Mean distance of a limit price from mid, in basis points (exponentially distributed). */
+  offsetMeanBps: z.number().min(0).max(1000).default(8),
+  /** Smallest order, base coins; sizes follow a Pareto tail with exponent `sizeTailAlpha`. */
+  sizeMin: z.number().positive().default(0.001),
+  sizeTailAlpha: z.number().min(1.05).max(10).default(1.6),
+  sizeMax: z.number().positive().default(2),
+  /** A resting order older than this is canceled at the trader's next arrival, seconds. */
+  lifetimeSec: z.number().positive().default(180),
+  /** Endowment, coins. */
+  base: z.number().min(0).default(10),
+  quote: z.number().min(0).default(300_000),
+});
+export type NoiseTraderParams = z.infer<typeof NoiseTraderParams>;
+
+const MINUTE = 60_000_000_000;
+
+/**
+ * Trades for no reason: the background order flow of the market. Fire-and-forget: it never
+ * awaits, reads the top of book from its delayed feed and its open orders from its client's
+ * state, so it costs the kernel no yields.
+ */
+export class NoiseTrader implements SimAgent {
+  constructor(private readonly p: NoiseTraderParams, private readonly world: World) {}
+
+  start(ctx: AgentContext): void {
+    ctx.wakeIn(this.gap(ctx));
+  }
+
+  wake(ctx: AgentContext): void {
+    ctx.wakeIn(this.gap(ctx));
+    const ex = ctx.exchange;
+    const p = this.p;
+    const market = ex.markets[ctx.symbol];
+    const tick = market.precision.price;
+    const lot = market.precision.amount;
+    const lifetimeNs = p.lifetimeSec * 1e9;
+    for (const o of ex.openOrderStates()) {
+      if (ctx.now - o.localTs > lifetimeNs) void ex.cancelOrder(String(o.id), ctx.symbol);
+    }
+    const mid = midTicks(ex, Math.round(this.world.initialPrice / tick));
+    const rng = ctx.rng;
+    const side = rng.bernoulli(0.5) ? "buy" : "sell";
+    // Pareto sizes: many small orders, a few large ones (heavy tails in volume and returns).
+    const size = Math.min(p.sizeMax, p.sizeMin * Math.pow(1 - rng.next(), -1 / p.sizeTailAlpha));
+    const lots = Math.max(1, Math.floor(size / lot + 1e-9));
+    const amount = Number((lots * lot).toPrecision(12));
+    if (rng.next() < p.marketProb) {
+      void ex.createOrder(ctx.symbol, "market", side, amount);
+      return;
+    }
+    const offsetTicks = Math.round(rng.exponential(1) * ((p.offsetMeanBps / 10_000) * mid));
+    const ticks = Math.max(1, Math.round(side === "buy" ? mid - offsetTicks : mid + offsetTicks));
+    void ex.createOrder(ctx.symbol, "limit", side, amount, Number((ticks * tick).toPrecision(12)));
+  }
+
+  private gap(ctx: AgentContext): number {
+    return Math.max(1, Math.round(ctx.rng.exponential(this.p.ratePerMin / MINUTE)));
+  }
+}

@@ -1,0 +1,42 @@
+// Agent types by name, each with its parameter schema and a factory: what scenario files can name.
+import type { z } from "zod";
+import type { SimAgent } from "../sim/kernel.ts";
+import { MarketMaker, MarketMakerParams } from "./market-maker.ts";
+import { NoiseTrader, NoiseTraderParams } from "./noise-trader.ts";
+import type { World } from "./world.ts";
+
+export interface AgentType<S extends z.ZodType = z.ZodType> {
+  readonly describe: string;
+  readonly params: S;
+  /** Builds one agent from validated params. */
+  create(params: z.infer<S>, world: World): SimAgent;
+  /** Endowment in coins, from validated params. */
+  endowment(params: z.infer<S>): { readonly base: number; readonly quote: number };
+}
+
+function type<S extends z.ZodType>(t: AgentType<S>): AgentType {
+  return t as unknown as AgentType;
+}
+
+/** Population types. Manipulators, fundamental and momentum traders join next. */
+export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
+  noise: type({
+    describe: "Poisson arrivals, limit/market mix, heavy-tailed sizes around mid",
+    params: NoiseTraderParams,
+    create: (p, w) => new NoiseTrader(p, w),
+    endowment: (p) => ({ base: p.base, quote: p.quote }),
+  }),
+  "market-maker": type({
+    describe: "two-sided quotes skewed by inventory, widened by volatility, pulled at limits",
+    params: MarketMakerParams,
+    create: (p, w) => new MarketMaker(p, w),
+    endowment: (p) => ({ base: p.base, quote: p.quote }),
+  }),
+});
+
+/** Parameter schemas by type name, as `parseScenario` wants them. */
+export function agentParamSchemas(): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [name, t] of Object.entries(AGENT_TYPES)) out[name] = t.params;
+  return out;
+}

@@ -1,0 +1,51 @@
+// Turns a validated ScenarioSpec and a seed into a ready-to-run kernel.
+import { z } from "zod";
+import { Fundamental, FUNDAMENTAL_DEFAULTS } from "../agents/fundamental.ts";
+import { AGENT_TYPES, agentParamSchemas } from "../agents/registry.ts";
+import type { World } from "../agents/world.ts";
+import { DEFAULT_INSTRUMENT } from "../market/instrument.ts";
+import { Kernel, type AgentContext, type SimAgent } from "../sim/kernel.ts";
+import type { ScenarioSpec, TypeRegistry } from "./spec.ts";
+
+/** Shock types: what happens at a point of the timeline. They act on the world, never on prices. */
+export const SHOCK_TYPES = {
+  /** The latent fundamental reprices by `sizePct` percent; traders who follow it move the market. */
+  "fundamental-jump": z.strictObject({ sizePct: z.number().gt(-100).finite() }),
+} as const;
+
+/** Everything `parseScenario` needs to check a spec against what this code can build. */
+export function typeRegistry(): TypeRegistry {
+  return { agents: agentParamSchemas(), shocks: SHOCK_TYPES, bots: {} };
+}
+
+/** Applies one shock when its time comes. */
+class ShockAgent implements SimAgent {
+  constructor(private readonly at: number, private readonly apply: () => void) {}
+  start(ctx: AgentContext): void {
+    ctx.wakeAt(this.at);
+  }
+  wake(): void {
+    this.apply();
+  }
+}
+
+/**
+ * Builds the world of `spec` for `seed`: the instrument, the fundamental process, every
+ * population agent (named `TYPE/INDEX`, so each draws from its own stream), and the shocks.
+ */
+export function buildScenario(spec: ScenarioSpec, seed: number | string): { kernel: Kernel; world: World } {
+  const kernel = new Kernel({ seed, epochMs: spec.epochMs, instrument: { ...DEFAULT_INSTRUMENT, ...spec.instrument } });
+  const fundamental = new Fundamental({ ...FUNDAMENTAL_DEFAULTS, initial: spec.initialPrice }, kernel.rng.fork("world/fundamental"));
+  const world: World = { fundamental, initialPrice: spec.initialPrice };
+  for (const pop of spec.populations) {
+    const t = AGENT_TYPES[pop.type];
+    const params = pop.params;
+    const { base, quote } = t.endowment(params);
+    for (let i = 0; i < pop.count; i++) kernel.addAgent(`${pop.type}/${i}`, t.create(params, world), { base, quote });
+  }
+  spec.shocks.forEach((s, i) => {
+    const sizePct = (s.params as { sizePct: number }).sizePct;
+    kernel.addAgent(`shock/${i}`, new ShockAgent(s.at, () => fundamental.jump(sizePct)));
+  });
+  return { kernel, world };
+}
