@@ -1,7 +1,9 @@
 // Agent types by name, each with its parameter schema and a factory: what scenario files can name.
 import type { z } from "zod";
 import type { SimAgent } from "../sim/kernel.ts";
+import { FundamentalTrader, FundamentalTraderParams } from "./fundamental-trader.ts";
 import { MarketMaker, MarketMakerParams } from "./market-maker.ts";
+import { MomentumTrader, MomentumTraderParams } from "./momentum-trader.ts";
 import { NoiseTrader, NoiseTraderParams } from "./noise-trader.ts";
 import type { World } from "./world.ts";
 
@@ -18,7 +20,7 @@ function type<S extends z.ZodType>(t: AgentType<S>): AgentType {
   return t as unknown as AgentType;
 }
 
-/** Population types. Manipulators, fundamental and momentum traders join next. */
+/** Population types. Manipulators (pump & dump, spoofing, whale sweeps) join next. */
 export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
   noise: type({
     describe: "Poisson arrivals, limit/market mix, heavy-tailed sizes around mid",
@@ -30,6 +32,18 @@ export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
     describe: "two-sided quotes skewed by inventory, widened by volatility, pulled at limits",
     params: MarketMakerParams,
     create: (p, w) => new MarketMaker(p, w),
+    endowment: (p) => ({ base: p.base, quote: p.quote }),
+  }),
+  fundamental: type({
+    describe: "trades toward the latent fundamental value, harder the larger the gap",
+    params: FundamentalTraderParams,
+    create: (p, w) => new FundamentalTrader(p, w),
+    endowment: (p) => ({ base: p.base, quote: p.quote }),
+  }),
+  momentum: type({
+    describe: "chases the move over its own lookback with market orders, unwinds after a hold",
+    params: MomentumTraderParams,
+    create: (p, w) => new MomentumTrader(p, w),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
   }),
 });

@@ -3,19 +3,20 @@ import { buildScenario, typeRegistry } from "./build.ts";
 import { parseScenario, type ScenarioSpec } from "./spec.ts";
 
 /**
- * `normal`: a day of ordinary trading around 30,000 USDT. Work in progress: noise traders and
- * market makers only; fundamental and momentum traders, manipulators and the bots under test
- * join with the rest of the suite, and the populations' defaults are still to be calibrated
+ * `normal`: a day of ordinary trading around 30,000 USDT. Work in progress: manipulators and
+ * the bots under test join with the rest of the suite, and the populations' defaults are still to be calibrated
  * against the stylized facts of real BTC (`arena facts --run DIR`).
  */
 const NORMAL = {
   name: "normal",
-  description: "a day of ordinary trading: noise order flow against inventory-aware market makers",
+  description: "a day of ordinary trading: noise flow, market makers, value and trend traders",
   duration: "1d",
   initialPrice: 30_000,
   populations: [
     { type: "noise", count: 100, params: { ratePerMin: 3 } },
     { type: "market-maker", count: 4, params: { refreshMs: 2000 } },
+    { type: "fundamental", count: 10 },
+    { type: "momentum", count: 10 },
   ],
 };
 

@@ -1,0 +1,63 @@
+// Fundamental (value) traders: buy below the latent fundamental value, sell above it.
+import { z } from "zod";
+import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { midTicks, type World } from "./world.ts";
+
+export const FundamentalTraderParams = z.strictObject({
+  /** Mean decisions per minute (Poisson). */
+  ratePerMin: z.number().positive().max(600).default(1),
+  /** Mispricing below which the trader does nothing, basis points. */
+  thresholdBps: z.number().min(0).default(20),
+  /** Order size per 1% of mispricing, base coins; capped at `sizeMax`. */
+  sizePerPct: z.number().positive().default(0.2),
+  sizeMax: z.number().positive().default(2),
+  /** Share of orders sent as market orders; the rest are limit orders at the near touch. */
+  marketProb: z.number().min(0).max(1).default(0.5),
+  base: z.number().min(0).default(20),
+  quote: z.number().min(0).default(600_000),
+});
+export type FundamentalTraderParams = z.infer<typeof FundamentalTraderParams>;
+
+const MINUTE = 60_000_000_000;
+
+/**
+ * Trades toward the fundamental value, harder the further the market is from it: the force
+ * that pulls prices back, and that carries a repricing (a crash, a pump) into the market when
+ * a scenario moves the fundamental.
+ */
+export class FundamentalTrader implements SimAgent {
+  constructor(private readonly p: FundamentalTraderParams, private readonly world: World) {}
+
+  start(ctx: AgentContext): void {
+    ctx.wakeIn(this.gap(ctx));
+  }
+
+  wake(ctx: AgentContext): void {
+    ctx.wakeIn(this.gap(ctx));
+    const p = this.p;
+    const ex = ctx.exchange;
+    const market = ex.markets[ctx.symbol];
+    const tick = market.precision.price;
+    const mid = midTicks(ex, Math.round(this.world.initialPrice / tick)) * tick;
+    const value = this.world.fundamental.valueAt(ctx.now);
+    const gapPct = (Math.log(value / mid)) * 100;
+    if (Math.abs(gapPct) * 100 < p.thresholdBps) return;
+    const side = gapPct > 0 ? "buy" : "sell";
+    const size = Math.min(p.sizeMax, p.sizePerPct * Math.abs(gapPct));
+    const lot = market.precision.amount;
+    const lots = Math.floor(size / lot + 1e-9);
+    if (lots < 1) return;
+    const amount = Number((lots * lot).toPrecision(12));
+    if (ctx.rng.next() < p.marketProb) {
+      void ex.createOrder(ctx.symbol, "market", side, amount);
+      return;
+    }
+    const touch = side === "buy" ? ex.bidTicks() : ex.askTicks();
+    const ticks = touch > 0 ? touch : Math.round(mid / tick);
+    void ex.createOrder(ctx.symbol, "limit", side, amount, Number((ticks * tick).toPrecision(12)));
+  }
+
+  private gap(ctx: AgentContext): number {
+    return Math.max(1, Math.round(ctx.rng.exponential(this.p.ratePerMin / MINUTE)));
+  }
+}

@@ -1,0 +1,79 @@
+// Momentum (trend-chasing) traders: buy after rises, sell after falls; they amplify moves.
+import { z } from "zod";
+import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { midTicks, type World } from "./world.ts";
+
+export const MomentumTraderParams = z.strictObject({
+  /** Mean decisions per minute (Poisson). */
+  ratePerMin: z.number().positive().max(600).default(1),
+  /** How far back the trend is measured, seconds; each trader draws its own in [0.5x, 1.5x]. */
+  lookbackSec: z.number().positive().default(300),
+  /** Move over the lookback below which the trader does nothing, basis points. */
+  thresholdBps: z.number().min(0).default(15),
+  /** Order size per 1% of move, base coins; capped at `sizeMax`. */
+  sizePerPct: z.number().positive().default(0.5),
+  sizeMax: z.number().positive().default(2),
+  /** A position is closed after this long, seconds (chartists trade short horizons). */
+  holdSec: z.number().positive().default(600),
+  base: z.number().min(0).default(20),
+  quote: z.number().min(0).default(600_000),
+});
+export type MomentumTraderParams = z.infer<typeof MomentumTraderParams>;
+
+const MINUTE = 60_000_000_000;
+const SECOND = 1_000_000_000;
+
+/**
+ * Samples the mid at each decision and trades in the direction of its change over a
+ * lookback of its own (heterogeneous horizons), with market orders; unwinds after `holdSec`.
+ */
+export class MomentumTrader implements SimAgent {
+  private readonly times: number[] = [];
+  private readonly mids: number[] = [];
+  private lookbackNs = 0;
+  /** Open position, base coins (signed), and when it was opened. */
+  private position = 0;
+  private openedAt = 0;
+
+  constructor(private readonly p: MomentumTraderParams, private readonly world: World) {}
+
+  start(ctx: AgentContext): void {
+    this.lookbackNs = Math.round(this.p.lookbackSec * SECOND * (0.5 + ctx.rng.next()));
+    ctx.wakeIn(this.gap(ctx));
+  }
+
+  wake(ctx: AgentContext): void {
+    ctx.wakeIn(this.gap(ctx));
+    const p = this.p;
+    const ex = ctx.exchange;
+    const market = ex.markets[ctx.symbol];
+    const tick = market.precision.price;
+    const lot = market.precision.amount;
+    const mid = midTicks(ex, Math.round(this.world.initialPrice / tick));
+    this.times.push(ctx.now);
+    this.mids.push(mid);
+    // Forget samples older than the lookback, keeping the newest one at or before it.
+    while (this.times.length > 2 && this.times[1] <= ctx.now - this.lookbackNs) {
+      this.times.shift();
+      this.mids.shift();
+    }
+    if (this.position !== 0 && ctx.now - this.openedAt >= p.holdSec * SECOND) {
+      const amount = Number((Math.abs(this.position)).toPrecision(12));
+      void ex.createOrder(ctx.symbol, "market", this.position > 0 ? "sell" : "buy", amount);
+      this.position = 0;
+    }
+    if (this.times[0] > ctx.now - this.lookbackNs || this.position !== 0) return;
+    const movePct = Math.log(mid / this.mids[0]) * 100;
+    if (Math.abs(movePct) * 100 < p.thresholdBps) return;
+    const lots = Math.floor(Math.min(p.sizeMax, p.sizePerPct * Math.abs(movePct)) / lot + 1e-9);
+    if (lots < 1) return;
+    const amount = Number((lots * lot).toPrecision(12));
+    void ex.createOrder(ctx.symbol, "market", movePct > 0 ? "buy" : "sell", amount);
+    this.position = movePct > 0 ? amount : -amount;
+    this.openedAt = ctx.now;
+  }
+
+  private gap(ctx: AgentContext): number {
+    return Math.max(1, Math.round(ctx.rng.exponential(this.p.ratePerMin / MINUTE)));
+  }
+}
