@@ -4,7 +4,9 @@ import { basename, join } from "node:path";
 import { factsTable, factsToJson, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
 import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { runWorld } from "../experiments/run.ts";
+import { typeRegistry } from "../scenarios/build.ts";
 import { WORLDS } from "../scenarios/registry.ts";
+import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 
 function program(): Command {
@@ -15,15 +17,25 @@ function program(): Command {
 
   p.command("run")
     .description(`run one scenario and write DIR/summary.json and DIR/*.arrow (built-ins: ${Object.keys(WORLDS).join(", ")})`)
-    .argument("<scenario>", "name of a built-in scenario")
+    .argument("<scenario>", "name of a built-in scenario, or a scenario file (.json)")
     .requiredOption("--seed <n>", "run seed: a non-negative integer", (v) => parseSeed("--seed", v))
     .option("--duration <d>", "simulated duration, e.g. 90s, 30m, 1h, 1d (default: the scenario's)", (v) => parseDuration("--duration", v))
     .requiredOption("--out <dir>", "output directory", (v) => parsePath("--out", v))
     .action(async (scenario: string, o: { seed: number; duration?: number; out: string }) => {
+      let spec: ScenarioSpec | undefined;
       if (!Object.hasOwn(WORLDS, scenario)) {
-        throw new UsageError(`scenario: ${JSON.stringify(scenario)} is not a built-in (known: ${Object.keys(WORLDS).join(", ")})`);
+        // Not a built-in: a scenario file, when it looks like a path.
+        if (!/[\\/]|\.json$/i.test(scenario)) {
+          throw new UsageError(`scenario: ${JSON.stringify(scenario)} is not a built-in (known: ${Object.keys(WORLDS).join(", ")}) nor a .json file`);
+        }
+        try {
+          spec = await loadScenarioFile(scenario, typeRegistry());
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
       }
-      const s = await runWorld({ scenario, seed: o.seed, durationNs: o.duration, out: o.out, wallClock: () => performance.now() });
+      const name = spec?.name ?? scenario;
+      const s = await runWorld({ scenario: name, spec, seed: o.seed, durationNs: o.duration, out: o.out, wallClock: () => performance.now() });
       const ev = s.events;
       process.stdout.write(
         `${s.scenario} seed ${s.seed}: ${s.simulatedSeconds} s simulated in ${s.wallTimeMs} ms\n` +

@@ -1,14 +1,19 @@
 // Runs one world with a seed, records it, and writes DIR/summary.json, DIR/*.arrow and 1-minute bars.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { buildScenario } from "../scenarios/build.ts";
 import { worldByName } from "../scenarios/registry.ts";
+import type { ScenarioSpec } from "../scenarios/spec.ts";
 import { SECOND } from "../sim/clock.ts";
 import { BarBuilder } from "../sim/bars.ts";
 import type { RunStats } from "../sim/kernel.ts";
 import { Recorder } from "../sim/recorder.ts";
 
 export interface RunOptions {
+  /** A built-in world's name; with `spec`, the spec's name. */
   readonly scenario: string;
+  /** A validated scenario (from a file) to run instead of a built-in. */
+  readonly spec?: ScenarioSpec;
   readonly seed: number;
   /** Simulated duration in ns; the world's default when absent. */
   readonly durationNs?: number;
@@ -35,17 +40,18 @@ export interface RunSummary extends RunStats {
 }
 
 /**
- * Builds the named world, runs it for its duration, records trades, order events, L1 on
+ * Builds the named world (or `spec`), runs it for its duration, records trades, order events, L1 on
  * change, periodic L2 and 1-minute OHLCV bars (bars.arrow), and writes the outputs.
  * Nothing is written if the run fails.
  * @throws Error naming the field and value for an unknown scenario or a bad option.
  */
 export async function runWorld(opts: RunOptions): Promise<RunSummary> {
-  const world = worldByName(opts.scenario);
+  const spec = opts.spec;
+  const world = spec === undefined ? worldByName(opts.scenario) : undefined;
   const wall = opts.wallClock ?? (() => 0);
   const t0 = wall();
-  const kernel = world.build(opts.seed);
-  const durationNs = opts.durationNs ?? world.defaultDurationNs;
+  const kernel = spec !== undefined ? buildScenario(spec, opts.seed).kernel : world!.build(opts.seed);
+  const durationNs = opts.durationNs ?? (spec !== undefined ? spec.duration : world!.defaultDurationNs);
   const recorder = new Recorder(kernel.venue.instrument, { epochMs: kernel.venue.epochMs });
   kernel.observe(recorder);
   const bars = new BarBuilder(kernel.venue.instrument, { epochMs: kernel.venue.epochMs });
