@@ -13,6 +13,11 @@ export interface FundamentalParams {
   readonly jumpSigma: number;
   /** Time step of the simulated path, ns. */
   readonly stepNs: number;
+  /** Stochastic volatility: log-volatility is mean-reverting (per hour) with this noise per
+   * square-root hour; 0 keeps the volatility constant. Calm and turbulent stretches then
+   * alternate, which is where volatility clustering comes from. */
+  readonly volOfVolPerSqrtHour: number;
+  readonly volReversionPerHour: number;
 }
 
 export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.freeze({
@@ -21,6 +26,8 @@ export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.f
   jumpsPerDay: 2,
   jumpSigma: 0.004,
   stepNs: 1_000_000_000,
+  volOfVolPerSqrtHour: 0,
+  volReversionPerHour: 0.5,
 });
 
 const HOUR = 3_600_000_000_000;
@@ -36,6 +43,8 @@ export class Fundamental {
   private readonly rng: Rng;
   private logValue: number;
   private logAnchor: number;
+  /** log of (current volatility / base volatility). */
+  private logVolRatio = 0;
   private t = 0;
 
   constructor(params: FundamentalParams, rng: Rng) {
@@ -52,11 +61,14 @@ export class Fundamental {
     const dtH = p.stepNs / HOUR;
     const jumpP = (p.jumpsPerDay / 24) * dtH;
     const sd = p.sigmaPerSqrtHour * Math.sqrt(dtH);
+    const volSd = p.volOfVolPerSqrtHour * Math.sqrt(dtH);
     while (this.t + p.stepNs <= t) {
       this.t += p.stepNs;
       const z = this.rng.normal();
       const jump = this.rng.next() < jumpP ? this.rng.normal() * p.jumpSigma : 0;
-      this.logValue += p.kappaPerHour * dtH * (this.logAnchor - this.logValue) + sd * z + jump;
+      if (volSd > 0) this.logVolRatio += -p.volReversionPerHour * dtH * this.logVolRatio + volSd * this.rng.normal();
+      const vol = volSd > 0 ? sd * Math.exp(this.logVolRatio) : sd;
+      this.logValue += p.kappaPerHour * dtH * (this.logAnchor - this.logValue) + vol * z + jump;
     }
     return Math.exp(this.logValue);
   }

@@ -35,7 +35,10 @@ class ShockAgent implements SimAgent {
  */
 export function buildScenario(spec: ScenarioSpec, seed: number | string): { kernel: Kernel; world: World } {
   const kernel = new Kernel({ seed, epochMs: spec.epochMs, instrument: { ...DEFAULT_INSTRUMENT, ...spec.instrument } });
-  const fundamental = new Fundamental({ ...FUNDAMENTAL_DEFAULTS, initial: spec.initialPrice }, kernel.rng.fork("world/fundamental"));
+  const fundamental = new Fundamental(
+    { ...FUNDAMENTAL_DEFAULTS, ...spec.fundamental, initial: spec.initialPrice },
+    kernel.rng.fork("world/fundamental"),
+  );
   const world: World = { fundamental, initialPrice: spec.initialPrice };
   for (const pop of spec.populations) {
     const t = AGENT_TYPES[pop.type];

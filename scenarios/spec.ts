@@ -68,6 +68,18 @@ export const ScenarioSpecSchema = z
     instrument: InstrumentSpec.partial().default({}),
     /** Price the world starts from, in quote coins. */
     initialPrice: z.number().positive().finite(),
+    /** The latent fundamental process (agents/fundamental.ts); unset fields keep defaults. */
+    fundamental: z
+      .strictObject({
+        kappaPerHour: z.number().min(0).finite(),
+        sigmaPerSqrtHour: z.number().min(0).finite(),
+        jumpsPerDay: z.number().min(0).finite(),
+        jumpSigma: z.number().min(0).finite(),
+        volOfVolPerSqrtHour: z.number().min(0).finite(),
+        volReversionPerHour: z.number().min(0).finite(),
+      })
+      .partial()
+      .default({}),
     /** The move the scenario is built to produce, in percent (e.g. -30), reported beside the realised one. */
     expectedMovePct: z.number().finite().optional(),
     populations: z.array(Population).min(1),
