@@ -2,6 +2,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildScenario } from "../scenarios/build.ts";
+import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
+import { realisedMovePct } from "./moves.ts";
 import { worldByName } from "../scenarios/registry.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
 import { SECOND } from "../sim/clock.ts";
@@ -36,6 +38,9 @@ export interface RunSummary extends RunStats {
     readonly bars: number;
   };
   readonly files: readonly string[];
+  /** The move the scenario specifies and the one the run made (percent), when it specifies one. */
+  readonly expectedMovePct?: number;
+  readonly realisedMovePct?: number | null;
   readonly wallTimeMs: number;
 }
 
@@ -46,7 +51,8 @@ export interface RunSummary extends RunStats {
  * @throws Error naming the field and value for an unknown scenario or a bad option.
  */
 export async function runWorld(opts: RunOptions): Promise<RunSummary> {
-  const spec = opts.spec;
+  // Built-ins written as specs run through the same path as scenario files.
+  const spec = opts.spec ?? (Object.hasOwn(BUILTIN_SPECS, opts.scenario) ? builtinSpec(opts.scenario) : undefined);
   const world = spec === undefined ? worldByName(opts.scenario) : undefined;
   const wall = opts.wallClock ?? (() => 0);
   const t0 = wall();
@@ -70,6 +76,12 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
     ...stats,
     simulatedSeconds: durationNs / SECOND,
     rows: { ...recorder.counts(), bars: bars.count },
+    ...(spec?.expectedMovePct === undefined
+      ? {}
+      : {
+          expectedMovePct: spec.expectedMovePct,
+          realisedMovePct: realisedMovePct(bars.openTimesNs(), bars.closes(), spec.shocks[0]?.at ?? 0, spec.expectedMovePct),
+        }),
     files: [...files.map((f) => f.split(/[\\/]/).pop()!), "summary.json"],
     wallTimeMs: Math.round(wall() - t0),
   };

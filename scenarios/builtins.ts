@@ -24,7 +24,22 @@ const NORMAL = {
   ],
 };
 
-export const BUILTIN_SPECS: Readonly<Record<string, unknown>> = Object.freeze({ normal: NORMAL });
+/**
+ * `crash`: the normal market, then the latent value reprices by -30% two hours in; value
+ * traders carry it into the market while market makers widen and pull back. Not a price
+ * overwrite: the fall is traded. Work in progress: liquidity withdrawal and a liquidation
+ * cascade will join with the manipulators.
+ */
+const CRASH = {
+  ...NORMAL,
+  name: "crash",
+  description: "a sudden -30%: the fundamental reprices two hours in and the market trades it down",
+  duration: "6h",
+  expectedMovePct: -30,
+  shocks: [{ at: "2h", type: "fundamental-jump", label: "-30% repricing", params: { sizePct: -30 } }],
+};
+
+export const BUILTIN_SPECS: Readonly<Record<string, unknown>> = Object.freeze({ normal: NORMAL, crash: CRASH });
 
 /** A built-in scenario, validated. @throws when the name is unknown. */
 export function builtinSpec(name: string): ScenarioSpec {

@@ -1,7 +1,7 @@
 // Built-in worlds by name: what `arena run NAME` can build.
 import type { Kernel } from "../sim/kernel.ts";
 import { buildScenario } from "./build.ts";
-import { builtinSpec } from "./builtins.ts";
+import { BUILTIN_SPECS, builtinSpec } from "./builtins.ts";
 import { buildSmoke, SMOKE_DURATION_NS } from "./smoke.ts";
 
 export interface WorldEntry {
@@ -16,11 +16,16 @@ export const WORLDS: Readonly<Record<string, WorldEntry>> = Object.freeze({
     defaultDurationNs: SMOKE_DURATION_NS,
     build: (seed: number | string) => buildSmoke({ seed }),
   },
-  normal: {
-    describe: "a day of ordinary trading (noise traders and market makers; being calibrated)",
-    defaultDurationNs: builtinSpec("normal").duration,
-    build: (seed: number | string) => buildScenario(builtinSpec("normal"), seed).kernel,
-  },
+  ...Object.fromEntries(
+    Object.keys(BUILTIN_SPECS).map((name) => [
+      name,
+      {
+        describe: builtinSpec(name).description,
+        defaultDurationNs: builtinSpec(name).duration,
+        build: (seed: number | string) => buildScenario(builtinSpec(name), seed).kernel,
+      },
+    ]),
+  ),
 });
 
 /** @throws Error naming the unknown world and listing the known ones. */

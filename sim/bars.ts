@@ -115,6 +115,15 @@ export class BarBuilder implements VenueObserver {
     return out;
   }
 
+  /** Open times (ns since the start of the run) of the bars closed so far, oldest first. */
+  openTimesNs(): Float64Array {
+    const n = this.rows.length;
+    const out = new Float64Array(n);
+    const d = this.rows.data;
+    for (let i = 0; i < n; i++) out[i] = d[i * STRIDE + B_INDEX] * this.intervalNs;
+    return out;
+  }
+
   /**
    * Writes `dir`/bars.arrow (Arrow IPC file format, deterministic bytes), creating `dir`.
    * Columns: timestamp (ms UTC, bar open), open, high, low, close (quote), volume (base),
