@@ -1,6 +1,8 @@
 // Agent types by name, each with its parameter schema and a factory: what scenario files can name.
 import type { z } from "zod";
 import type { SimAgent } from "../sim/kernel.ts";
+import { BuyAndHold, BuyAndHoldParams } from "./bots/buy-and-hold.ts";
+import { EmaCross, EmaCrossParams } from "./bots/ema-cross.ts";
 import { FundamentalTrader, FundamentalTraderParams } from "./fundamental-trader.ts";
 import { MarketMaker, MarketMakerParams } from "./market-maker.ts";
 import { MomentumTrader, MomentumTraderParams } from "./momentum-trader.ts";
@@ -52,5 +54,29 @@ export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
 export function agentParamSchemas(): Record<string, z.ZodType> {
   const out: Record<string, z.ZodType> = {};
   for (const [name, t] of Object.entries(AGENT_TYPES)) out[name] = t.params;
+  return out;
+}
+
+/** A bot under test: built from its params; funded from the scenario's `bots[i]` entry. */
+export interface BotType<S extends z.ZodType = z.ZodType> {
+  readonly describe: string;
+  readonly params: S;
+  create(params: z.infer<S>): SimAgent;
+}
+
+function bot<S extends z.ZodType>(t: BotType<S>): BotType {
+  return t as unknown as BotType;
+}
+
+/** Baseline bots; the strategies, the ensemble and the PPO policy join with their issues. */
+export const BOT_TYPES: Readonly<Record<string, BotType>> = Object.freeze({
+  "buy-and-hold": bot({ describe: "buys once with most of its cash, then holds", params: BuyAndHoldParams, create: (p) => new BuyAndHold(p) }),
+  "ema-cross": bot({ describe: "long while a fast EMA of the mid is above a slow one", params: EmaCrossParams, create: (p) => new EmaCross(p) }),
+});
+
+/** Bot parameter schemas by type name, as `parseScenario` wants them. */
+export function botParamSchemas(): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [name, t] of Object.entries(BOT_TYPES)) out[name] = t.params;
   return out;
 }

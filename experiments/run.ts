@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildScenario } from "../scenarios/build.ts";
 import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
+import { BotResults, type BotResult } from "./bot-results.ts";
 import { realisedMovePct } from "./moves.ts";
 import { worldByName } from "../scenarios/registry.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
@@ -40,6 +41,8 @@ export interface RunSummary extends RunStats {
   readonly files: readonly string[];
   /** The move the scenario specifies and the one the run made (percent), when it specifies one. */
   readonly expectedMovePct?: number;
+  /** Each bot under test against the scenario's criteria (empty without bots). */
+  readonly bots: readonly BotResult[];
   readonly realisedMovePct?: number | null;
   readonly wallTimeMs: number;
 }
@@ -56,7 +59,9 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   const world = spec === undefined ? worldByName(opts.scenario) : undefined;
   const wall = opts.wallClock ?? (() => 0);
   const t0 = wall();
-  const kernel = spec !== undefined ? buildScenario(spec, opts.seed).kernel : world!.build(opts.seed);
+  const built = spec !== undefined ? buildScenario(spec, opts.seed) : undefined;
+  const kernel = built !== undefined ? built.kernel : world!.build(opts.seed);
+  const botResults = new BotResults(kernel, built?.bots ?? []);
   const durationNs = opts.durationNs ?? (spec !== undefined ? spec.duration : world!.defaultDurationNs);
   const recorder = new Recorder(kernel.venue.instrument, { epochMs: kernel.venue.epochMs });
   kernel.observe(recorder);
@@ -82,6 +87,7 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
           expectedMovePct: spec.expectedMovePct,
           realisedMovePct: realisedMovePct(bars.openTimesNs(), bars.closes(), spec.shocks[0]?.at ?? 0, spec.expectedMovePct),
         }),
+    bots: spec === undefined ? [] : botResults.results(spec),
     files: [...files.map((f) => f.split(/[\\/]/).pop()!), "summary.json"],
     wallTimeMs: Math.round(wall() - t0),
   };

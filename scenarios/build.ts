@@ -1,7 +1,7 @@
 // Turns a validated ScenarioSpec and a seed into a ready-to-run kernel.
 import { z } from "zod";
 import { Fundamental, FUNDAMENTAL_DEFAULTS } from "../agents/fundamental.ts";
-import { AGENT_TYPES, agentParamSchemas } from "../agents/registry.ts";
+import { AGENT_TYPES, agentParamSchemas, BOT_TYPES, botParamSchemas } from "../agents/registry.ts";
 import type { World } from "../agents/world.ts";
 import { DEFAULT_INSTRUMENT } from "../market/instrument.ts";
 import { Kernel, type AgentContext, type SimAgent } from "../sim/kernel.ts";
@@ -15,7 +15,7 @@ export const SHOCK_TYPES = {
 
 /** Everything `parseScenario` needs to check a spec against what this code can build. */
 export function typeRegistry(): TypeRegistry {
-  return { agents: agentParamSchemas(), shocks: SHOCK_TYPES, bots: {} };
+  return { agents: agentParamSchemas(), shocks: SHOCK_TYPES, bots: botParamSchemas() };
 }
 
 /** Applies one shock when its time comes. */
@@ -31,9 +31,17 @@ class ShockAgent implements SimAgent {
 
 /**
  * Builds the world of `spec` for `seed`: the instrument, the fundamental process, every
- * population agent (named `TYPE/INDEX`, so each draws from its own stream), and the shocks.
+ * population agent (named `TYPE/INDEX`, so each draws from its own stream), the bots under
+ * test (named `bot/NAME`) and the shocks.
  */
-export function buildScenario(spec: ScenarioSpec, seed: number | string): { kernel: Kernel; world: World } {
+/** A bot placed in a world: its name and type from the spec, its agent id in the kernel. */
+export interface PlacedBot {
+  readonly name: string;
+  readonly type: string;
+  readonly agent: number;
+}
+
+export function buildScenario(spec: ScenarioSpec, seed: number | string): { kernel: Kernel; world: World; bots: PlacedBot[] } {
   const kernel = new Kernel({ seed, epochMs: spec.epochMs, instrument: { ...DEFAULT_INSTRUMENT, ...spec.instrument } });
   const fundamental = new Fundamental(
     { ...FUNDAMENTAL_DEFAULTS, ...spec.fundamental, initial: spec.initialPrice },
@@ -46,9 +54,14 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
     const { base, quote } = t.endowment(params);
     for (let i = 0; i < pop.count; i++) kernel.addAgent(`${pop.type}/${i}`, t.create(params, world), { base, quote });
   }
+  const bots: PlacedBot[] = spec.bots.map((b) => ({
+    name: b.name,
+    type: b.type,
+    agent: kernel.addAgent(`bot/${b.name}`, BOT_TYPES[b.type].create(b.params), { base: b.base, quote: b.quote }),
+  }));
   spec.shocks.forEach((s, i) => {
     const sizePct = (s.params as { sizePct: number }).sizePct;
     kernel.addAgent(`shock/${i}`, new ShockAgent(s.at, () => fundamental.jump(sizePct)));
   });
-  return { kernel, world };
+  return { kernel, world, bots };
 }

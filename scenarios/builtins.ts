@@ -22,6 +22,10 @@ const NORMAL = {
     { type: "fundamental", count: 30, params: { ratePerMin: 10, thresholdBps: 3, sizePerPct: 1, marketProb: 0.8 } },
     { type: "momentum", count: 10, params: { sizePerPct: 0.1, thresholdBps: 25 } },
   ],
+  bots: [
+    { name: "hodl", type: "buy-and-hold" },
+    { name: "ema", type: "ema-cross" },
+  ],
 };
 
 /**

@@ -174,6 +174,11 @@ export class Kernel implements SimNetwork {
     return id;
   }
 
+  /** The venue account of agent `id` (for observers that value it, never for agents). */
+  accountOf(id: number): number {
+    return this.slots[id].ctx.exchange.account;
+  }
+
   /** Adds an observer of every venue request (recorder, metrics). */
   observe(o: VenueObserver): void {
     this.venue.addObserver(o);

@@ -1,0 +1,51 @@
+// Baseline bot: buys once at the start with most of its cash, then holds.
+import { z } from "zod";
+import { ExchangeError } from "../../market/exchange.ts";
+import type { AgentContext, SimAgent } from "../../sim/kernel.ts";
+
+export const BuyAndHoldParams = z.strictObject({
+  /** Share of the quote balance spent at the start. */
+  fraction: z.number().gt(0).max(1).default(0.95),
+  /** Delay before buying, seconds (lets the book form). */
+  delaySec: z.number().min(0).default(60),
+});
+export type BuyAndHoldParams = z.infer<typeof BuyAndHoldParams>;
+
+/**
+ * The simplest reference: what just owning BTC through the scenario does to an account. A
+ * market buy takes only what the book offers, so it buys in slices every few seconds until
+ * it holds the share of its starting cash it was asked to.
+ */
+export class BuyAndHold implements SimAgent {
+  refused = 0;
+  /** Quote it must keep: (1 - fraction) of the starting cash, fixed at the first look. */
+  private keep = NaN;
+  constructor(private readonly p: BuyAndHoldParams) {}
+
+  start(ctx: AgentContext): void {
+    ctx.wakeIn(Math.max(1, Math.round(this.p.delaySec * 1e9)));
+  }
+
+  async wake(ctx: AgentContext): Promise<void> {
+    const ex = ctx.exchange;
+    const [balance, book] = await Promise.all([ex.fetchBalance(), ex.fetchOrderBook(ctx.symbol, 1)]);
+    if (book.asks.length === 0) {
+      ctx.wakeIn(10e9);
+      return;
+    }
+    const market = ex.markets[ctx.symbol];
+    const free = balance.free[market.quote];
+    if (Number.isNaN(this.keep)) this.keep = free * (1 - this.p.fraction);
+    // Leave room for the taker fee and a little slippage within the slice.
+    const spend = (free - this.keep) / (1 + 2 * market.taker);
+    const lots = Math.floor(spend / book.asks[0][0] / market.precision.amount);
+    if (lots < 1 || spend < market.limits.cost.min) return;
+    try {
+      await ex.createOrder(ctx.symbol, "market", "buy", Number((lots * market.precision.amount).toPrecision(12)));
+    } catch (err) {
+      if (!(err instanceof ExchangeError)) throw err;
+      this.refused++;
+    }
+    ctx.wakeIn(10e9);
+  }
+}

@@ -1,0 +1,67 @@
+// Baseline bot: long when a fast EMA of the mid is above a slow one, flat otherwise.
+import { z } from "zod";
+import { ExchangeError } from "../../market/exchange.ts";
+import type { AgentContext, SimAgent } from "../../sim/kernel.ts";
+
+export const EmaCrossParams = z
+  .strictObject({
+    /** Periods of the fast and slow exponential moving averages, in samples. */
+    fast: z.number().int().min(1).default(12),
+    slow: z.number().int().min(2).default(26),
+    /** Seconds between samples of the mid (one bar). */
+    intervalSec: z.number().positive().default(60),
+    /** Share of the quote balance spent when going long. */
+    fraction: z.number().gt(0).max(1).default(0.95),
+  })
+  .refine((p) => p.fast < p.slow, { message: "fast must be shorter than slow", path: ["fast"] });
+export type EmaCrossParams = z.infer<typeof EmaCrossParams>;
+
+/**
+ * Samples the mid each interval through the Exchange (a round trip, as a real bot would),
+ * and trades the crossings of two EMAs with market orders: buy on a cross up, sell all on a
+ * cross down. Written against the promise API only, so it runs unchanged on any Exchange.
+ */
+export class EmaCross implements SimAgent {
+  private fastEma = NaN;
+  private slowEma = NaN;
+  private samples = 0;
+  refused = 0;
+
+  constructor(private readonly p: EmaCrossParams) {}
+
+  start(ctx: AgentContext): void {
+    ctx.wakeIn(Math.round(this.p.intervalSec * 1e9));
+  }
+
+  async wake(ctx: AgentContext): Promise<void> {
+    ctx.wakeIn(Math.round(this.p.intervalSec * 1e9));
+    const ex = ctx.exchange;
+    const book = await ex.fetchOrderBook(ctx.symbol, 1);
+    if (book.bids.length === 0 || book.asks.length === 0) return;
+    const mid = (book.bids[0][0] + book.asks[0][0]) / 2;
+    const wasAbove = this.fastEma > this.slowEma;
+    const af = 2 / (this.p.fast + 1);
+    const as = 2 / (this.p.slow + 1);
+    this.fastEma = this.samples === 0 ? mid : af * mid + (1 - af) * this.fastEma;
+    this.slowEma = this.samples === 0 ? mid : as * mid + (1 - as) * this.slowEma;
+    this.samples++;
+    if (this.samples <= this.p.slow) return;
+    const isAbove = this.fastEma > this.slowEma;
+    if (isAbove === wasAbove) return;
+    const market = ex.markets[ctx.symbol];
+    const lot = market.precision.amount;
+    try {
+      const balance = await ex.fetchBalance();
+      if (isAbove) {
+        const lots = Math.floor((balance.free[market.quote] * this.p.fraction) / book.asks[0][0] / lot);
+        if (lots >= 1) await ex.createOrder(ctx.symbol, "market", "buy", Number((lots * lot).toPrecision(12)));
+      } else {
+        const lots = Math.floor(balance.free[market.base] / lot + 1e-9);
+        if (lots >= 1) await ex.createOrder(ctx.symbol, "market", "sell", Number((lots * lot).toPrecision(12)));
+      }
+    } catch (err) {
+      if (!(err instanceof ExchangeError)) throw err;
+      this.refused++;
+    }
+  }
+}

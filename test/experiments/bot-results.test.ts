@@ -1,0 +1,51 @@
+// Bots under test trade through the Exchange, and each run judges them from their accounts.
+import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runWorld } from "../../experiments/run.ts";
+import { Asset } from "../../market/ledger.ts";
+import { typeRegistry, buildScenario } from "../../scenarios/build.ts";
+import { parseScenario } from "../../scenarios/spec.ts";
+
+const spec = () =>
+  parseScenario(
+    {
+      name: "bots",
+      duration: "20m",
+      initialPrice: 30_000,
+      populations: [
+        { type: "noise", count: 30, params: { ratePerMin: 4 } },
+        { type: "market-maker", count: 2 },
+      ],
+      bots: [
+        { name: "hodl", type: "buy-and-hold", quote: 50_000 },
+        { name: "ema", type: "ema-cross", params: { fast: 2, slow: 4 } },
+      ],
+    },
+    typeRegistry(),
+  );
+
+test("buy-and-hold ends holding BTC bought with most of its cash", async () => {
+  const { kernel, bots } = buildScenario(spec(), 1);
+  await kernel.run(20 * 60e9);
+  const acct = kernel.accountOf(bots[0].agent);
+  const btc = kernel.venue.ledger.freeOf(acct, Asset.BASE) / 1e8;
+  const usdt = kernel.venue.ledger.freeOf(acct, Asset.QUOTE) / 1e6;
+  assert.ok(btc > 1.5 && btc < 1.6, `about 0.95 × 50,000 / 30,000 = 1.58 BTC (got ${btc})`);
+  assert.ok(usdt < 0.06 * 50_000, `at most ~5% left in cash (got ${usdt})`);
+});
+
+test("each run reports every bot against the criteria, consistently with its own numbers", async () => {
+  const out = join(await mkdtemp(join(tmpdir(), "arena-bots-")), "run");
+  const s = spec();
+  const summary = await runWorld({ scenario: s.name, spec: s, seed: 2, out });
+  assert.deepEqual(summary.bots.map((b) => b.name), ["hodl", "ema"]);
+  for (const b of summary.bots) {
+    assert.equal(b.returnPct, Math.round((b.finalEquity / b.initialEquity - 1) * 1e4) / 100);
+    assert.equal(b.pass, b.survived && !b.blown && b.maxDrawdownPct < 15);
+    assert.ok(b.maxDrawdownPct >= 0 && b.maxDrawdownPct < 100);
+  }
+  assert.equal(summary.bots[0].initialEquity, 50_000);
+});
