@@ -8,6 +8,7 @@ import { typeRegistry } from "../scenarios/build.ts";
 import { WORLDS } from "../scenarios/registry.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
+import { addSuiteCommand } from "./suite.ts";
 
 function program(): Command {
   const p = new Command("arena")
@@ -71,6 +72,7 @@ function program(): Command {
       }
       process.stdout.write(factsTable(subjects));
     });
+  addSuiteCommand(p);
   return p;
 }
 

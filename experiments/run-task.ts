@@ -1,5 +1,5 @@
 // One run as a worker task: build the named world, run it, write its outputs, return the summary.
-import { runWorld, type RunSummary } from "./run.ts";
+import { runWorld, runWorldWithSeries, type RunSeries, type RunSummary } from "./run.ts";
 
 /** A run a worker executes. Plain data, so it crosses the thread boundary unchanged. */
 export interface RunTask {
@@ -7,8 +7,16 @@ export interface RunTask {
   readonly seed: number;
   readonly durationNs?: number;
   readonly out: string;
+  /** Also return the run's time series (for a suite report). */
+  readonly series?: boolean;
 }
 
-export default async function runTask(task: RunTask): Promise<RunSummary> {
-  return runWorld({ ...task, wallClock: () => performance.now() });
+/** What a worker returns: the summary, and the series when asked for. */
+export type RunTaskResult = RunSummary & { readonly series?: RunSeries };
+
+export default async function runTask(task: RunTask): Promise<RunTaskResult> {
+  const opts = { ...task, wallClock: () => performance.now() };
+  if (task.series !== true) return runWorld(opts);
+  const { summary, series } = await runWorldWithSeries(opts);
+  return { ...summary, series };
 }

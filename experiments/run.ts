@@ -54,6 +54,21 @@ export interface RunSummary extends RunStats {
  * @throws Error naming the field and value for an unknown scenario or a bad option.
  */
 export async function runWorld(opts: RunOptions): Promise<RunSummary> {
+  return (await runWorldWithSeries(opts)).summary;
+}
+
+/** Time series of a run, for charts: times in Unix ms. */
+export interface RunSeries {
+  readonly price: { t: number; close: number }[];
+  /** Spread in basis points of mid, and depth in base coins within ±1% of mid. */
+  readonly book: { t: number; spreadBps: number; depth: number }[];
+  readonly bots: { name: string; equity: { t: number; value: number }[] }[];
+  /** Shocks of the scenario: Unix ms and label. */
+  readonly shocks: { atMs: number; label: string }[];
+}
+
+/** `runWorld`, also returning the run's time series (not written to summary.json). */
+export async function runWorldWithSeries(opts: RunOptions): Promise<{ summary: RunSummary; series: RunSeries }> {
   // Built-ins written as specs run through the same path as scenario files.
   const spec = opts.spec ?? (Object.hasOwn(BUILTIN_SPECS, opts.scenario) ? builtinSpec(opts.scenario) : undefined);
   const world = spec === undefined ? worldByName(opts.scenario) : undefined;
@@ -71,6 +86,19 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   kernel.every(opts.l2IntervalNs ?? 10 * SECOND, (now) => {
     const d = kernel.depth(levels);
     recorder.onDepth(now, d.bids, d.asks);
+  });
+  const book: RunSeries["book"] = [];
+  const epochMs = kernel.venue.epochMs;
+  const inst = kernel.venue.instrument;
+  kernel.every(60 * SECOND, (now) => {
+    const top = kernel.venue.engine.top();
+    if (top.bidPrice === 0 || top.askPrice === 0) return;
+    const mid = (top.bidPrice + top.askPrice) / 2;
+    let lots = 0;
+    for (const side of [0, 1] as const) {
+      for (const l of kernel.venue.engine.depth(side, 200)) if (Math.abs(l.price / mid - 1) <= 0.01) lots += l.size;
+    }
+    book.push({ t: epochMs + now / 1e6, spreadBps: ((top.askPrice - top.bidPrice) / mid) * 1e4, depth: lots * inst.spec.lotSize });
   });
   const stats = await kernel.run(durationNs);
   bars.finish(durationNs);
@@ -92,5 +120,13 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
     wallTimeMs: Math.round(wall() - t0),
   };
   await writeFile(join(opts.out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
-  return summary;
+  const opens = bars.openTimesNs();
+  const closes = bars.closes();
+  const series: RunSeries = {
+    price: Array.from(closes, (close, i) => ({ t: epochMs + opens[i] / 1e6, close })),
+    book,
+    bots: botResults.series().map((b) => ({ name: b.name, equity: b.t.map((t, i) => ({ t: epochMs + t / 1e6, value: b.equity[i] })) })),
+    shocks: (spec?.shocks ?? []).map((s) => ({ atMs: epochMs + s.at / 1e6, label: s.label ?? s.type })),
+  };
+  return { summary, series };
 }

@@ -1,0 +1,59 @@
+// `arena suite`: flags, progress (a bar on a TTY, plain lines otherwise) and the pass/fail table.
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import { runSuite, SUITE_SCENARIOS, checkSuiteOptions } from "../experiments/suite.ts";
+import { parseDuration, parsePath, UsageError } from "./args.ts";
+
+function positiveInt(flag: string, raw: string): number {
+  if (!/^\d{1,6}$/.test(raw.trim())) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a positive integer`);
+  return Number(raw);
+}
+
+/** Adds the `suite` command to `program`. */
+export function addSuiteCommand(program: Command): void {
+  program
+    .command("suite")
+    .description(`run scenarios × seeds on worker threads; write suite.json and report.html (scenarios: ${SUITE_SCENARIOS.join(", ")})`)
+    .option("--scenarios <list>", "comma-separated built-in scenarios (default: all)", (v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+    .option("--seeds <n>", "seeds per scenario, 1..N", (v) => positiveInt("--seeds", v), 8)
+    .option("--workers <n>", "worker threads", (v) => positiveInt("--workers", v), 2)
+    .option("--duration <d>", "simulated duration of every run (default: each scenario's)", (v) => parseDuration("--duration", v))
+    .option("--out <dir>", "output directory", (v) => parsePath("--out", v), "runs/suite")
+    .option("--no-png", "skip the PNG export of the charts")
+    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; png: boolean }) => {
+      const scenarios = o.scenarios ?? [...SUITE_SCENARIOS];
+      try {
+        checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers });
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      const total = scenarios.length * o.seeds;
+      const tty = process.stderr.isTTY === true;
+      const bar = tty ? new cliProgress.SingleBar({ format: "suite [{bar}] {value}/{total} runs | {last}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+      bar?.start(total, 0, { last: "" });
+      const result = await runSuite({
+        scenarios, seeds: o.seeds, workers: o.workers, out: o.out, durationNs: o.duration, pngs: o.png,
+        onDone: (done, all, r) => {
+          const line = `${r.scenario} seed ${r.seed}: ${r.events.total} events, digest ${r.digest.slice(0, 12)}`;
+          if (bar !== undefined) bar.update(done, { last: line });
+          else process.stderr.write(`[${done}/${all}] ${line}\n`);
+        },
+      }).finally(() => bar?.stop());
+      const rows = result.suite.table.rows;
+      const w = Math.max(8, ...rows.map((r) => r.scenario.length));
+      const b = Math.max(3, ...rows.map((r) => r.bot.length));
+      const fmt = (m: { mean: number; lo: number | null; hi: number | null }) =>
+        `${m.mean.toFixed(2)} [${m.lo === null ? "n/a" : m.lo.toFixed(2)}, ${m.hi === null ? "n/a" : m.hi.toFixed(2)}]`;
+      process.stdout.write(`\n${"scenario".padEnd(w)}  ${"bot".padEnd(b)}  verdict  survived  dd<${result.suite.table.criteria.maxDrawdownPct}%  not blown  max drawdown % [95% CI]   return % [95% CI]\n`);
+      for (const r of rows) {
+        process.stdout.write(
+          `${r.scenario.padEnd(w)}  ${r.bot.padEnd(b)}  ${(r.pass ? "PASS" : "FAIL").padEnd(7)}  ${pct(r.survivalRate).padStart(8)}  ${pct(r.drawdownOkRate).padStart(6)}  ${pct(r.notBlownRate).padStart(9)}  ${fmt(r.maxDrawdownPct).padEnd(24)} ${fmt(r.returnPct)}\n`,
+        );
+      }
+      process.stdout.write(`\nreport: ${result.html}\nsuite:  ${o.out}/suite.json\n`);
+    });
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}

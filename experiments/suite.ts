@@ -1,0 +1,118 @@
+// A suite: scenarios × seeds on worker threads, judged together: suite.json and report.html.
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
+import { criteriaTable, writeReport, type CriteriaTable, type SuiteReportInput } from "./report/index.ts";
+import { runMany } from "./run-many.ts";
+import type { RunTaskResult } from "./run-task.ts";
+
+export interface SuiteOptions {
+  /** Built-in scenario names. */
+  readonly scenarios: readonly string[];
+  /** Seeds 1..seeds per scenario. */
+  readonly seeds: number;
+  readonly workers: number;
+  readonly out: string;
+  /** Simulated duration of every run, ns; each scenario's own when absent. */
+  readonly durationNs?: number;
+  /** Render PNGs of the charts beside report.html (slower). Default true. */
+  readonly pngs?: boolean;
+  readonly onDone?: (done: number, total: number, run: RunTaskResult) => void;
+}
+
+/** suite.json: a function of (scenarios, seeds, durations, code): the same on 1 worker or N. */
+export interface SuiteJson {
+  readonly generator: string;
+  readonly scenarios: readonly string[];
+  readonly seeds: readonly number[];
+  readonly table: CriteriaTable;
+  readonly runs: readonly {
+    readonly scenario: string;
+    readonly seed: number;
+    readonly digest: string;
+    readonly events: number;
+    readonly expectedMovePct?: number;
+    readonly realisedMovePct?: number | null;
+    readonly bots: RunTaskResult["bots"];
+  }[];
+}
+
+export const SUITE_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SPECS);
+
+/**
+ * Checks the options before anything runs or is written.
+ * @throws Error naming the flag and the value.
+ */
+export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | "workers">): void {
+  if (o.scenarios.length === 0) throw new Error("--scenarios: no scenario given");
+  for (const s of o.scenarios) {
+    if (!Object.hasOwn(BUILTIN_SPECS, s)) throw new Error(`--scenarios: ${JSON.stringify(s)} is not a built-in (known: ${SUITE_SCENARIOS.join(", ")})`);
+  }
+  if (!Number.isSafeInteger(o.seeds) || o.seeds < 1) throw new Error(`--seeds: ${o.seeds} must be a positive integer`);
+  if (!Number.isSafeInteger(o.workers) || o.workers < 1) throw new Error(`--workers: ${o.workers} must be a positive integer`);
+}
+
+/**
+ * Runs every scenario with seeds 1..N on `workers` threads, each run into
+ * `out/runs/SCENARIO/seed-N/`, then writes `out/suite.json` and `out/report.html` (with
+ * `out/charts/*.png`). The report and suite.json are written last, into a fresh directory
+ * that replaces the old ones only when everything succeeded, so a failed suite leaves the
+ * previous report as it was.
+ */
+export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; html: string; pngs: readonly string[] }> {
+  checkSuiteOptions(o);
+  const seeds = Array.from({ length: o.seeds }, (_, i) => i + 1);
+  const staging = `${o.out}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  const tasks = o.scenarios.flatMap((scenario) =>
+    seeds.map((seed) => ({ scenario, seed, durationNs: o.durationNs, out: join(staging, "runs", scenario, `seed-${seed}`), series: true })),
+  );
+  const results = await runMany({ tasks, workers: o.workers, onDone: o.onDone });
+  const input: SuiteReportInput = {
+    title: `btc-arena suite: ${o.scenarios.join(", ")} × ${o.seeds} seeds`,
+    generator: "btc-arena 0.1.0",
+    criteria: { maxDrawdownPct: builtinSpec(o.scenarios[0]).criteria.maxDrawdownPct },
+    scenarios: o.scenarios.map((name) => {
+      const spec = builtinSpec(name);
+      const runs = results.filter((r) => r.scenario === name);
+      return {
+        name,
+        description: spec.description,
+        specifiedMovePct: spec.expectedMovePct,
+        shocks: runs[0]?.series?.shocks ?? [],
+        runs: runs.map((r) => ({
+          seed: Number(r.seed),
+          digest: r.digest,
+          realisedMovePct: r.realisedMovePct ?? undefined,
+          price: r.series?.price ?? [],
+          book: r.series?.book ?? [],
+          bots: r.bots.map((b) => ({
+            name: b.name,
+            equity: r.series?.bots.find((s) => s.name === b.name)?.equity ?? [],
+            maxDrawdownPct: b.maxDrawdownPct,
+            survived: b.survived,
+            blown: b.blown,
+            returnPct: b.returnPct,
+          })),
+        })),
+      };
+    }),
+  };
+  const suite: SuiteJson = {
+    generator: input.generator,
+    scenarios: o.scenarios,
+    seeds,
+    table: criteriaTable(input),
+    runs: results.map((r) => ({
+      scenario: r.scenario, seed: Number(r.seed), digest: r.digest, events: r.events.total,
+      expectedMovePct: r.expectedMovePct, realisedMovePct: r.realisedMovePct, bots: r.bots,
+    })),
+  };
+  await writeFile(join(staging, "suite.json"), JSON.stringify(suite, null, 2) + "\n");
+  const paths = await writeReport(staging, input, { pngs: o.pngs !== false });
+  await rm(o.out, { recursive: true, force: true });
+  await mkdir(join(o.out, ".."), { recursive: true });
+  await rename(staging, o.out);
+  const moved = (p: string) => join(o.out, p.slice(staging.length + 1));
+  return { suite, html: moved(paths.html), pngs: paths.pngs.map(moved) };
+}

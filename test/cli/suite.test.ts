@@ -1,0 +1,42 @@
+// `arena suite`: the same suite.json on 1 worker or 2; bad flags change nothing.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+const arena = (...args: string[]) => spawnSync(process.execPath, ["bin/arena.mjs", ...args], { encoding: "utf8" });
+const dir = mkdtempSync(join(tmpdir(), "arena-suite-"));
+
+test("suite.json is byte-identical on 1 and 2 workers, and the table and report are written", () => {
+  const common = ["suite", "--scenarios", "normal,crash", "--seeds", "2", "--duration", "5m", "--no-png"];
+  const one = arena(...common, "--workers", "1", "--out", join(dir, "w1"));
+  assert.equal(one.status, 0, one.stderr);
+  const two = arena(...common, "--workers", "2", "--out", join(dir, "w2"));
+  assert.equal(two.status, 0, two.stderr);
+  assert.equal(readFileSync(join(dir, "w1", "suite.json"), "utf8"), readFileSync(join(dir, "w2", "suite.json"), "utf8"));
+  const suite = JSON.parse(readFileSync(join(dir, "w1", "suite.json"), "utf8"));
+  assert.equal(suite.runs.length, 4);
+  assert.deepEqual(suite.table.rows.map((r: { scenario: string; bot: string }) => `${r.scenario}/${r.bot}`), ["normal/hodl", "normal/ema", "crash/hodl", "crash/ema"]);
+  assert.match(one.stdout, /normal\s+hodl\s+(PASS|FAIL)/);
+  assert.match(one.stdout, /report: .*report\.html/);
+  assert.ok(existsSync(join(dir, "w1", "report.html")));
+  assert.ok(existsSync(join(dir, "w1", "runs", "crash", "seed-2", "summary.json")));
+});
+
+for (const [name, args, message] of [
+  ["--workers 0", ["--workers", "0"], /--workers: 0 must be a positive integer/],
+  ["an unknown scenario", ["--scenarios", "normal,meltdown"], /--scenarios: "meltdown" is not a built-in/],
+  ["--seeds abc", ["--seeds", "abc"], /--seeds: "abc" is not a positive integer/],
+] as const) {
+  test(`${name}: exit 2 with the flag and value, and the previous report is left as it was`, () => {
+    const out = join(dir, `bad-${name.replace(/\W+/g, "-")}`);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "report.html"), "previous");
+    const r = arena("suite", ...args, "--out", out);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, message);
+    assert.equal(readFileSync(join(out, "report.html"), "utf8"), "previous");
+  });
+}
