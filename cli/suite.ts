@@ -23,7 +23,7 @@ export function addSuiteCommand(program: Command): void {
     .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; png: boolean }) => {
       const scenarios = o.scenarios ?? [...SUITE_SCENARIOS];
       try {
-        checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers });
+        checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers, durationNs: o.duration });
       } catch (err) {
         throw new UsageError((err as Error).message);
       }

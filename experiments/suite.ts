@@ -43,13 +43,21 @@ export const SUITE_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SPECS);
  * Checks the options before anything runs or is written.
  * @throws Error naming the flag and the value.
  */
-export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | "workers">): void {
+export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | "workers" | "durationNs">): void {
   if (o.scenarios.length === 0) throw new Error("--scenarios: no scenario given");
   for (const s of o.scenarios) {
     if (!Object.hasOwn(BUILTIN_SPECS, s)) throw new Error(`--scenarios: ${JSON.stringify(s)} is not a built-in (known: ${SUITE_SCENARIOS.join(", ")})`);
   }
   if (!Number.isSafeInteger(o.seeds) || o.seeds < 1) throw new Error(`--seeds: ${o.seeds} must be a positive integer`);
   if (!Number.isSafeInteger(o.workers) || o.workers < 1) throw new Error(`--workers: ${o.workers} must be a positive integer`);
+  if (o.durationNs !== undefined) {
+    for (const s of o.scenarios) {
+      const last = Math.max(...builtinSpec(s).shocks.map((x) => x.at), -1);
+      if (last >= o.durationNs) {
+        throw new Error(`--duration: ${o.durationNs / 1e9} s ends before ${s}'s shock at ${last / 1e9} s; give a longer duration`);
+      }
+    }
+  }
 }
 
 /**

@@ -29,7 +29,7 @@ const NORMAL = {
 };
 
 /**
- * `crash`: the normal market, then the latent value reprices by -30% two hours in; value
+ * `crash`: the normal market, then the latent value reprices by -30% 30 minutes in; value
  * traders carry it into the market while market makers widen and pull back. Not a price
  * overwrite: the fall is traded. Work in progress: liquidity withdrawal and a liquidation
  * cascade will join with the manipulators.
@@ -37,10 +37,10 @@ const NORMAL = {
 const CRASH = {
   ...NORMAL,
   name: "crash",
-  description: "a sudden -30%: the fundamental reprices two hours in and the market trades it down",
-  duration: "6h",
+  description: "a sudden -30%: the fundamental reprices 30 minutes in and the market trades it down",
+  duration: "3h",
   expectedMovePct: -30,
-  shocks: [{ at: "2h", type: "fundamental-jump", label: "-30% repricing", params: { sizePct: -30 } }],
+  shocks: [{ at: "30m", type: "fundamental-jump", label: "-30% repricing", params: { sizePct: -30 } }],
 };
 
 export const BUILTIN_SPECS: Readonly<Record<string, unknown>> = Object.freeze({ normal: NORMAL, crash: CRASH });

@@ -10,7 +10,7 @@ const arena = (...args: string[]) => spawnSync(process.execPath, ["bin/arena.mjs
 const dir = mkdtempSync(join(tmpdir(), "arena-suite-"));
 
 test("suite.json is byte-identical on 1 and 2 workers, and the table and report are written", () => {
-  const common = ["suite", "--scenarios", "normal,crash", "--seeds", "2", "--duration", "5m", "--no-png"];
+  const common = ["suite", "--scenarios", "normal,crash", "--seeds", "2", "--duration", "35m", "--no-png"];
   const one = arena(...common, "--workers", "1", "--out", join(dir, "w1"));
   assert.equal(one.status, 0, one.stderr);
   const two = arena(...common, "--workers", "2", "--out", join(dir, "w2"));
@@ -29,6 +29,7 @@ for (const [name, args, message] of [
   ["--workers 0", ["--workers", "0"], /--workers: 0 must be a positive integer/],
   ["an unknown scenario", ["--scenarios", "normal,meltdown"], /--scenarios: "meltdown" is not a built-in/],
   ["--seeds abc", ["--seeds", "abc"], /--seeds: "abc" is not a positive integer/],
+  ["a duration that ends before a shock", ["--scenarios", "crash", "--duration", "10m"], /--duration: 600 s ends before crash's shock at 1800 s/],
 ] as const) {
   test(`${name}: exit 2 with the flag and value, and the previous report is left as it was`, () => {
     const out = join(dir, `bad-${name.replace(/\W+/g, "-")}`);
