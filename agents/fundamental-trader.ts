@@ -1,7 +1,7 @@
 // Fundamental (value) traders: buy below the latent fundamental value, sell above it.
 import { z } from "zod";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { midTicks, type World } from "./world.ts";
+import { midTicks, poissonGapNs, type World } from "./world.ts";
 
 export const FundamentalTraderParams = z.strictObject({
   /** Mean decisions per minute (Poisson). */
@@ -18,7 +18,6 @@ export const FundamentalTraderParams = z.strictObject({
 });
 export type FundamentalTraderParams = z.infer<typeof FundamentalTraderParams>;
 
-const MINUTE = 60_000_000_000;
 
 /**
  * Trades toward the fundamental value, harder the further the market is from it: the force
@@ -29,11 +28,11 @@ export class FundamentalTrader implements SimAgent {
   constructor(private readonly p: FundamentalTraderParams, private readonly world: World) {}
 
   start(ctx: AgentContext): void {
-    ctx.wakeIn(this.gap(ctx));
+    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
   }
 
   wake(ctx: AgentContext): void {
-    ctx.wakeIn(this.gap(ctx));
+    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
     const p = this.p;
     const ex = ctx.exchange;
     const market = ex.markets[ctx.symbol];
@@ -55,9 +54,5 @@ export class FundamentalTrader implements SimAgent {
     const touch = side === "buy" ? ex.bidTicks() : ex.askTicks();
     const ticks = touch > 0 ? touch : Math.round(mid / tick);
     void ex.createOrder(ctx.symbol, "limit", side, amount, Number((ticks * tick).toPrecision(12)));
-  }
-
-  private gap(ctx: AgentContext): number {
-    return Math.max(1, Math.round(ctx.rng.exponential(this.p.ratePerMin / MINUTE)));
   }
 }

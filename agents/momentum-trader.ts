@@ -1,7 +1,7 @@
 // Momentum (trend-chasing) traders: buy after rises, sell after falls; they amplify moves.
 import { z } from "zod";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { midTicks, type World } from "./world.ts";
+import { midTicks, poissonGapNs, type World } from "./world.ts";
 
 export const MomentumTraderParams = z.strictObject({
   /** Mean decisions per minute (Poisson). */
@@ -20,7 +20,6 @@ export const MomentumTraderParams = z.strictObject({
 });
 export type MomentumTraderParams = z.infer<typeof MomentumTraderParams>;
 
-const MINUTE = 60_000_000_000;
 const SECOND = 1_000_000_000;
 
 /**
@@ -39,11 +38,11 @@ export class MomentumTrader implements SimAgent {
 
   start(ctx: AgentContext): void {
     this.lookbackNs = Math.round(this.p.lookbackSec * SECOND * (0.5 + ctx.rng.next()));
-    ctx.wakeIn(this.gap(ctx));
+    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
   }
 
   wake(ctx: AgentContext): void {
-    ctx.wakeIn(this.gap(ctx));
+    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
     const p = this.p;
     const ex = ctx.exchange;
     const market = ex.markets[ctx.symbol];
@@ -71,9 +70,5 @@ export class MomentumTrader implements SimAgent {
     void ex.createOrder(ctx.symbol, "market", movePct > 0 ? "buy" : "sell", amount);
     this.position = movePct > 0 ? amount : -amount;
     this.openedAt = ctx.now;
-  }
-
-  private gap(ctx: AgentContext): number {
-    return Math.max(1, Math.round(ctx.rng.exponential(this.p.ratePerMin / MINUTE)));
   }
 }

@@ -1,7 +1,7 @@
 // Noise traders: Poisson arrivals, a limit/market mix, heavy-tailed sizes, prices around mid.
 import { z } from "zod";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { midTicks, type World } from "./world.ts";
+import { midTicks, poissonGapNs, type World } from "./world.ts";
 
 export const NoiseTraderParams = z.strictObject({
   /** Mean orders per minute of one trader (Poisson arrivals). */
@@ -22,7 +22,6 @@ export const NoiseTraderParams = z.strictObject({
 });
 export type NoiseTraderParams = z.infer<typeof NoiseTraderParams>;
 
-const MINUTE = 60_000_000_000;
 
 /**
  * Trades for no reason: the background order flow of the market. Fire-and-forget: it never
@@ -33,11 +32,11 @@ export class NoiseTrader implements SimAgent {
   constructor(private readonly p: NoiseTraderParams, private readonly world: World) {}
 
   start(ctx: AgentContext): void {
-    ctx.wakeIn(this.gap(ctx));
+    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
   }
 
   wake(ctx: AgentContext): void {
-    ctx.wakeIn(this.gap(ctx));
+    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
     const ex = ctx.exchange;
     const p = this.p;
     const market = ex.markets[ctx.symbol];
@@ -61,9 +60,5 @@ export class NoiseTrader implements SimAgent {
     const offsetTicks = Math.round(rng.exponential(1) * ((p.offsetMeanBps / 10_000) * mid));
     const ticks = Math.max(1, Math.round(side === "buy" ? mid - offsetTicks : mid + offsetTicks));
     void ex.createOrder(ctx.symbol, "limit", side, amount, Number((ticks * tick).toPrecision(12)));
-  }
-
-  private gap(ctx: AgentContext): number {
-    return Math.max(1, Math.round(ctx.rng.exponential(this.p.ratePerMin / MINUTE)));
   }
 }

@@ -1,5 +1,6 @@
 // What population agents share in one run: the latent fundamental and the starting price.
 import type { SimExchange } from "../market/sim-exchange.ts";
+import type { AgentContext } from "../sim/kernel.ts";
 import type { Fundamental } from "./fundamental.ts";
 
 /** The shared, read-only context a population agent is built with. */
@@ -20,4 +21,9 @@ export function midTicks(ex: SimExchange, fallbackTicks: number): number {
   if (b > 0) return b;
   if (a > 0) return a;
   return fallbackTicks;
+}
+
+/** Time to an agent's next arrival, ns: exponential with `ratePerMin` arrivals a minute (a Poisson process). */
+export function poissonGapNs(ctx: AgentContext, ratePerMin: number): number {
+  return Math.max(1, Math.round(ctx.rng.exponential(ratePerMin / 60_000_000_000)));
 }
