@@ -1,5 +1,6 @@
 // Fundamental (value) traders: buy below the latent fundamental value, sell above it.
 import { z } from "zod";
+import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
 import { midTicks, poissonGapNs, type World } from "./world.ts";
 
@@ -41,18 +42,17 @@ export class FundamentalTrader implements SimAgent {
     const value = this.world.fundamental.valueAt(ctx.now);
     const gapPct = (Math.log(value / mid)) * 100;
     if (Math.abs(gapPct) * 100 < p.thresholdBps) return;
-    const side = gapPct > 0 ? "buy" : "sell";
+    const side = gapPct > 0 ? Side.BUY : Side.SELL;
     const size = Math.min(p.sizeMax, p.sizePerPct * Math.abs(gapPct));
     const lot = market.precision.amount;
     const lots = Math.floor(size / lot + 1e-9);
     if (lots < 1) return;
-    const amount = Number((lots * lot).toPrecision(12));
     if (ctx.rng.next() < p.marketProb) {
-      void ex.createOrder(ctx.symbol, "market", side, amount);
+      ex.sendOrder(side, OrderType.MARKET, TimeInForce.IOC, false, 0, lots);
       return;
     }
-    const touch = side === "buy" ? ex.bidTicks() : ex.askTicks();
+    const touch = side === Side.BUY ? ex.bidTicks() : ex.askTicks();
     const ticks = touch > 0 ? touch : Math.round(mid / tick);
-    void ex.createOrder(ctx.symbol, "limit", side, amount, Number((ticks * tick).toPrecision(12)));
+    ex.sendOrder(side, OrderType.LIMIT, TimeInForce.GTC, false, ticks, lots);
   }
 }

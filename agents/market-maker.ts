@@ -1,7 +1,8 @@
 // Market makers: two-sided quotes skewed by inventory (Avellaneda–Stoikov style), widened by volatility.
 import { z } from "zod";
 import type { OrderRec } from "../market/ccxt-shapes.ts";
-import { Side } from "../market/types.ts";
+import { OrderType, Side, TimeInForce } from "../market/types.ts";
+
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
 import { midTicks, type World } from "./world.ts";
 
@@ -80,7 +81,7 @@ export class MarketMaker implements SimAgent {
       this.variance = (1 - p.volAlpha) * this.variance + p.volAlpha * r * r;
     }
     this.lastLogMid = logMid;
-    for (const o of ex.openOrderStates()) void ex.cancelOrder(String(o.id), ctx.symbol);
+    for (const o of ex.openOrderStates()) ex.sendCancel(o.id);
     const pnl = this.cash + this.inventory * mid * tick;
     if (pnl < -p.lossLimit && this.pausedUntil === 0) this.pausedUntil = ctx.now + p.cooldownSec * 1e9;
     if (ctx.now < this.pausedUntil) return;
@@ -89,16 +90,16 @@ export class MarketMaker implements SimAgent {
     const half = p.baseSpreadBps + p.volMultiplier * volBps;
     const lean = Math.max(-1, Math.min(1, this.inventory / p.maxInventory));
     const reservation = mid * (1 - (p.skewBps * lean) / 1e4);
-    const amount = p.quoteSize;
+    const lots = Math.max(1, Math.round(p.quoteSize / market.precision.amount));
     for (let i = 0; i < p.levels; i++) {
       const d = (half + i * p.levelSpacingBps) / 1e4;
       const bid = Math.floor(reservation * (1 - d));
       const ask = Math.max(Math.ceil(reservation * (1 + d)), bid + 1);
       if (this.inventory < p.maxInventory && bid > 0) {
-        void ex.createOrder(ctx.symbol, "limit", "buy", amount, Number((bid * tick).toPrecision(12)), { postOnly: true });
+        ex.sendOrder(Side.BUY, OrderType.LIMIT, TimeInForce.GTC, true, bid, lots);
       }
       if (this.inventory > -p.maxInventory) {
-        void ex.createOrder(ctx.symbol, "limit", "sell", amount, Number((ask * tick).toPrecision(12)), { postOnly: true });
+        ex.sendOrder(Side.SELL, OrderType.LIMIT, TimeInForce.GTC, true, ask, lots);
       }
     }
   }

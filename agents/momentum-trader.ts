@@ -1,5 +1,6 @@
 // Momentum (trend-chasing) traders: buy after rises, sell after falls; they amplify moves.
 import { z } from "zod";
+import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
 import { midTicks, poissonGapNs, type World } from "./world.ts";
 
@@ -30,7 +31,7 @@ export class MomentumTrader implements SimAgent {
   private readonly times: number[] = [];
   private readonly mids: number[] = [];
   private lookbackNs = 0;
-  /** Open position, base coins (signed), and when it was opened. */
+  /** Open position, lots (signed), and when it was opened. */
   private position = 0;
   private openedAt = 0;
 
@@ -57,8 +58,7 @@ export class MomentumTrader implements SimAgent {
       this.mids.shift();
     }
     if (this.position !== 0 && ctx.now - this.openedAt >= p.holdSec * SECOND) {
-      const amount = Number((Math.abs(this.position)).toPrecision(12));
-      void ex.createOrder(ctx.symbol, "market", this.position > 0 ? "sell" : "buy", amount);
+      ex.sendOrder(this.position > 0 ? Side.SELL : Side.BUY, OrderType.MARKET, TimeInForce.IOC, false, 0, Math.abs(this.position));
       this.position = 0;
     }
     if (this.times[0] > ctx.now - this.lookbackNs || this.position !== 0) return;
@@ -66,9 +66,8 @@ export class MomentumTrader implements SimAgent {
     if (Math.abs(movePct) * 100 < p.thresholdBps) return;
     const lots = Math.floor(Math.min(p.sizeMax, p.sizePerPct * Math.abs(movePct)) / lot + 1e-9);
     if (lots < 1) return;
-    const amount = Number((lots * lot).toPrecision(12));
-    void ex.createOrder(ctx.symbol, "market", movePct > 0 ? "buy" : "sell", amount);
-    this.position = movePct > 0 ? amount : -amount;
+    ex.sendOrder(movePct > 0 ? Side.BUY : Side.SELL, OrderType.MARKET, TimeInForce.IOC, false, 0, lots);
+    this.position = movePct > 0 ? lots : -lots;
     this.openedAt = ctx.now;
   }
 }

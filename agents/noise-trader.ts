@@ -1,5 +1,6 @@
 // Noise traders: Poisson arrivals, a limit/market mix, heavy-tailed sizes, prices around mid.
 import { z } from "zod";
+import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
 import { midTicks, poissonGapNs, type World } from "./world.ts";
 
@@ -44,21 +45,20 @@ export class NoiseTrader implements SimAgent {
     const lot = market.precision.amount;
     const lifetimeNs = p.lifetimeSec * 1e9;
     for (const o of ex.openOrderStates()) {
-      if (ctx.now - o.localTs > lifetimeNs) void ex.cancelOrder(String(o.id), ctx.symbol);
+      if (ctx.now - o.localTs > lifetimeNs) ex.sendCancel(o.id);
     }
     const mid = midTicks(ex, Math.round(this.world.initialPrice / tick));
     const rng = ctx.rng;
-    const side = rng.bernoulli(0.5) ? "buy" : "sell";
+    const side = rng.bernoulli(0.5) ? Side.BUY : Side.SELL;
     // Pareto sizes: many small orders, a few large ones (heavy tails in volume and returns).
     const size = Math.min(p.sizeMax, p.sizeMin * Math.pow(1 - rng.next(), -1 / p.sizeTailAlpha));
     const lots = Math.max(1, Math.floor(size / lot + 1e-9));
-    const amount = Number((lots * lot).toPrecision(12));
     if (rng.next() < p.marketProb) {
-      void ex.createOrder(ctx.symbol, "market", side, amount);
+      ex.sendOrder(side, OrderType.MARKET, TimeInForce.IOC, false, 0, lots);
       return;
     }
     const offsetTicks = Math.round(rng.exponential(1) * ((p.offsetMeanBps / 10_000) * mid));
-    const ticks = Math.max(1, Math.round(side === "buy" ? mid - offsetTicks : mid + offsetTicks));
-    void ex.createOrder(ctx.symbol, "limit", side, amount, Number((ticks * tick).toPrecision(12)));
+    const ticks = Math.max(1, Math.round(side === Side.BUY ? mid - offsetTicks : mid + offsetTicks));
+    ex.sendOrder(side, OrderType.LIMIT, TimeInForce.GTC, false, ticks, lots);
   }
 }

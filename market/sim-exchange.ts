@@ -331,6 +331,27 @@ export class SimExchange implements Exchange, AgentInbox {
     return this.venue.topTape.askAt(this.venue.now - this.feedDelayNs);
   }
 
+  /**
+   * Sends an order without a promise: price in ticks (0 for market orders), size in lots.
+   * The outcome arrives through `listener` (accepted, fills, end); a refusal is dropped. For
+   * populations that send many orders and await none: no promise, no decimal conversion.
+   */
+  sendOrder(side: Side, orderType: OrderType, tif: TimeInForce, postOnly: boolean, priceTicks: number, sizeLots: number): void {
+    const r = this.req(RequestKind.SUBMIT, 0);
+    r.side = side;
+    r.orderType = orderType;
+    r.tif = tif;
+    r.postOnly = postOnly;
+    r.price = priceTicks;
+    r.size = sizeLots;
+    this.venue.send(this.account, r);
+  }
+
+  /** Cancels an order without a promise; the outcome arrives through `listener`. */
+  sendCancel(orderId: number): void {
+    this.venue.send(this.account, this.req(RequestKind.CANCEL, orderId));
+  }
+
   /** Open orders of this client as it knows them (no round trip; acceptance order). */
   openOrderStates(): IterableIterator<Readonly<OrderRec>> {
     return this.open.values();

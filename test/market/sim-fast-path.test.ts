@@ -69,3 +69,23 @@ test("TopTape answers the last change at or before a time, across ring wrap-arou
   assert.equal(tape.bidAt(5), 3, "older than the ring: its oldest entry");
   assert.deepEqual(tape.at(52), { bidPrice: 5, bidSize: 1, askPrice: 6, askSize: 1 });
 });
+
+test("sendOrder and sendCancel work without promises: the listener sees the order open and then canceled", async () => {
+  const seen: string[] = [];
+  class Sender implements SimAgent {
+    start(ctx: AgentContext): void {
+      ctx.exchange.listener = { onOrder: (o) => seen.push(`${ctx.now / MS}ms ${o.id} ${o.status} ${o.reason ?? ""}`.trim()) };
+      ctx.exchange.sendOrder(0, 0, 0, false, 2_999_000, 5);
+      ctx.wakeIn(5 * MS);
+    }
+    wake(ctx: AgentContext): void {
+      for (const o of ctx.exchange.openOrderStates()) ctx.exchange.sendCancel(o.id);
+    }
+  }
+  const k = new Kernel({ seed: 1, defaultLatency: { inNs: MS, outNs: MS, jitterNs: 0 } });
+  k.addAgent("s", new Sender(), { quote: 1000 });
+  const stats = await k.run(20 * MS);
+  assert.equal(stats.drains, 0);
+  assert.deepEqual(seen, ["2ms 1 open", "7ms 1 canceled user"]);
+  assert.equal(k.venue.engine.openOrderCount, 0);
+});
