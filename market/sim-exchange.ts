@@ -83,7 +83,9 @@ export class SimExchange implements Exchange, AgentInbox {
   private nextReq = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly orders = new Map<number, OrderRec>();
-  private closedCount = 0;
+  /** Ids of closed orders still kept, oldest first from `closedHead`. */
+  private closedIds: number[] = [];
+  private closedHead = 0;
   private readonly clientIds = new Map<string, number>();
   private readonly myTrades: RawTrade[] = [];
   private bookDepth = 0;
@@ -558,16 +560,16 @@ export class SimExchange implements Exchange, AgentInbox {
   /** Takes a closed order out of the open set; forgets the oldest closed ones past the cap. */
   private closed(id: number): void {
     this.open.delete(id);
-    this.closedCount++;
-    if (this.closedCount <= CLOSED_ORDERS_KEPT) return;
-    for (const [id, rec] of this.orders) {
-      if (rec.status !== "open") {
-        this.orders.delete(id);
-        this.closedCount--;
-        break;
-      }
+    this.closedIds.push(id);
+    if (this.closedIds.length - this.closedHead <= CLOSED_ORDERS_KEPT) return;
+    this.orders.delete(this.closedIds[this.closedHead++]);
+    // Drop the forgotten prefix now and then, so the queue stays about the size of the cap.
+    if (this.closedHead >= CLOSED_ORDERS_KEPT) {
+      this.closedIds = this.closedIds.slice(this.closedHead);
+      this.closedHead = 0;
     }
   }
+
 
   private drain(buf: "tradeBuf" | "myTradeBuf"): Trade[] {
     const raw = this[buf];
