@@ -12,10 +12,13 @@ const NORMAL = {
   description: "a day of ordinary trading: noise flow, market makers, value and trend traders",
   duration: "1d",
   initialPrice: 30_000,
-  // Stochastic volatility in the latent value is what gives clustering out to long lags.
-  // First calibration (seed 1, one day): std 0.092%/min, lag-1 acf 0.02, |r| acf 0.30 at lag 1
-  // and 0.23 at lag 30, volume/|r| 0.63, Hill 4.1, but 1-minute kurtosis only 4.4.
-  fundamental: { sigmaPerSqrtHour: 0.004, volOfVolPerSqrtHour: 0.5, volReversionPerHour: 0.5 },
+  // Stochastic volatility in the latent value gives clustering out to long lags; its jumps
+  // give the fat tails. Calibration so far (one day each): seed 2 meets every facts goal
+  // (std 0.064%, kurtosis 13.5, lag-1 acf -0.05, |r| acf 0.28 at lag 1 and 0.25 at lag 30,
+  // volume/|r| 0.73, Hill 2.8); seed 1 all but kurtosis (3.2). Still to average over seeds.
+  fundamental: {
+    sigmaPerSqrtHour: 0.004, volOfVolPerSqrtHour: 0.5, volReversionPerHour: 0.25, jumpsPerDay: 8, jumpSigma: 0.004,
+  },
   populations: [
     { type: "noise", count: 100, params: { ratePerMin: 3 } },
     { type: "market-maker", count: 4, params: { refreshMs: 2000 } },
