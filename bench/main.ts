@@ -20,6 +20,10 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "matching engine vs nodejs-order-book: seeded 60/25/15 limit/cancel/market mix and inserts-only",
     load: () => import("./engine.ts"),
   },
+  sim: {
+    about: "messages/s of the normal scenario on one thread; speed-up of 2 workers over 1 on a 16-run suite",
+    load: () => import("./sim.ts"),
+  },
 };
 
 const Ops = z.coerce.number().int("must be an integer").positive("must be positive").max(100_000_000, "must be at most 100,000,000");
