@@ -1,4 +1,5 @@
 // Values each bot's account through the run and judges it against the scenario's criteria.
+import { ticksToPrice } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
 import type { PlacedBot } from "../scenarios/build.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
@@ -53,7 +54,7 @@ export class BotResults {
     const top = v.engine.top();
     const inst = v.instrument;
     const midTicks = top.bidPrice > 0 && top.askPrice > 0 ? (top.bidPrice + top.askPrice) / 2 : top.bidPrice || top.askPrice;
-    const price = midTicks / inst.ticksPerCoin || midTicks * inst.spec.tickSize;
+    const price = ticksToPrice(inst, midTicks);
     for (const t of this.tracks) {
       const L = v.ledger;
       const base = (L.freeOf(t.account, Asset.BASE) + L.lockedOf(t.account, Asset.BASE)) / inst.spec.baseScale;

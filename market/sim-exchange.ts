@@ -9,7 +9,6 @@ import {
   type Order,
   type OrderBook,
   type OrderParams,
-  type OrderStatus,
   type OrderTypeName,
   type SideName,
   type Stamps,
@@ -18,7 +17,7 @@ import {
 } from "./exchange.ts";
 import { CcxtShapes, type OrderRec, type RawTrade } from "./ccxt-shapes.ts";
 import { deferred, rejectQuietly, resolveLazily, type Deferred } from "./observed.ts";
-import { amountToLots, lotsToAmount, priceToTicks, ticksToPrice, type Instrument } from "./instrument.ts";
+import { amountToLots, priceToTicks, type Instrument } from "./instrument.ts";
 import { RequestKind, type AgentInbox, type BookSnapshot, type SimVenue, type VenueBatch, type VenueRequest } from "./sim-venue.ts";
 import { decodeEvent, EVENT_STRIDE } from "./event-log.ts";
 import {
@@ -87,6 +86,8 @@ export class SimExchange implements Exchange, AgentInbox {
   private closedIds: number[] = [];
   private closedHead = 0;
   private readonly clientIds = new Map<string, number>();
+  /** The reverse of `clientIds`: the engine reports numbers, the caller gave strings. */
+  private readonly clientNames: string[] = [];
   private readonly myTrades: RawTrade[] = [];
   private bookDepth = 0;
   private tradesOn = false;
@@ -156,6 +157,7 @@ export class SimExchange implements Exchange, AgentInbox {
         }
         cid = this.clientIds.get(params.clientOrderId) ?? this.clientIds.size + 1;
         this.clientIds.set(params.clientOrderId, cid);
+        this.clientNames[cid] = params.clientOrderId;
       }
       // A market order never rests: it is immediate-or-cancel unless fill-or-kill was asked.
       if (type === "market" && tif !== "FOK") tif = "IOC";
@@ -462,7 +464,7 @@ export class SimExchange implements Exchange, AgentInbox {
   private onOrderEvent(ev: Exclude<EngineEvent, TradeEvent>, stamps: Stamps): void {
     if (ev.type === "rejected") return;
     if (ev.type === "accepted") {
-      const cid = ev.clientOrderId === 0 ? undefined : this.clientIdName(ev.clientOrderId);
+      const cid = ev.clientOrderId === 0 ? undefined : this.clientNames[ev.clientOrderId];
       this.orders.set(ev.orderId, {
         id: ev.orderId, clientOrderId: cid, side: ev.side,
         type: ev.orderType === OrderType.MARKET ? "market" : "limit",
@@ -599,11 +601,6 @@ export class SimExchange implements Exchange, AgentInbox {
     }
     this.changedOrders.clear();
     return out;
-  }
-
-  private clientIdName(n: number): string | undefined {
-    for (const [k, v] of this.clientIds) if (v === n) return k;
-    return undefined;
   }
 
   /** An answer from what this client already holds: awaiting code runs at this instant. */

@@ -18,6 +18,7 @@ import {
   vectorFromArray,
   type Vector,
 } from "apache-arrow";
+import type { InstrumentSpec } from "../market/instrument.ts";
 
 /**
  * Fixed-stride rows of Float64 that grow by doubling. One bounds check per row, no
@@ -172,4 +173,19 @@ export function arrowFileBytes(columns: readonly ColumnSpec[], metadata: Map<str
 /** A field with optional unit metadata, so readers need not guess what a number means. */
 export function field(name: string, type: Field["type"], nullable: boolean, unit?: string): Field {
   return new Field(name, type, nullable, unit === undefined ? null : new Map([["unit", unit]]));
+}
+
+/** Metadata every Arrow file of a run carries: which table, the instrument's units, time 0. */
+export function runMetadata(table: string, spec: InstrumentSpec, epochMs: number, extra: readonly [string, string][] = []): Map<string, string> {
+  return new Map<string, string>([
+    ["btc_arena.table", table],
+    ["btc_arena.format_version", "1"],
+    ["btc_arena.symbol", spec.symbol],
+    ["btc_arena.tick_size", String(spec.tickSize)],
+    ["btc_arena.lot_size", String(spec.lotSize)],
+    ["btc_arena.base_scale", String(spec.baseScale)],
+    ["btc_arena.quote_scale", String(spec.quoteScale)],
+    ["btc_arena.epoch_ms", String(epochMs)],
+    ...extra,
+  ]);
 }

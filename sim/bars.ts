@@ -7,7 +7,7 @@ import type { EventLog } from "../market/event-log.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "../market/instrument.ts";
 import type { VenueObserver } from "../market/sim-venue.ts";
 import { EventKind } from "../market/types.ts";
-import { arrowFileBytes, field, float64Data, int32Data, int64Data, RowBuffer, type ColumnSpec, type Getter } from "./arrow-columns.ts";
+import { arrowFileBytes, field, float64Data, int32Data, int64Data, RowBuffer, runMetadata, type ColumnSpec, type Getter } from "./arrow-columns.ts";
 
 /** One minute in ns: the default bar interval. */
 export const MINUTE_NS = 60_000_000_000;
@@ -141,18 +141,7 @@ export class BarBuilder implements VenueObserver {
 
   /** The bytes `write` puts in bars.arrow. */
   fileBytes(): Uint8Array {
-    const s = this.instrument.spec;
-    const metadata = new Map([
-      ["btc_arena.table", "bars"],
-      ["btc_arena.format_version", "1"],
-      ["btc_arena.symbol", s.symbol],
-      ["btc_arena.tick_size", String(s.tickSize)],
-      ["btc_arena.lot_size", String(s.lotSize)],
-      ["btc_arena.base_scale", String(s.baseScale)],
-      ["btc_arena.quote_scale", String(s.quoteScale)],
-      ["btc_arena.epoch_ms", String(this.epochMs)],
-      ["btc_arena.interval_ns", String(this.intervalNs)],
-    ]);
+    const metadata = runMetadata("bars", this.instrument.spec, this.epochMs, [["btc_arena.interval_ns", String(this.intervalNs)]]);
     return arrowFileBytes(this.columns(), metadata, this.rows.length);
   }
 

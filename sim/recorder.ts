@@ -20,6 +20,7 @@ import {
   int32Data,
   int64Data,
   RowBuffer,
+  runMetadata,
   StringDict,
   timestampData,
   type ColumnSpec,
@@ -314,17 +315,7 @@ export class Recorder {
   }
 
   private tableBytes(table: string, columns: ColumnSpec[], rows: number): Uint8Array {
-    const s = this.instrument.spec;
-    const metadata = new Map([
-      ["btc_arena.table", table],
-      ["btc_arena.format_version", "1"],
-      ["btc_arena.symbol", s.symbol],
-      ["btc_arena.tick_size", String(s.tickSize)],
-      ["btc_arena.lot_size", String(s.lotSize)],
-      ["btc_arena.base_scale", String(s.baseScale)],
-      ["btc_arena.quote_scale", String(s.quoteScale)],
-      ["btc_arena.epoch_ms", String(this.epochMs)],
-    ]);
+    const metadata = runMetadata(table, this.instrument.spec, this.epochMs);
     return arrowFileBytes(columns, metadata, rows);
   }
 

@@ -49,3 +49,20 @@ test("each run reports every bot against the criteria, consistently with its own
   }
   assert.equal(summary.bots[0].initialEquity, 50_000);
 });
+
+test("bots are valued correctly on an instrument whose tick has no whole inverse (0.3)", async () => {
+  const s = parseScenario(
+    {
+      name: "odd-tick",
+      duration: "10m",
+      initialPrice: 30_000,
+      instrument: { tickSize: 0.3 },
+      populations: [{ type: "noise", count: 20, params: { ratePerMin: 4 } }, { type: "market-maker", count: 2 }],
+      bots: [{ name: "hodl", type: "buy-and-hold", quote: 10_000 }],
+    },
+    typeRegistry(),
+  );
+  const out = join(await mkdtemp(join(tmpdir(), "arena-bots-")), "run");
+  const [hodl] = (await runWorld({ scenario: s.name, spec: s, seed: 1, out })).bots;
+  assert.ok(Number.isFinite(hodl.finalEquity) && Math.abs(hodl.finalEquity / 10_000 - 1) < 0.05, `final equity ${hodl.finalEquity}`);
+});
