@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { midTicks, poissonGapNs, type World } from "./world.ts";
+import { midTicks, poissonGapNs, withdrawn, type World } from "./world.ts";
 
 export const FundamentalTraderParams = z.strictObject({
   /** Mean decisions per minute (Poisson). */
@@ -12,8 +12,16 @@ export const FundamentalTraderParams = z.strictObject({
   /** Order size per 1% of mispricing, base coins; capped at `sizeMax`. */
   sizePerPct: z.number().positive().default(0.2),
   sizeMax: z.number().positive().default(2),
-  /** Share of orders sent as market orders; the rest are limit orders at the near touch. */
+  /** Share of orders that take liquidity (IOC at the value); the rest rest between mid and value. */
   marketProb: z.number().min(0).max(1).default(0.5),
+  /**
+   * Where a limit order is priced, as a share of the way from the mid to the value: 0 joins the
+   * mid, 1 bids the full value. Above 0 a trader undercuts the queue in front of it, which is
+   * what lets a repricing be traded through a book whose other side has emptied.
+   */
+  aggression: z.number().min(0).max(1).default(0.3),
+  /** A resting limit order older than this is canceled at the trader's next decision, seconds. */
+  lifetimeSec: z.number().positive().default(60),
   base: z.number().min(0).default(20),
   quote: z.number().min(0).default(600_000),
 });
@@ -35,9 +43,14 @@ export class FundamentalTrader implements SimAgent {
   wake(ctx: AgentContext): void {
     ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
     const p = this.p;
+    if (withdrawn(this.world, ctx)) return;
     const ex = ctx.exchange;
     const market = ex.markets[ctx.symbol];
     const tick = market.precision.price;
+    const lifetimeNs = p.lifetimeSec * 1e9;
+    for (const o of ex.openOrderStates()) {
+      if (ctx.now - o.localTs > lifetimeNs) ex.sendCancel(o.id);
+    }
     const mid = midTicks(ex, Math.round(this.world.initialPrice / tick)) * tick;
     const value = this.world.fundamental.valueAt(ctx.now);
     const gapPct = (Math.log(value / mid)) * 100;
@@ -48,11 +61,13 @@ export class FundamentalTrader implements SimAgent {
     const lots = Math.floor(size / lot + 1e-9);
     if (lots < 1) return;
     if (ctx.rng.next() < p.marketProb) {
-      ex.sendOrder(side, OrderType.MARKET, TimeInForce.IOC, false, 0, lots);
+      // Taking liquidity, but never beyond the value it trades toward: an IOC limit at the value
+      // sweeps the book up to there and no further, however thin the book has become.
+      ex.sendOrder(side, OrderType.LIMIT, TimeInForce.IOC, false, Math.max(1, Math.round(value / tick)), lots);
       return;
     }
-    const touch = side === Side.BUY ? ex.bidTicks() : ex.askTicks();
-    const ticks = touch > 0 ? touch : Math.round(mid / tick);
+    const midTick = mid / tick;
+    const ticks = Math.max(1, Math.round(midTick + p.aggression * (value / tick - midTick)));
     ex.sendOrder(side, OrderType.LIMIT, TimeInForce.GTC, false, ticks, lots);
   }
 }

@@ -18,6 +18,12 @@ export interface FundamentalParams {
    * alternate, which is where volatility clustering comes from. */
   readonly volOfVolPerSqrtHour: number;
   readonly volReversionPerHour: number;
+  /**
+   * Whether jumps scale with the volatility state, in rate and in size: turbulent stretches
+   * bring more and larger jumps (as in real markets, where news and liquidations cluster), so
+   * fat tails survive a high-volatility day instead of drowning in its diffusion.
+   */
+  readonly jumpsFollowVol: boolean;
 }
 
 export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.freeze({
@@ -28,6 +34,7 @@ export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.f
   stepNs: 1_000_000_000,
   volOfVolPerSqrtHour: 0,
   volReversionPerHour: 0.5,
+  jumpsFollowVol: false,
 });
 
 const HOUR = 3_600_000_000_000;
@@ -65,7 +72,8 @@ export class Fundamental {
     while (this.t + p.stepNs <= t) {
       this.t += p.stepNs;
       const z = this.rng.normal();
-      const jump = this.rng.next() < jumpP ? this.rng.normal() * p.jumpSigma : 0;
+      const scale = p.jumpsFollowVol ? Math.exp(this.logVolRatio) : 1;
+      const jump = this.rng.next() < jumpP * scale ? this.rng.normal() * p.jumpSigma * scale : 0;
       if (volSd > 0) this.logVolRatio += -p.volReversionPerHour * dtH * this.logVolRatio + volSd * this.rng.normal();
       const vol = volSd > 0 ? sd * Math.exp(this.logVolRatio) : sd;
       this.logValue += p.kappaPerHour * dtH * (this.logAnchor - this.logValue) + vol * z + jump;

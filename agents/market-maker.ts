@@ -4,7 +4,7 @@ import type { OrderRec } from "../market/ccxt-shapes.ts";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { midTicks, type World } from "./world.ts";
+import { midTicks, withdrawn, type World } from "./world.ts";
 
 export const MarketMakerParams = z.strictObject({
   /** Time between quote refreshes, ms (jittered ±20%). */
@@ -14,6 +14,11 @@ export const MarketMakerParams = z.strictObject({
   /** Quotes per side, and the distance between them in basis points. */
   levels: z.number().int().min(1).max(20).default(3),
   levelSpacingBps: z.number().min(0).default(2),
+  /**
+   * Quotes sit on a price grid this many basis points apart (floored for bids, ceiled for
+   * asks), so a maker re-quotes when its reservation moves a grid step, not at every tick.
+   */
+  gridBps: z.number().min(0).default(1),
   /** Smallest half-spread, basis points. */
   baseSpreadBps: z.number().min(0).default(2),
   /** Half-spread added per basis point of realised volatility (per refresh interval). */
@@ -44,6 +49,9 @@ export class MarketMaker implements SimAgent {
   private lastLogMid = NaN;
   private variance = 0;
   private pausedUntil = 0;
+  /** Desired quote prices per level this refresh, ticks (0 = none); reused, not reallocated. */
+  private readonly bids: number[] = [];
+  private readonly asks: number[] = [];
 
   constructor(private readonly p: MarketMakerParams, private readonly world: World) {}
 
@@ -81,26 +89,38 @@ export class MarketMaker implements SimAgent {
       this.variance = (1 - p.volAlpha) * this.variance + p.volAlpha * r * r;
     }
     this.lastLogMid = logMid;
-    for (const o of ex.openOrderStates()) ex.sendCancel(o.id);
     const pnl = this.cash + this.inventory * mid * tick;
     if (pnl < -p.lossLimit && this.pausedUntil === 0) this.pausedUntil = ctx.now + p.cooldownSec * 1e9;
-    if (ctx.now < this.pausedUntil) return;
+    if (ctx.now < this.pausedUntil || withdrawn(this.world, ctx)) {
+      for (const o of ex.openOrderStates()) ex.sendCancel(o.id);
+      return;
+    }
     this.pausedUntil = 0;
     const volBps = Math.sqrt(this.variance) * 1e4;
     const half = p.baseSpreadBps + p.volMultiplier * volBps;
     const lean = Math.max(-1, Math.min(1, this.inventory / p.maxInventory));
     const reservation = mid * (1 - (p.skewBps * lean) / 1e4);
     const lots = Math.max(1, Math.round(p.quoteSize / market.precision.amount));
+    const bids = this.bids;
+    const asks = this.asks;
+    const grid = Math.max(1, Math.round((mid * p.gridBps) / 1e4));
     for (let i = 0; i < p.levels; i++) {
       const d = (half + i * p.levelSpacingBps) / 1e4;
-      const bid = Math.floor(reservation * (1 - d));
-      const ask = Math.max(Math.ceil(reservation * (1 + d)), bid + 1);
-      if (this.inventory < p.maxInventory && bid > 0) {
-        ex.sendOrder(Side.BUY, OrderType.LIMIT, TimeInForce.GTC, true, bid, lots);
-      }
-      if (this.inventory > -p.maxInventory) {
-        ex.sendOrder(Side.SELL, OrderType.LIMIT, TimeInForce.GTC, true, ask, lots);
-      }
+      const bid = Math.floor((reservation * (1 - d)) / grid) * grid;
+      bids[i] = this.inventory < p.maxInventory && bid > 0 ? bid : 0;
+      asks[i] = this.inventory > -p.maxInventory ? Math.max(Math.ceil((reservation * (1 + d)) / grid) * grid, bid + 1) : 0;
+    }
+    // Quotes already standing where they should, at full size, keep their place in the queue;
+    // only the rest is canceled and re-sent (a maker does not churn identical quotes).
+    for (const o of ex.openOrderStates()) {
+      const want = o.side === Side.BUY ? bids : asks;
+      const at = o.amount - o.filled === lots ? want.indexOf(o.price) : -1;
+      if (at >= 0 && at < p.levels) want[at] = 0;
+      else ex.sendCancel(o.id);
+    }
+    for (let i = 0; i < p.levels; i++) {
+      if (bids[i] > 0) ex.sendOrder(Side.BUY, OrderType.LIMIT, TimeInForce.GTC, true, bids[i], lots);
+      if (asks[i] > 0) ex.sendOrder(Side.SELL, OrderType.LIMIT, TimeInForce.GTC, true, asks[i], lots);
     }
   }
 }

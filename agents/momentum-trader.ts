@@ -16,6 +16,12 @@ export const MomentumTraderParams = z.strictObject({
   sizeMax: z.number().positive().default(2),
   /** A position is closed after this long, seconds (chartists trade short horizons). */
   holdSec: z.number().positive().default(600),
+  /**
+   * Orders take liquidity as IOC limits this far through the touch (basis points): chasing,
+   * but with the price protection real venues put on market orders, so one order cannot
+   * sweep a book that has emptied all the way down (or up).
+   */
+  throughBps: z.number().min(0).default(50),
   base: z.number().min(0).default(20),
   quote: z.number().min(0).default(600_000),
 });
@@ -58,7 +64,7 @@ export class MomentumTrader implements SimAgent {
       this.mids.shift();
     }
     if (this.position !== 0 && ctx.now - this.openedAt >= p.holdSec * SECOND) {
-      ex.sendOrder(this.position > 0 ? Side.SELL : Side.BUY, OrderType.MARKET, TimeInForce.IOC, false, 0, Math.abs(this.position));
+      this.take(ctx, this.position > 0 ? Side.SELL : Side.BUY, Math.abs(this.position), mid);
       this.position = 0;
     }
     if (this.times[0] > ctx.now - this.lookbackNs || this.position !== 0) return;
@@ -66,8 +72,18 @@ export class MomentumTrader implements SimAgent {
     if (Math.abs(movePct) * 100 < p.thresholdBps) return;
     const lots = Math.floor(Math.min(p.sizeMax, p.sizePerPct * Math.abs(movePct)) / lot + 1e-9);
     if (lots < 1) return;
-    ex.sendOrder(movePct > 0 ? Side.BUY : Side.SELL, OrderType.MARKET, TimeInForce.IOC, false, 0, lots);
+    this.take(ctx, movePct > 0 ? Side.BUY : Side.SELL, lots, mid);
     this.position = movePct > 0 ? lots : -lots;
     this.openedAt = ctx.now;
+  }
+
+  /** An IOC limit `throughBps` beyond the far touch (the mid when that side is empty). */
+  private take(ctx: AgentContext, side: Side, lots: number, mid: number): void {
+    const ex = ctx.exchange;
+    const buy = side === Side.BUY;
+    const touch = buy ? ex.askTicks() : ex.bidTicks();
+    const ref = touch > 0 ? touch : mid;
+    const ticks = buy ? Math.ceil(ref * (1 + this.p.throughBps / 1e4)) : Math.max(1, Math.floor(ref * (1 - this.p.throughBps / 1e4)));
+    ex.sendOrder(side, OrderType.LIMIT, TimeInForce.IOC, false, ticks, lots);
   }
 }

@@ -4,6 +4,9 @@ import type { SimAgent } from "../sim/kernel.ts";
 import { BuyAndHold, BuyAndHoldParams } from "./bots/buy-and-hold.ts";
 import { EmaCross, EmaCrossParams } from "./bots/ema-cross.ts";
 import { FundamentalTrader, FundamentalTraderParams } from "./fundamental-trader.ts";
+import { LiquidationCascade, liquidationEndowment, LiquidationCascadeParams } from "./liquidation-cascade.ts";
+import { PumpAndDump, PumpAndDumpParams } from "./pump-and-dump.ts";
+import { Spoofer, SpooferParams } from "./spoofer.ts";
 import { MarketMaker, MarketMakerParams } from "./market-maker.ts";
 import { MomentumTrader, MomentumTraderParams } from "./momentum-trader.ts";
 import { NoiseTrader, NoiseTraderParams } from "./noise-trader.ts";
@@ -22,7 +25,7 @@ function type<S extends z.ZodType>(t: AgentType<S>): AgentType {
   return t as unknown as AgentType;
 }
 
-/** Population types. Manipulators (pump & dump, spoofing, whale sweeps) join next. */
+/** Population types: the background market and the manipulators scenarios unleash on it. */
 export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
   noise: type({
     describe: "Poisson arrivals, limit/market mix, heavy-tailed sizes around mid",
@@ -47,6 +50,24 @@ export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
     params: MomentumTraderParams,
     create: (p, w) => new MomentumTrader(p, w),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
+  }),
+  "pump-and-dump": type({
+    describe: "accumulates at the bid, pumps with aggressive buys behind spoofed bids, then dumps through the bid",
+    params: PumpAndDumpParams,
+    create: (p, w) => new PumpAndDump(p, w),
+    endowment: (p) => ({ base: p.base, quote: p.quote }),
+  }),
+  spoofer: type({
+    describe: "layers large orders behind the touch and cancels them before they can fill",
+    params: SpooferParams,
+    create: (p) => new Spoofer(p),
+    endowment: (p) => ({ base: p.base, quote: p.quote }),
+  }),
+  "liquidation-cascade": type({
+    describe: "a whale sale, then leveraged longs sold through the bid as the price reaches their liquidation levels",
+    params: LiquidationCascadeParams,
+    create: (p, w) => new LiquidationCascade(p, w),
+    endowment: (p) => ({ base: liquidationEndowment(p), quote: 0 }),
   }),
 });
 

@@ -3,11 +3,26 @@ import type { SimExchange } from "../market/sim-exchange.ts";
 import type { AgentContext } from "../sim/kernel.ts";
 import type { Fundamental } from "./fundamental.ts";
 
-/** The shared, read-only context a population agent is built with. */
+/**
+ * Liquidity withdrawal, set by a scenario shock: until `until` (ns), each decision of a
+ * liquidity provider (market maker, value trader) is skipped with probability `share`.
+ */
+export interface Withdrawal {
+  until: number;
+  share: number;
+}
+
+/** The shared context a population agent is built with; only shocks change `withdrawal`. */
 export interface World {
   readonly fundamental: Fundamental;
   /** Starting price, quote coins. */
   readonly initialPrice: number;
+  readonly withdrawal: Withdrawal;
+}
+
+/** Whether a liquidity provider sits this decision out (draws from its stream only inside a withdrawal). */
+export function withdrawn(world: World, ctx: AgentContext): boolean {
+  return ctx.now < world.withdrawal.until && ctx.rng.next() < world.withdrawal.share;
 }
 
 /**

@@ -140,6 +140,22 @@ function rowSchema(timestamp: z.ZodType<number, Raw>) {
 const CSV_ROW = rowSchema(csvTimestamp);
 const ARROW_ROW = rowSchema(msTimestamp);
 
+/**
+ * Largest close-to-close move between consecutive bars, as a fraction: beyond it a bar is
+ * taken for a bad print (BTC's worst hour, 13 March 2020, was -20%; its worst day about -50%).
+ */
+export const MAX_CLOSE_JUMP = 0.5;
+
+/** The move in percent with as many decimals as it takes to show it beyond the limit (50.01, not 50.0). */
+function jumpPercent(change: number): string {
+  const pct = change * 100;
+  for (let digits = 1; digits < 8; digits++) {
+    const s = pct.toFixed(digits);
+    if (Math.abs(Number(s)) > MAX_CLOSE_JUMP * 100) return s;
+  }
+  return String(pct);
+}
+
 /** Collects problems, keeping the first MAX_PROBLEMS and counting the rest. */
 class Problems {
   readonly kept: OhlcvProblem[] = [];
@@ -152,7 +168,8 @@ class Problems {
 
 /**
  * Validates rows one by one (each `get(i)` returns the raw cells of data row i, 0-based) and
- * fills the typed result; then checks that timestamps strictly increase.
+ * fills the typed result; then checks consecutive rows: timestamps strictly increase and no
+ * close moves more than MAX_CLOSE_JUMP from the previous one. Gaps are not errors (see ohlcvGaps).
  * @throws OhlcvError listing the problems when any rule is broken.
  */
 function validateRows(source: string, n: number, schema: typeof CSV_ROW, get: (i: number) => Record<Column, Raw>): Ohlcv {
@@ -181,21 +198,90 @@ function validateRows(source: string, n: number, schema: typeof CSV_ROW, get: (i
     out.close[i] = r.data.close;
     out.volume[i] = r.data.volume;
   }
+  // Rules between consecutive rows, judged only where both rows are valid on their own.
   for (let i = 1; i < n; i++) {
     if (ok[i] === 0 || ok[i - 1] === 0) continue;
     const t = out.timestamps[i];
     const prev = out.timestamps[i - 1];
-    if (t > prev) continue;
-    const value = String(get(i).timestamp);
-    const was = String(get(i - 1).timestamp);
-    problems.add({
-      row: i + 1, column: "timestamp", value,
-      rule: t === prev ? `repeats row ${i}'s timestamp (rule: no duplicate timestamps)` : `is before row ${i}'s ${was} (rule: timestamps sorted ascending)`,
-    });
+    if (t <= prev) {
+      const value = String(get(i).timestamp);
+      const was = String(get(i - 1).timestamp);
+      problems.add({
+        row: i + 1, column: "timestamp", value,
+        rule: t === prev ? `repeats row ${i}'s timestamp (rule: no duplicate timestamps)` : `is before row ${i}'s ${was} (rule: timestamps sorted ascending)`,
+      });
+    }
+    const change = out.close[i] / out.close[i - 1] - 1;
+    if (Math.abs(change) > MAX_CLOSE_JUMP) {
+      problems.add({
+        row: i + 1, column: "close", value: String(get(i).close),
+        rule: `jumps ${jumpPercent(change)}% from row ${i}'s ${String(get(i - 1).close)} (rule: |close change| <= ${MAX_CLOSE_JUMP * 100}% between bars)`,
+      });
+    }
   }
   if (n === 0) problems.add({ row: 0, column: "", value: "", rule: "holds no bars (rule: at least one data row)" });
   if (problems.total > 0) throw new OhlcvError(source, problems.kept, problems.total);
   return out;
+}
+
+// ---- gaps ----
+
+/** Bars missing between two consecutive rows. Times are Unix ms of the bars' opens. */
+export interface OhlcvGap {
+  /** 1-based row of the bar after the gap (the bar before it is row - 1). */
+  readonly row: number;
+  /** Open time of the bar before the gap. */
+  readonly from: number;
+  /** Open time of the bar after the gap. */
+  readonly to: number;
+  /** Bars the usual spacing would have put strictly between `from` and `to`. */
+  readonly missingBars: number;
+}
+
+/**
+ * The file's usual bar spacing in ms: the median of the spacings between consecutive bars (the
+ * lower middle one for an even count, so it is a spacing that occurs); NaN for fewer than 2 bars.
+ */
+export function barSpacing(timestamps: Float64Array): number {
+  const n = timestamps.length;
+  if (n < 2) return NaN;
+  const d = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) d[i - 1] = timestamps[i] - timestamps[i - 1];
+  d.sort();
+  return d[(d.length - 1) >> 1];
+}
+
+/**
+ * Missing bars: every spacing between consecutive bars larger than the usual one (barSpacing).
+ * Real data has gaps (exchange outages, delistings), so they are reported, never refused.
+ */
+export function ohlcvGaps(bars: Ohlcv): OhlcvGap[] {
+  const t = bars.timestamps;
+  const step = barSpacing(t);
+  const gaps: OhlcvGap[] = [];
+  if (!(step > 0)) return gaps;
+  for (let i = 1; i < t.length; i++) {
+    const d = t[i] - t[i - 1];
+    if (d > step) gaps.push({ row: i + 1, from: t[i - 1], to: t[i], missingBars: Math.ceil(d / step) - 1 });
+  }
+  return gaps;
+}
+
+const isoShort = (ms: number) => new Date(ms).toISOString().replace(":00.000Z", "Z");
+
+/**
+ * Gaps in one line for a warning: how many, bars missing in all, the first `max` of them and a
+ * count of the rest, e.g. `2 gaps, 5 bars missing: 3 before row 7 (2023-03-01T00:05Z →
+ * 2023-03-01T00:09Z); 2 before row 12 (...)`. "no gaps" when there are none.
+ */
+export function describeGaps(gaps: readonly OhlcvGap[], max = 3): string {
+  if (gaps.length === 0) return "no gaps";
+  let missing = 0;
+  for (const g of gaps) missing += g.missingBars;
+  const head = `${gaps.length === 1 ? "1 gap" : `${gaps.length} gaps`}, ${missing === 1 ? "1 bar" : `${missing} bars`} missing`;
+  const listed = gaps.slice(0, max).map((g) => `${g.missingBars} before row ${g.row} (${isoShort(g.from)} → ${isoShort(g.to)})`);
+  const more = gaps.length > max ? `; and ${gaps.length - max} more` : "";
+  return `${head}: ${listed.join("; ")}${more}`;
 }
 
 // ---- CSV ----

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { buildScenario } from "../scenarios/build.ts";
 import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { BotResults, type BotResult } from "./bot-results.ts";
-import { realisedMovePct } from "./moves.ts";
+import { meanAtrPct, realisedMoves, type MoveLeg, type MoveResult } from "./moves.ts";
 import { worldByName } from "../scenarios/registry.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
 import { SECOND } from "../sim/clock.ts";
@@ -39,8 +39,14 @@ export interface RunSummary extends RunStats {
     readonly bars: number;
   };
   readonly files: readonly string[];
-  /** The move the scenario specifies and the one the run made (percent), when it specifies one. */
+  /** The first leg of `moves`: what the scenario specifies and what the run made (percent). */
   readonly expectedMovePct?: number;
+  /** Every specified leg beside the realised one, when the scenario specifies a path. */
+  readonly moves?: readonly MoveResult[];
+  /** Mean true range of the 1-minute bars, percent of price. */
+  readonly atrPct?: number | null;
+  /** The specified volatility multiple beside the realised one (atrPct / the spec's reference). */
+  readonly volatility?: { readonly expectedAtrMultiple: number; readonly realisedAtrMultiple: number | null };
   /** Each bot under test against the scenario's criteria (empty without bots). */
   readonly bots: readonly BotResult[];
   readonly realisedMovePct?: number | null;
@@ -55,6 +61,32 @@ export interface RunSummary extends RunStats {
  */
 export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   return (await runWorldWithSeries(opts)).summary;
+}
+
+/** The legs a spec asks for: its `moves`, or its `expectedMovePct` from the first shock to the end. */
+export function specLegs(spec: ScenarioSpec, durationNs: number): MoveLeg[] {
+  if (spec.moves.length > 0) return spec.moves;
+  if (spec.expectedMovePct === undefined) return [];
+  const at = spec.shocks[0]?.at ?? 0;
+  return [{ label: "move", at, within: Math.max(1, durationNs - at), pct: spec.expectedMovePct }];
+}
+
+/** summary.json's path fields: legs, the first leg's shorthand, ATR and the volatility multiple. */
+function pathOutcome(spec: ScenarioSpec, bars: BarBuilder, durationNs: number): Partial<RunSummary> {
+  const moves = realisedMoves(bars.openTimesNs(), bars.closes(), specLegs(spec, durationNs));
+  const atrPct = meanAtrPct(bars.highs(), bars.lows(), bars.closes());
+  return {
+    ...(moves.length === 0 ? {} : { expectedMovePct: moves[0].expectedPct, realisedMovePct: moves[0].realisedPct, moves }),
+    atrPct,
+    ...(spec.volatility === undefined
+      ? {}
+      : {
+          volatility: {
+            expectedAtrMultiple: spec.volatility.atrMultiple,
+            realisedAtrMultiple: atrPct === null ? null : Math.round((atrPct / spec.volatility.referenceAtrPct) * 100) / 100,
+          },
+        }),
+  };
 }
 
 /** Time series of a run, for charts: times in Unix ms. */
@@ -109,12 +141,7 @@ export async function runWorldWithSeries(opts: RunOptions): Promise<{ summary: R
     ...stats,
     simulatedSeconds: durationNs / SECOND,
     rows: { ...recorder.counts(), bars: bars.count },
-    ...(spec?.expectedMovePct === undefined
-      ? {}
-      : {
-          expectedMovePct: spec.expectedMovePct,
-          realisedMovePct: realisedMovePct(bars.openTimesNs(), bars.closes(), spec.shocks[0]?.at ?? 0, spec.expectedMovePct),
-        }),
+    ...(spec === undefined ? {} : pathOutcome(spec, bars, durationNs)),
     bots: spec === undefined ? [] : botResults.results(spec),
     files: [...files.map((f) => f.split(/[\\/]/).pop()!), "summary.json"],
     wallTimeMs: Math.round(wall() - t0),

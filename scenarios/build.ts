@@ -11,7 +11,14 @@ import type { ScenarioSpec, TypeRegistry } from "./spec.ts";
 export const SHOCK_TYPES = {
   /** The latent fundamental reprices by `sizePct` percent; traders who follow it move the market. */
   "fundamental-jump": z.strictObject({ sizePct: z.number().gt(-100).finite() }),
+  /**
+   * Liquidity providers (market makers, value traders) sit out a `share` of their decisions
+   * for `minutes`: the book thins, and whatever selling or buying comes meets less of it.
+   */
+  "liquidity-withdrawal": z.strictObject({ share: z.number().min(0).max(1), minutes: z.number().positive().finite() }),
 } as const;
+
+type ShockParams = { sizePct?: number; share?: number; minutes?: number };
 
 /** Everything `parseScenario` needs to check a spec against what this code can build. */
 export function typeRegistry(): TypeRegistry {
@@ -47,7 +54,7 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
     { ...FUNDAMENTAL_DEFAULTS, ...spec.fundamental, initial: spec.initialPrice },
     kernel.rng.fork("world/fundamental"),
   );
-  const world: World = { fundamental, initialPrice: spec.initialPrice };
+  const world: World = { fundamental, initialPrice: spec.initialPrice, withdrawal: { until: 0, share: 0 } };
   for (const pop of spec.populations) {
     const t = AGENT_TYPES[pop.type];
     const params = pop.params;
@@ -60,8 +67,15 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
     agent: kernel.addAgent(`bot/${b.name}`, BOT_TYPES[b.type].create(b.params), { base: b.base, quote: b.quote }),
   }));
   spec.shocks.forEach((s, i) => {
-    const sizePct = (s.params as { sizePct: number }).sizePct;
-    kernel.addAgent(`shock/${i}`, new ShockAgent(s.at, () => fundamental.jump(sizePct)));
+    const p = s.params as ShockParams;
+    const apply =
+      s.type === "fundamental-jump"
+        ? () => fundamental.jump(p.sizePct!)
+        : () => {
+            world.withdrawal.until = s.at + Math.round(p.minutes! * 60e9);
+            world.withdrawal.share = p.share!;
+          };
+    kernel.addAgent(`shock/${i}`, new ShockAgent(s.at, apply));
   });
   return { kernel, world, bots };
 }

@@ -77,17 +77,39 @@ export const ScenarioSpecSchema = z
         jumpSigma: z.number().min(0).finite(),
         volOfVolPerSqrtHour: z.number().min(0).finite(),
         volReversionPerHour: z.number().min(0).finite(),
+        jumpsFollowVol: z.boolean(),
       })
       .partial()
       .default({}),
-    /** The move the scenario is built to produce, in percent (e.g. -30), reported beside the realised one. */
+    /**
+     * The move the scenario is built to produce, in percent (e.g. -30), measured from the first
+     * shock to the run's end; shorthand for a single leg in `moves`.
+     */
     expectedMovePct: z.number().finite().optional(),
+    /**
+     * The path the scenario is built to produce, leg by leg: each from the last close before
+     * `at` to the most extreme close in its direction within `within`. Every run reports the
+     * realised legs beside these.
+     */
+    moves: z
+      .array(z.strictObject({ label: z.string().min(1), at: Duration, within: Duration, pct: z.number().gt(-100).finite() }))
+      .default([]),
+    /**
+     * Volatility the scenario is built to produce, as a multiple of a reference mean true range
+     * of 1-minute bars (percent of price, measured on `normal`); reported beside the realised one.
+     */
+    volatility: z.strictObject({ atrMultiple: z.number().positive().finite(), referenceAtrPct: z.number().positive().finite() }).optional(),
     populations: z.array(Population).min(1),
     shocks: z.array(Shock).default([]),
     bots: z.array(Bot).default([]),
     criteria: Criteria,
   })
   .superRefine((spec, ctx) => {
+    spec.moves.forEach((m, i) => {
+      if (m.at >= spec.duration) {
+        ctx.addIssue({ code: "custom", path: ["moves", i, "at"], message: `must fall inside the run, which lasts ${spec.duration / 1e9} s` });
+      }
+    });
     spec.shocks.forEach((s, i) => {
       if (s.at >= spec.duration) {
         ctx.addIssue({ code: "custom", path: ["shocks", i, "at"], message: `must fall inside the run, which lasts ${spec.duration / 1e9} s` });

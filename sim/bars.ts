@@ -108,10 +108,24 @@ export class BarBuilder implements VenueObserver {
 
   /** Close prices (quote currency) of the bars closed so far, oldest first. */
   closes(): Float64Array {
+    return this.prices(B_CLOSE);
+  }
+
+  /** High prices (quote currency) of the bars closed so far, oldest first. */
+  highs(): Float64Array {
+    return this.prices(B_HIGH);
+  }
+
+  /** Low prices (quote currency) of the bars closed so far, oldest first. */
+  lows(): Float64Array {
+    return this.prices(B_LOW);
+  }
+
+  private prices(column: number): Float64Array {
     const n = this.rows.length;
     const out = new Float64Array(n);
     const d = this.rows.data;
-    for (let i = 0; i < n; i++) out[i] = ticksToPrice(this.instrument, d[i * STRIDE + B_CLOSE]);
+    for (let i = 0; i < n; i++) out[i] = ticksToPrice(this.instrument, d[i * STRIDE + column]);
     return out;
   }
 

@@ -12,7 +12,7 @@ export interface RiskConfig {
   readonly maxOpenTrades: number | null;
   /** Stop-loss below entry, always active (0.03 = exit at -3%). */
   readonly stopLossPct: number | null;
-  /** Trailing stop: distance below the trade's best price (0.02); null for none. */
+  /** Trailing stop: distance below the trade's best price (0.03); null for none. */
   readonly trailingStopPct: number | null;
   /** Take profit at this gain (0.05). */
   readonly roiPct: number | null;

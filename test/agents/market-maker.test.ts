@@ -7,7 +7,7 @@ import { Rng } from "../../sim/rng.ts";
 import { Kernel, type AgentContext, type SimAgent } from "../../sim/kernel.ts";
 
 const MS = 1_000_000;
-const world = () => ({ fundamental: new Fundamental({ ...FUNDAMENTAL_DEFAULTS, initial: 30_000 }, Rng.root(1)), initialPrice: 30_000 });
+const world = () => ({ fundamental: new Fundamental({ ...FUNDAMENTAL_DEFAULTS, initial: 30_000 }, Rng.root(1)), initialPrice: 30_000, withdrawal: { until: 0, share: 0 } });
 
 test("a market maker alone quotes both sides, `levels` deep, around the initial price", async () => {
   const k = new Kernel({ seed: 1 });
