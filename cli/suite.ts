@@ -50,6 +50,17 @@ export function addSuiteCommand(program: Command): void {
           `${r.scenario.padEnd(w)}  ${r.bot.padEnd(b)}  ${(r.pass ? "PASS" : "FAIL").padEnd(7)}  ${pct(r.survivalRate).padStart(8)}  ${pct(r.drawdownOkRate).padStart(6)}  ${pct(r.notBlownRate).padStart(9)}  ${fmt(r.maxDrawdownPct).padEnd(24)} ${fmt(r.returnPct)}\n`,
         );
       }
+      const moves = result.suite.moves;
+      if (moves.length > 0) {
+        const lw = Math.max(3, ...moves.map((m) => m.leg.length));
+        process.stdout.write(`\n${"scenario".padEnd(w)}  ${"leg".padEnd(lw)}  specified  realised mean [95% CI]       range              within tolerance\n`);
+        for (const m of moves) {
+          const unit = m.unit === "%" ? "%" : "x";
+          process.stdout.write(
+            `${m.scenario.padEnd(w)}  ${m.leg.padEnd(lw)}  ${(m.expected.toFixed(2) + unit).padStart(9)}  ${(fmt(m.realised) + unit).padEnd(27)} ${`${m.min.toFixed(2)} .. ${m.max.toFixed(2)}`.padEnd(18)} ${m.withinTolerance}/${m.seeds} seeds\n`,
+          );
+        }
+      }
       process.stdout.write(`\nreport: ${result.html}\nsuite:  ${o.out}/suite.json\n`);
     });
 }

@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { criteriaTable, writeReport, type CriteriaTable, type SuiteReportInput } from "./report/index.ts";
+import { movesTable, type MoveRow } from "./report/moves-table.ts";
 import { runMany } from "./run-many.ts";
 import type { RunTaskResult } from "./run-task.ts";
 
@@ -26,6 +27,8 @@ export interface SuiteJson {
   readonly scenarios: readonly string[];
   readonly seeds: readonly number[];
   readonly table: CriteriaTable;
+  /** Each scenario's specified legs (and volatility multiple) beside the realised ones across seeds. */
+  readonly moves: readonly MoveRow[];
   readonly runs: readonly {
     readonly scenario: string;
     readonly seed: number;
@@ -33,6 +36,8 @@ export interface SuiteJson {
     readonly events: number;
     readonly expectedMovePct?: number;
     readonly realisedMovePct?: number | null;
+    readonly moves?: RunTaskResult["moves"];
+    readonly volatility?: RunTaskResult["volatility"];
     readonly bots: RunTaskResult["bots"];
   }[];
 }
@@ -111,13 +116,14 @@ export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; htm
     scenarios: o.scenarios,
     seeds,
     table: criteriaTable(input),
+    moves: movesTable(results.map((r) => ({ scenario: r.scenario, seed: Number(r.seed), moves: r.moves, volatility: r.volatility }))),
     runs: results.map((r) => ({
       scenario: r.scenario, seed: Number(r.seed), digest: r.digest, events: r.events.total,
-      expectedMovePct: r.expectedMovePct, realisedMovePct: r.realisedMovePct, bots: r.bots,
+      expectedMovePct: r.expectedMovePct, realisedMovePct: r.realisedMovePct, moves: r.moves, volatility: r.volatility, bots: r.bots,
     })),
   };
   await writeFile(join(staging, "suite.json"), JSON.stringify(suite, null, 2) + "\n");
-  const paths = await writeReport(staging, input, { pngs: o.pngs !== false });
+  const paths = await writeReport(staging, { ...input, moves: suite.moves }, { pngs: o.pngs !== false });
   await rm(o.out, { recursive: true, force: true });
   await mkdir(join(o.out, ".."), { recursive: true });
   await rename(staging, o.out);

@@ -6,10 +6,10 @@ import { parseScenario, type ScenarioSpec } from "./spec.ts";
  * `normal`: a day of ordinary trading around 30,000 USDT, calibrated against the stylized facts
  * of real BTC/USDT 1-minute bars (`arena facts --run DIR --ref data/...`). Stochastic volatility
  * in the latent value gives clustering out to long lags; jumps that come more often and larger
- * in turbulent stretches give fat tails on calm and busy days alike. The calibration runs
- * (seeds 1-4, one day each, these populations) met every facts goal: excess kurtosis 29-69 at
- * 1 minute, |r| autocorrelation 0.13-0.17 at lag 30, |lag-1 acf| <= 0.07, volume/|r| 0.62-0.67,
- * 1-minute sd 0.056-0.094% (real: 0.090%); one seed's |r| acf at lag 10 was 0.085.
+ * in turbulent stretches give fat tails on calm and busy days alike. Calibration runs (seeds
+ * 1-4, one day each, these populations): excess kurtosis 24-61 at 1 minute, |r| autocorrelation
+ * 0.17-0.23 at lag 1 and 0.12-0.17 at lag 30 (lag 10: 0.12-0.23 except seed 3's 0.086),
+ * |lag-1 acf| <= 0.07, volume/|r| 0.60-0.67, 1-minute sd 0.057-0.092% (real: 0.090%).
  */
 const NORMAL = {
   name: "normal",
@@ -21,7 +21,7 @@ const NORMAL = {
   },
   populations: [
     { type: "noise", count: 60, params: { ratePerMin: 3 } },
-    { type: "market-maker", count: 4, params: { refreshMs: 2000 } },
+    { type: "market-maker", count: 4, params: { refreshMs: 3000, gridBps: 2 } },
     { type: "fundamental", count: 20, params: { ratePerMin: 10, thresholdBps: 3, sizePerPct: 1.5, marketProb: 0.8, base: 150, quote: 4_500_000 } },
     { type: "momentum", count: 10, params: { sizePerPct: 0.1, thresholdBps: 25 } },
   ],
@@ -50,7 +50,8 @@ const CRASH = {
 
 /**
  * `pump-and-dump`: a manipulator accumulates for 30 minutes, then pumps with market buys behind
- * a spoofed ladder of bids while the story spreads (value traders' belief rises 50%) and
+ * a spoofed ladder of bids while the story spreads (value traders' belief rises 50% over ten
+ * minutes) and
  * momentum traders chase; an hour later the story collapses (-60% from the top) and the
  * manipulator dumps everything it holds at market.
  */
@@ -69,7 +70,10 @@ const PUMP_AND_DUMP = {
     { label: "dump", at: "90m", within: "90m", pct: -60 },
   ],
   shocks: [
-    { at: "30m", type: "fundamental-jump", label: "pump: hype +50%", params: { sizePct: 50 } },
+    // The story spreads over ten minutes: five steps of +8.45% compound to +50%.
+    ...[30, 32, 34, 36, 38].map((m, i) => ({
+      at: `${m}m`, type: "fundamental-jump", label: i === 0 ? "pump: hype builds to +50%" : `hype step ${i + 1}`, params: { sizePct: 8.4472 },
+    })),
     { at: "90m", type: "fundamental-jump", label: "dump: hype gone -60%", params: { sizePct: -60 } },
     { at: "90m", type: "liquidity-withdrawal", label: "buyers vanish", params: { share: 0.3, minutes: 20 } },
   ],

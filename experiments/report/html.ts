@@ -36,7 +36,7 @@ td.fail{background:#fadbd8;color:#78281f;font-weight:bold;text-align:center}.ci{
 export function renderHtml(input: SuiteReportInput, opts: ReportOptions = {}): string {
   const table = criteriaTable(input);
   const specs = chartSpecs(input, opts);
-  const sections = input.scenarios.map((sc, i) => scenarioSection(sc, i, table, specs));
+  const sections = input.scenarios.map((sc, i) => scenarioSection(sc, i, table, specs, input.moves));
   const scripts = browserScripts().map((s) => `<script data-lib="${s.name}">\n${s.code}</script>`).join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
@@ -87,16 +87,22 @@ function overview(input: SuiteReportInput, table: CriteriaTable): string {
   return `<table class="overview">\n${head}\n${body}\n</table>`;
 }
 
-function scenarioSection(sc: ScenarioResult, index: number, table: CriteriaTable, specs: readonly ChartSpec[]): string {
+function scenarioSection(sc: ScenarioResult, index: number, table: CriteriaTable, specs: readonly ChartSpec[], moveRows?: SuiteReportInput["moves"]): string {
   const ranking = table.rankings.find((r) => r.scenario === sc.name)?.ranking ?? [];
   const rows = ranking
     .map((rk) => table.rows.find((r) => r.scenario === sc.name && r.bot === rk.bot)!)
     .map((r, i) => criteriaRow(r, i + 1));
+  const legs = (moveRows ?? []).filter((m) => m.scenario === sc.name);
   const moves = sc.runs.filter((r) => r.realisedMovePct !== undefined).map((r) => r.realisedMovePct!);
-  const move = [
-    sc.specifiedMovePct !== undefined ? `specified move ${num(sc.specifiedMovePct)}%` : "",
-    moves.length > 0 ? `realised move ${moves.map(num).join("%, ")}% (by seed)` : "",
-  ].filter(Boolean).join("; ");
+  const move =
+    legs.length > 0
+      ? legs
+          .map((m) => `${m.leg}: specified ${num(m.expected)}${m.unit === "%" ? "%" : "× ATR"}, realised ${interval(m.realised)} (range ${num(m.min)} to ${num(m.max)}; ${m.withinTolerance}/${m.seeds} seeds within tolerance)`)
+          .join("; ")
+      : [
+          sc.specifiedMovePct !== undefined ? `specified move ${num(sc.specifiedMovePct)}%` : "",
+          moves.length > 0 ? `realised move ${moves.map(num).join("%, ")}% (by seed)` : "",
+        ].filter(Boolean).join("; ");
   const charts = specs
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => s.scenario === sc.name)

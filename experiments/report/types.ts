@@ -11,6 +11,8 @@ export interface SuiteReportInput {
   /** Pass thresholds; `maxDrawdownPct` is in percent (15 means 15%). */
   readonly criteria: { readonly maxDrawdownPct: number };
   readonly scenarios: readonly ScenarioResult[];
+  /** Specified legs beside realised ones across seeds (experiments/report/moves-table.ts). */
+  readonly moves?: readonly import("./moves-table.ts").MoveRow[];
 }
 
 export interface ScenarioResult {
