@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { SimAgent } from "../sim/kernel.ts";
 import { BuyAndHold, BuyAndHoldParams } from "./bots/buy-and-hold.ts";
 import { EmaCross, EmaCrossParams } from "./bots/ema-cross.ts";
+import { StrategyBot, StrategyBotParams } from "./bots/strategy-bot.ts";
 import { FundamentalTrader, FundamentalTraderParams } from "./fundamental-trader.ts";
 import { LiquidationCascade, liquidationEndowment, LiquidationCascadeParams } from "./liquidation-cascade.ts";
 import { PumpAndDump, PumpAndDumpParams } from "./pump-and-dump.ts";
@@ -93,6 +94,7 @@ function bot<S extends z.ZodType>(t: BotType<S>): BotType {
 export const BOT_TYPES: Readonly<Record<string, BotType>> = Object.freeze({
   "buy-and-hold": bot({ describe: "buys once with most of its cash, then holds", params: BuyAndHoldParams, create: (p) => new BuyAndHold(p) }),
   "ema-cross": bot({ describe: "long while a fast EMA of the mid is above a slow one", params: EmaCrossParams, create: (p) => new EmaCross(p) }),
+  strategy: bot({ describe: "any rule strategy (agents/strategies) behind the risk manager", params: StrategyBotParams, create: (p) => new StrategyBot(p) }),
 });
 
 /** Bot parameter schemas by type name, as `parseScenario` wants them. */

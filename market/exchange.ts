@@ -77,6 +77,9 @@ export interface Trade {
 /** [price, amount] rows, best first, as ccxt. */
 export type BookSide = readonly (readonly [number, number])[];
 
+/** One candle as ccxt's fetchOHLCV gives it: [open time Unix ms, open, high, low, close, volume (base)]. */
+export type OHLCV = [number, number, number, number, number, number];
+
 export interface OrderBook {
   readonly symbol: string;
   readonly bids: BookSide;
@@ -112,6 +115,7 @@ export interface Capabilities {
   readonly fetchBalance: boolean;
   readonly fetchOrderBook: boolean;
   readonly fetchMyTrades: boolean;
+  readonly fetchOHLCV: boolean;
   readonly watchOrderBook: boolean;
   readonly watchTrades: boolean;
   readonly watchMyTrades: boolean;
@@ -154,8 +158,16 @@ export interface Exchange {
   fetchOrder(id: string, symbol: string): Promise<Order>;
   fetchOpenOrders(symbol?: string): Promise<Order[]>;
   fetchBalance(): Promise<Balances>;
+  /** The venue's current time, Unix ms (ccxt's `milliseconds()`): simulated time in the simulator, recorded time in a replay. */
+  milliseconds(): number;
   fetchOrderBook(symbol: string, limit?: number): Promise<OrderBook>;
   fetchMyTrades(symbol?: string): Promise<Trade[]>;
+  /**
+   * Closed candles of `timeframe` ("1m" ...), oldest first: those opening at or after `since`
+   * (Unix ms; the most recent when absent), at most `limit`. A candle still forming is never
+   * returned, so a bar-based bot sees exactly what it would see from a recorded history.
+   */
+  fetchOHLCV(symbol: string, timeframe?: string, since?: number, limit?: number): Promise<OHLCV[]>;
   /** Resolves with the book at its next change (ccxt pro). */
   watchOrderBook(symbol: string, limit?: number): Promise<OrderBook>;
   /** Resolves with the public trades since the previous call, waiting for at least one. */

@@ -6,6 +6,7 @@ import {
   type Capabilities,
   type Exchange,
   type MarketInfo,
+  type OHLCV,
   type Order,
   type OrderBook,
   type OrderParams,
@@ -34,7 +35,7 @@ import {
 
 const SIM_CAPABILITIES: Capabilities = Object.freeze({
   createOrder: true, cancelOrder: true, editOrder: true, fetchOrder: true, fetchOpenOrders: true,
-  fetchBalance: true, fetchOrderBook: true, fetchMyTrades: true, watchOrderBook: true,
+  fetchBalance: true, fetchOrderBook: true, fetchMyTrades: true, fetchOHLCV: true, watchOrderBook: true,
   watchTrades: true, watchMyTrades: true, watchOrders: true, createPostOnlyOrder: true,
   createMarketOrder: true, selfTradePrevention: true,
 });
@@ -242,6 +243,26 @@ export class SimExchange implements Exchange, AgentInbox {
     } catch (err) {
       return this.refused(err);
     }
+  }
+
+  /** 1-minute candles only (what the venue keeps); closed by the time the request is sent. */
+  fetchOHLCV(symbol: string, timeframe = "1m", since?: number, limit = 500): Promise<OHLCV[]> {
+    try {
+      this.checkSymbol(symbol);
+      if (timeframe !== "1m") throw new BadRequest("unsupported_timeframe", `fetchOHLCV.timeframe: ${JSON.stringify(timeframe)} is not offered (the simulator keeps 1m candles)`);
+      if (since !== undefined && !Number.isFinite(since)) throw new BadRequest("bad_argument", `fetchOHLCV.since: ${since} is not a time in Unix ms`);
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new BadRequest("bad_argument", `fetchOHLCV.limit: ${limit} is not a positive integer`);
+      const source = this.venue.candles;
+      if (source === undefined) throw new BadRequest("not_supported", "fetchOHLCV: this venue keeps no candles");
+      const untilNs = this.venue.now;
+      return this.request<OHLCV[]>(this.req(RequestKind.PING, 0), "fetchOHLCV", () => source.candles(untilNs, since, limit));
+    } catch (err) {
+      return this.refused(err);
+    }
+  }
+
+  milliseconds(): number {
+    return this.shapes.ms(this.venue.now);
   }
 
   fetchBalance(): Promise<Balances> {

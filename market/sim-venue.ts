@@ -5,6 +5,7 @@ import { TopTape } from "./top-tape.ts";
 import type { Instrument } from "./instrument.ts";
 import { Ledger } from "./ledger.ts";
 import { EventKind, type OrderType, type Side, type TimeInForce } from "./types.ts";
+import type { OHLCV } from "./exchange.ts";
 
 /** Something the network hands over at a point of simulated time. */
 export interface Deliverable {
@@ -117,7 +118,14 @@ class Departure implements Deliverable {
  * dispatched in a fixed order (by account of first appearance in the batch), so routing
  * never depends on hash-map iteration.
  */
+/** Where a venue's candles come from (the kernel's 1-minute bar builder): closed by `untilNs`. */
+export interface CandleSource {
+  candles(untilNs: number, sinceMs: number | undefined, limit: number): OHLCV[];
+}
+
 export class SimVenue {
+  /** 1-minute candles for fetchOHLCV; set by whoever runs the venue (the kernel). */
+  candles: CandleSource | undefined = undefined;
   readonly instrument: Instrument;
   readonly ledger: Ledger;
   readonly log: EventLog;

@@ -25,9 +25,12 @@ const NORMAL = {
     { type: "fundamental", count: 20, params: { ratePerMin: 10, thresholdBps: 3, sizePerPct: 1.5, marketProb: 0.8, base: 150, quote: 4_500_000 } },
     { type: "momentum", count: 10, params: { sizePerPct: 0.1, thresholdBps: 25 } },
   ],
+  // The baselines, then every rule strategy (agents/strategies) on 1-minute candles behind the
+  // default risk manager, each with its own account.
   bots: [
     { name: "hodl", type: "buy-and-hold" },
     { name: "ema", type: "ema-cross" },
+    ...["sma-cross", "trend-following", "mean-reversion", "breakout", "ensemble"].map((strategy) => ({ name: strategy, type: "strategy", params: { strategy } })),
   ],
 };
 

@@ -129,6 +129,43 @@ export class BarBuilder implements VenueObserver {
     return out;
   }
 
+  /**
+   * Bars complete by `untilNs` (bar end <= untilNs), as ccxt's fetchOHLCV rows
+   * [open time Unix ms, open, high, low, close, volume], oldest first: those opening at or after
+   * `sinceMs` (all when undefined), at most the last `limit`. Includes the open bar once its
+   * interval has passed and flat bars after it, without changing the builder, so a venue can
+   * answer mid-run with exactly what `write` will later record. Nothing before the first trade.
+   */
+  candles(untilNs: number, sinceMs: number | undefined, limit: number): [number, number, number, number, number, number][] {
+    const out: [number, number, number, number, number, number][] = [];
+    if (this.cur < 0) return out;
+    const inst = this.instrument;
+    const I = this.intervalNs;
+    const last = Math.floor(untilNs / I) - 1;
+    const firstK = sinceMs === undefined ? -Infinity : Math.ceil(((sinceMs - this.epochMs) * NS_PER_MS) / I);
+    const from = Math.max(firstK, last - limit + 1);
+    const push = (k: number, o: number, h: number, l: number, c: number, v: number) => {
+      if (k >= from && k <= last) out.push([this.epochMs + (k * I) / NS_PER_MS, ticksToPrice(inst, o), ticksToPrice(inst, h), ticksToPrice(inst, l), ticksToPrice(inst, c), lotsToAmount(inst, v)]);
+    };
+    const d = this.rows.data;
+    // Closed rows are in index order; skip those before `from` by binary search.
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (d[mid * STRIDE + B_INDEX] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.rows.length; i++) {
+      const o = i * STRIDE;
+      push(d[o + B_INDEX], d[o + B_OPEN], d[o + B_HIGH], d[o + B_LOW], d[o + B_CLOSE], d[o + B_VOLUME]);
+    }
+    if (this.finished) return out;
+    push(this.cur, this.open, this.high, this.low, this.close, this.volume);
+    for (let k = Math.max(this.cur + 1, from); k <= last; k++) push(k, this.close, this.close, this.close, this.close, 0);
+    return out;
+  }
+
   /** Open times (ns since the start of the run) of the bars closed so far, oldest first. */
   openTimesNs(): Float64Array {
     const n = this.rows.length;

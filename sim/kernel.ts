@@ -1,4 +1,5 @@
 // The discrete-event kernel: simulated clock, event queue, per-agent latency, agents, one venue.
+import { BarBuilder } from "./bars.ts";
 import type { EngineOptions, Level } from "../market/engine.ts";
 import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
@@ -144,6 +145,10 @@ export class Kernel implements SimNetwork {
     const inst = makeInstrument(options.instrument);
     this.venue = new SimVenue(inst, this, { stp: options.stp, epochMs: options.epochMs });
     this.venue.onFlush((log) => this.digest.update(log));
+    // The venue's own 1-minute candles, which fetchOHLCV answers from.
+    const candles = new BarBuilder(inst, { epochMs: options.epochMs ?? 0 });
+    this.venue.addObserver(candles);
+    this.venue.candles = candles;
     this.defaultLatency = parseLatencySpec(options.defaultLatency ?? { inNs: 1_000_000, outNs: 1_000_000, jitterNs: 500_000 });
   }
 
@@ -172,6 +177,11 @@ export class Kernel implements SimNetwork {
     const ctx = new Ctx(this, id, name, exchange, rng, spec.symbol);
     this.slots.push({ agent, ctx, latency, wake: new Wake(this, id), lastIn: 0, lastOut: 0 });
     return id;
+  }
+
+  /** The agent object of id `id`, for reports and tests that read what it recorded (never for agents). */
+  agent(id: number): SimAgent {
+    return this.slots[id].agent;
   }
 
   /** The venue account of agent `id` (for observers that value it, never for agents). */

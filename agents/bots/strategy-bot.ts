@@ -1,0 +1,136 @@
+// Runs any registered rule strategy as a bot on an Exchange: candles from the trade stream, orders through the risk manager.
+import { z } from "zod";
+import { ExchangeError, type Exchange } from "../../market/exchange.ts";
+import type { AgentContext, SimAgent } from "../../sim/kernel.ts";
+import { parseRiskConfig, RiskManager } from "../risk/risk-manager.ts";
+import { createStrategy, strategyNames } from "../strategies/registry.ts";
+import type { Candle, Strategy } from "../strategies/strategy.ts";
+
+export const StrategyBotParams = z.strictObject({
+  /** A strategy registry name: sma-cross, trend-following, mean-reversion, breakout, ensemble. */
+  strategy: z.string().refine((s) => strategyNames().includes(s), { message: `must be one of ${strategyNames().join(", ")}` }),
+  /** The strategy's params; its timeframe defaults to 1m here, since scenarios last hours, not months. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** Risk-manager overrides (a rule set to null is off); the defaults of agents/risk apply otherwise. */
+  risk: z.record(z.string(), z.unknown()).default({}),
+});
+export type StrategyBotParams = z.infer<typeof StrategyBotParams>;
+
+const TIMEFRAME_SEC: Readonly<Record<string, number>> = { "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "4h": 14_400, "1d": 86_400 };
+
+/**
+ * A strategy object, unchanged, as a bot: it fetches closed 1-minute candles once a minute (as
+ * a bar bot on ccxt would), folds them into candles of the strategy's timeframe, and on each bar's close asks
+ * the strategy for a signal and the risk manager for permission and size. Exits (the
+ * strategy's stop-loss, ROI table and trailing stop; the manager's stop-loss, trailing stop,
+ * take-profit and circuit breaker) are checked on every closed bar and sent as market orders.
+ * Everything goes through the Exchange port, so the same bot runs on any venue.
+ */
+export class StrategyBot implements SimAgent {
+  readonly strategy: Strategy;
+  readonly risk: RiskManager;
+  private readonly barNs: number;
+  private readonly bar: Candle = { time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0 };
+  /** Open time (Unix ms) of the next 1-minute candle to ask for. */
+  private nextMs: number | undefined = undefined;
+  /** Open position: coins held, entry price, best high since entry, entry time (ms). */
+  private held = 0;
+  private entry = NaN;
+  private best = NaN;
+  private enteredMs = 0;
+  refused = 0;
+
+  constructor(p: StrategyBotParams) {
+    this.strategy = createStrategy(p.strategy, { timeframe: "1m", ...p.params });
+    this.risk = new RiskManager(parseRiskConfig(p.risk));
+    this.barNs = TIMEFRAME_SEC[this.strategy.timeframe] * 1e9;
+  }
+
+  start(ctx: AgentContext): void {
+    // A second after each minute, so the minute that just ended is a closed candle.
+    ctx.wakeAt(60e9 + 1e9);
+  }
+
+  async wake(ctx: AgentContext): Promise<void> {
+    ctx.wakeIn(60e9);
+    const ex = ctx.exchange;
+    // One REST round trip a minute, as a bar bot on ccxt runs: the closed 1-minute candles
+    // since the last one seen, folded into the strategy's timeframe.
+    const rows = await ex.fetchOHLCV(ctx.symbol, "1m", this.nextMs, 1000);
+    for (const [t, o, h, l, c, v] of rows) {
+      this.nextMs = t + 60_000;
+      const b = this.bar;
+      if (Number.isNaN(b.open)) {
+        b.time = t - (t % (this.barNs / 1e6));
+        b.open = o;
+        b.high = h;
+        b.low = l;
+        b.volume = 0;
+      }
+      if (h > b.high) b.high = h;
+      if (l < b.low) b.low = l;
+      b.close = c;
+      b.volume += v;
+      if ((t + 60_000) % (this.barNs / 1e6) !== 0) continue;
+      const signal = this.strategy.update(b);
+      const { time, high, low, close } = b;
+      b.open = NaN;
+      try {
+        await this.act(ex, ctx.symbol, time, signal, high, low, close);
+      } catch (err) {
+        if (!(err instanceof ExchangeError)) throw err;
+        this.refused++;
+      }
+    }
+  }
+
+  private async act(ex: Exchange, symbol: string, timeMs: number, signal: string, high: number, low: number, close: number): Promise<void> {
+    const market = ex.markets[symbol];
+    const balance = await ex.fetchBalance();
+    const base = balance.total[market.base] ?? 0;
+    const quote = balance.total[market.quote] ?? 0;
+    const equity = quote + base * close;
+    this.held = base;
+    this.risk.observe(timeMs, equity);
+    const lot = market.precision.amount;
+    const sellAll = async (rule: string | null) => {
+      const lots = Math.floor((balance.free[market.base] ?? 0) / lot + 1e-9);
+      if (lots < 1) return;
+      if (rule !== null) this.risk.forced(timeMs, symbol, rule, `sold ${(lots * lot).toFixed(6)} at ~${close} (entry ${this.entry})`);
+      await ex.createOrder(symbol, "market", "sell", Number((lots * lot).toPrecision(12)));
+      this.entry = NaN;
+    };
+    if (this.held >= lot && !Number.isNaN(this.entry)) {
+      this.best = Math.max(this.best, high);
+      const rule = this.exitRule(timeMs, high, low, close);
+      if (rule !== null) return sellAll(rule === "signal" ? null : rule);
+    }
+    if (this.risk.closeAllNow) return sellAll("circuit-breaker");
+    if (signal === "exit" && this.held >= lot) return sellAll(null);
+    if (signal !== "enter" || this.held >= lot) return;
+    const wanted = (balance.free[market.quote] ?? 0) * 0.95;
+    const allowed = this.risk.sizeEntry(timeMs, symbol, wanted, equity, 0, 0);
+    const lots = Math.floor(allowed / (close * (1 + 2 * market.taker)) / lot);
+    if (lots < 1 || allowed < market.limits.cost.min) return;
+    await ex.createOrder(symbol, "market", "buy", Number((lots * lot).toPrecision(12)));
+    this.entry = close;
+    this.best = close;
+    this.enteredMs = timeMs;
+  }
+
+  /** The exit a closed bar calls for, if any: the risk manager's levels, then the strategy's own rules. */
+  private exitRule(timeMs: number, high: number, low: number, close: number): string | null {
+    const stop = this.risk.stopPrice(this.entry, this.best);
+    if (!Number.isNaN(stop) && low <= stop) return this.risk.stopRule(this.entry, this.best);
+    const tp = this.risk.takeProfitPrice(this.entry);
+    if (!Number.isNaN(tp) && high >= tp) return "roi";
+    const x = this.strategy.exits;
+    if (x.stoploss !== null && low <= this.entry * (1 + x.stoploss)) return "stop-loss";
+    if (x.trailing !== null && this.best >= this.entry * (1 + x.trailing.offset) && low <= this.best * (1 - x.trailing.distance)) return "trailing-stop";
+    const ageMin = (timeMs - this.enteredMs) / 60_000;
+    let target = NaN;
+    for (const [minutes, profit] of x.roi) if (minutes <= ageMin) target = profit;
+    if (!Number.isNaN(target) && close >= this.entry * (1 + target)) return "roi";
+    return null;
+  }
+}
