@@ -1,7 +1,7 @@
 // Breakout: buy a close above the prior N-bar high on a volume surge; sell below support or an ATR trail.
 import { z } from "zod";
-import { SMA } from "trading-signals";
-import { Atr, Donchian } from "./indicators/candle-indicators.ts";
+import { type AtrFeed, IndicatorBank, type VolumeMeanFeed } from "./indicators/bank.ts";
+import { RollingExtreme } from "./indicators/window.ts";
 import { BarGuard, commonFields, DEFAULT_EXITS, exitsOf } from "./params.ts";
 import type { Candle, ExitRules, Signal, Strategy } from "./strategy.ts";
 
@@ -39,16 +39,13 @@ export class Breakout implements Strategy {
   readonly timeframe: string;
   readonly startupBars: number;
   readonly exits: ExitRules;
-  /** Donchian channels whose upper (resistance, trail) or lower (support) band is used. */
-  private readonly resistance: Donchian;
-  private readonly support: Donchian;
-  private readonly trailHigh: Donchian;
-  private readonly atr: Atr;
-  private readonly volume: SMA;
-  /** The levels as of the previous bar's close, NaN until each has its window. */
-  private resistanceLevel = NaN;
-  private supportLevel = NaN;
-  private avgVolume = NaN;
+  /** Highest highs (resistance, trail) and lowest lows (support) of their windows, current bar included. */
+  private readonly resistance: RollingExtreme;
+  private readonly support: RollingExtreme;
+  private readonly trailHigh: RollingExtreme;
+  private readonly bank: IndicatorBank;
+  private readonly atr: AtrFeed;
+  private readonly volume: VolumeMeanFeed;
   /** The ATR trail as of the latest bar's close. */
   private trailLevel = NaN;
   private readonly volumeFactor: number;
@@ -56,14 +53,19 @@ export class Breakout implements Strategy {
   private readonly guard = new BarGuard();
   private bars = 0;
 
-  constructor(p: BreakoutParams) {
+  /**
+   * @param bank where its ATR and mean volume live: a bank of its own by default, or one shared
+   *   with other readers of the same bars (see {@link IndicatorBank}).
+   */
+  constructor(p: BreakoutParams, bank: IndicatorBank = new IndicatorBank()) {
     this.timeframe = p.timeframe;
     this.exits = exitsOf(p);
-    this.resistance = new Donchian(p.resistanceBars);
-    this.support = new Donchian(p.supportBars);
-    this.trailHigh = new Donchian(p.trailBars);
-    this.atr = new Atr(p.atrPeriod);
-    this.volume = new SMA(p.volumePeriod);
+    this.resistance = new RollingExtreme(p.resistanceBars, "max");
+    this.support = new RollingExtreme(p.supportBars, "min");
+    this.trailHigh = new RollingExtreme(p.trailBars, "max");
+    this.bank = bank;
+    this.atr = bank.atr(p.atrPeriod);
+    this.volume = bank.volumeMean(p.volumePeriod);
     this.volumeFactor = p.volumeFactor;
     this.atrMultiplier = p.atrMultiplier;
     this.startupBars = Math.max(p.resistanceBars + 1, p.supportBars + 1, p.volumePeriod + 1, p.atrPeriod, p.trailBars);
@@ -73,18 +75,16 @@ export class Breakout implements Strategy {
     this.guard.check(bar);
     const close = bar.close;
     // Levels of the bars before this one, read before this bar joins the windows.
-    const resistance = this.resistanceLevel;
-    const support = this.supportLevel;
-    const avgVolume = this.avgVolume;
-    this.resistanceLevel = this.resistance.update(bar)?.upper ?? NaN;
-    this.supportLevel = this.support.update(bar)?.lower ?? NaN;
-    this.avgVolume = this.volume.update(bar.volume, false) ?? NaN;
-    const trailHigh = this.trailHigh.update(bar)?.upper ?? NaN;
-    const atr = this.atr.update(bar) ?? NaN;
-    this.trailLevel = trailHigh - this.atrMultiplier * atr;
+    const resistance = this.resistance.value;
+    const support = this.support.value;
+    this.resistance.push(bar.high);
+    this.support.push(bar.low);
+    this.trailHigh.push(bar.high);
+    this.bank.update(bar);
+    this.trailLevel = this.trailHigh.value - this.atrMultiplier * this.atr.value;
     if (++this.bars < this.startupBars) return "hold";
     if (close < support || close < this.trailLevel) return "exit";
-    if (close > resistance && bar.volume > this.volumeFactor * avgVolume) return "enter";
+    if (close > resistance && bar.volume > this.volumeFactor * this.volume.before) return "enter";
     return "hold";
   }
 

@@ -1,6 +1,7 @@
 // The ensemble bot: every bar goes to all member strategies and the regime detector; the regime picks whose signal counts.
 import { z } from "zod";
 import { Breakout, BreakoutSignalParams } from "./breakout.ts";
+import { IndicatorBank } from "./indicators/bank.ts";
 import { MeanReversion, MeanReversionSignalParams } from "./mean-reversion.ts";
 import { BarGuard, commonFields, DEFAULT_EXITS, exitsOf } from "./params.ts";
 import { RegimeDetector, RegimeParams } from "./regime.ts";
@@ -26,6 +27,9 @@ export type EnsembleParams = z.infer<typeof EnsembleParams>;
  * says "exit" (or the runner's exits fire). The members' own exits are not used: the
  * ensemble's `exits` (default stoploss -5%, ROI 10%) apply to every trade.
  * `regime()` returns the label of the latest bar, for the runner to record.
+ * The members and the detector share one {@link IndicatorBank}, so an indicator several of
+ * them read (ADX, ATR, EMA, mean volume of the same period) is computed once per bar; each
+ * gets the values it would compute on its own, so its signals are its standalone signals.
  */
 export class Ensemble implements Strategy {
   readonly name = "ensemble";
@@ -36,21 +40,23 @@ export class Ensemble implements Strategy {
   private readonly meanReversion: MeanReversion;
   private readonly breakout: Breakout;
   private readonly detector: RegimeDetector;
+  private readonly bank = new IndicatorBank();
   private readonly guard = new BarGuard();
 
   constructor(p: EnsembleParams) {
     this.timeframe = p.timeframe;
     this.exits = exitsOf(p);
     const common = { timeframe: p.timeframe, stoploss: null, roi: [], trailing: null };
-    this.trend = new TrendFollowing({ ...p.trend, ...common });
-    this.meanReversion = new MeanReversion({ ...p.meanReversion, ...common });
-    this.breakout = new Breakout({ ...p.breakout, ...common });
-    this.detector = new RegimeDetector(p.regime);
+    this.trend = new TrendFollowing({ ...p.trend, ...common }, this.bank);
+    this.meanReversion = new MeanReversion({ ...p.meanReversion, ...common }, this.bank);
+    this.breakout = new Breakout({ ...p.breakout, ...common }, this.bank);
+    this.detector = new RegimeDetector(p.regime, this.bank);
     this.startupBars = Math.max(this.trend.startupBars, this.meanReversion.startupBars, this.breakout.startupBars, this.detector.startupBars);
   }
 
   update(bar: Candle): Signal {
     this.guard.check(bar);
+    this.bank.update(bar); // once for all members; their own calls for this bar do nothing
     const trend = this.trend.update(bar);
     const meanReversion = this.meanReversion.update(bar);
     const breakout = this.breakout.update(bar);

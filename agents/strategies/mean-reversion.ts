@@ -1,6 +1,7 @@
 // Mean reversion: buy a close at or under the lower Bollinger band with RSI oversold, sell at the middle band.
 import { z } from "zod";
-import { BollingerBands, RSI, SMA } from "trading-signals";
+import { BollingerBands, RSI } from "trading-signals";
+import { IndicatorBank, type VolumeMeanFeed } from "./indicators/bank.ts";
 import { BarGuard, commonFields, DEFAULT_EXITS, exitsOf } from "./params.ts";
 import type { Candle, ExitRules, Signal, Strategy } from "./strategy.ts";
 
@@ -42,20 +43,25 @@ export class MeanReversion implements Strategy {
   readonly exits: ExitRules;
   private readonly rsi: RSI;
   private readonly bands: BollingerBands;
-  private readonly volume: SMA;
-  /** Mean volume of the `volumePeriod` bars up to the previous one; NaN until there are that many. */
-  private avgVolume = NaN;
+  private readonly bank: IndicatorBank;
+  /** Mean volume, only with `volumeSpike`. */
+  private readonly volume: VolumeMeanFeed | null;
   private readonly p: MeanReversionParams;
   private readonly guard = new BarGuard();
   private bars = 0;
 
-  constructor(p: MeanReversionParams) {
+  /**
+   * @param bank where its mean volume lives: a bank of its own by default, or one shared with
+   *   other readers of the same bars (see {@link IndicatorBank}). RSI and bands are its own.
+   */
+  constructor(p: MeanReversionParams, bank: IndicatorBank = new IndicatorBank()) {
     this.p = p;
     this.timeframe = p.timeframe;
     this.exits = exitsOf(p);
     this.rsi = new RSI(p.rsiPeriod);
     this.bands = new BollingerBands(p.bbPeriod, p.bbStd);
-    this.volume = new SMA(p.volumePeriod);
+    this.bank = bank;
+    this.volume = p.volumeSpike ? bank.volumeMean(p.volumePeriod) : null;
     this.startupBars = Math.max(p.rsiPeriod + 1, p.bbPeriod, p.volumeSpike ? p.volumePeriod + 1 : 0);
   }
 
@@ -64,12 +70,11 @@ export class MeanReversion implements Strategy {
     const close = bar.close;
     const rsi = this.rsi.update(close, false);
     const bands = this.bands.update(close, false);
-    const avgVolume = this.avgVolume; // the bars before this one
-    this.avgVolume = this.volume.update(bar.volume, false) ?? NaN;
+    this.bank.update(bar);
     if (++this.bars < this.startupBars || rsi === null || bands === null) return "hold";
     const p = this.p;
     if (close >= bands.middle || rsi > p.overbought) return "exit";
-    if (close <= bands.lower && rsi < p.oversold && (!p.volumeSpike || bar.volume > p.volumeFactor * avgVolume)) return "enter";
+    if (close <= bands.lower && rsi < p.oversold && (this.volume === null || bar.volume > p.volumeFactor * this.volume.before)) return "enter";
     return "hold";
   }
 }

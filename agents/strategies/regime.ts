@@ -1,7 +1,7 @@
 // Streaming market-regime labels from ADX, EMA, momentum, ATR and volume: trend, range, volatile, crisis.
 import { z } from "zod";
-import { EMA, ROC, SMA } from "trading-signals";
-import { Adx, Atr } from "./indicators/candle-indicators.ts";
+import { ROC, SMA } from "trading-signals";
+import { type AdxFeed, type AtrFeed, type EmaFeed, IndicatorBank, type VolumeMeanFeed } from "./indicators/bank.ts";
 import { BarGuard } from "./params.ts";
 import type { Candle, Regime } from "./strategy.ts";
 
@@ -50,30 +50,34 @@ export type RegimeParams = z.infer<typeof RegimeParams>;
 export class RegimeDetector {
   readonly startupBars: number;
   private readonly p: RegimeParams;
-  private readonly adx: Adx;
-  private readonly ema: EMA;
+  private readonly bank: IndicatorBank;
+  private readonly adx: AdxFeed;
+  private readonly ema: EmaFeed;
   private readonly roc: ROC;
-  private readonly atr: Atr;
+  private readonly atr: AtrFeed;
+  /** Mean of the last `atrAveragePeriod` ATRs, and that mean as of the previous bar (NaN until it has them). */
   private readonly atrMean: SMA;
-  private readonly volume: SMA;
-  private readonly move: ROC;
-  /** Latest ADX; the ATR and volume means as of the previous bar. NaN until each has its window. */
-  private adxLevel = NaN;
   private atrAverage = NaN;
-  private avgVolume = NaN;
+  private readonly volume: VolumeMeanFeed;
+  private readonly move: ROC;
   private readonly guard = new BarGuard();
   private bars = 0;
   private crisisLeft = 0;
   private label: Regime = "warming-up";
 
-  constructor(p: RegimeParams) {
+  /**
+   * @param bank where its ADX, EMA, ATR and mean volume live: a bank of its own by default, or
+   *   one shared with other readers of the same bars (see {@link IndicatorBank}).
+   */
+  constructor(p: RegimeParams, bank: IndicatorBank = new IndicatorBank()) {
     this.p = p;
-    this.adx = new Adx(p.adxPeriod);
-    this.ema = new EMA(p.emaPeriod);
+    this.bank = bank;
+    this.adx = bank.adx(p.adxPeriod);
+    this.ema = bank.ema(p.emaPeriod);
     this.roc = new ROC(p.rocPeriod);
-    this.atr = new Atr(p.atrPeriod);
+    this.atr = bank.atr(p.atrPeriod);
     this.atrMean = new SMA(p.atrAveragePeriod);
-    this.volume = new SMA(p.volumePeriod);
+    this.volume = bank.volumeMean(p.volumePeriod);
     this.move = new ROC(p.crisisWindow);
     this.startupBars = Math.max(
       2 * p.adxPeriod - 1,
@@ -92,7 +96,7 @@ export class RegimeDetector {
 
   /** The latest ADX reading (0..100, NaN while warming up), for charts and tests. */
   get adxValue(): number {
-    return this.adxLevel;
+    return this.adx.value;
   }
 
   /**
@@ -103,16 +107,16 @@ export class RegimeDetector {
     this.guard.check(bar);
     const p = this.p;
     const close = bar.close;
-    const adx = (this.adxLevel = this.adx.update(bar) ?? NaN);
-    const ema = this.ema.update(close, false);
+    this.bank.update(bar);
     const roc = this.roc.update(close, false) ?? NaN;
-    const atr = this.atr.update(bar) ?? NaN;
+    const atr = this.atr.value;
     const atrBefore = this.atrAverage;
     if (atr === atr) this.atrAverage = this.atrMean.update(atr, false) ?? NaN;
-    const volumeBefore = this.avgVolume;
-    this.avgVolume = this.volume.update(bar.volume, false) ?? NaN;
     const move = Math.abs(this.move.update(close, false) ?? NaN);
     if (++this.bars < this.startupBars) return this.label;
+    const adx = this.adx.value;
+    const ema = this.ema.value;
+    const volumeBefore = this.volume.before;
 
     if (bar.volume > p.crisisVolumeFactor * volumeBefore || move > p.crisisMove) this.crisisLeft = p.crisisHoldBars + 1;
     if (this.crisisLeft > 0) {

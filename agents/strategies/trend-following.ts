@@ -1,7 +1,6 @@
 // Trend following: EMA 9/21 above with the 21/50 trend up, a strong ADX and above-average volume.
 import { z } from "zod";
-import { EMA, SMA } from "trading-signals";
-import { Adx } from "./indicators/candle-indicators.ts";
+import { type AdxFeed, type EmaFeed, IndicatorBank, type VolumeMeanFeed } from "./indicators/bank.ts";
 import { BarGuard, commonFields, DEFAULT_EXITS, exitsOf } from "./params.ts";
 import type { Candle, ExitRules, Signal, Strategy } from "./strategy.ts";
 
@@ -43,26 +42,30 @@ export class TrendFollowing implements Strategy {
   readonly timeframe: string;
   readonly startupBars: number;
   readonly exits: ExitRules;
-  private readonly fast: EMA;
-  private readonly mid: EMA;
-  private readonly slow: EMA;
-  private readonly adx: Adx;
-  private readonly volume: SMA;
-  /** Mean volume of the `volumePeriod` bars up to the previous one; NaN until there are that many. */
-  private avgVolume = NaN;
+  private readonly bank: IndicatorBank;
+  private readonly fast: EmaFeed;
+  private readonly mid: EmaFeed;
+  private readonly slow: EmaFeed;
+  private readonly adx: AdxFeed;
+  private readonly volume: VolumeMeanFeed;
   private readonly adxThreshold: number;
   private readonly volumeFactor: number;
   private readonly guard = new BarGuard();
   private bars = 0;
 
-  constructor(p: TrendFollowingParams) {
+  /**
+   * @param bank where its EMAs, ADX and mean volume live: a bank of its own by default, or one
+   *   shared with other readers of the same bars (see {@link IndicatorBank}).
+   */
+  constructor(p: TrendFollowingParams, bank: IndicatorBank = new IndicatorBank()) {
     this.timeframe = p.timeframe;
     this.exits = exitsOf(p);
-    this.fast = new EMA(p.fast);
-    this.mid = new EMA(p.mid);
-    this.slow = new EMA(p.slow);
-    this.adx = new Adx(p.adxPeriod);
-    this.volume = new SMA(p.volumePeriod);
+    this.bank = bank;
+    this.fast = bank.ema(p.fast);
+    this.mid = bank.ema(p.mid);
+    this.slow = bank.ema(p.slow);
+    this.adx = bank.adx(p.adxPeriod);
+    this.volume = bank.volumeMean(p.volumePeriod);
     this.adxThreshold = p.adxThreshold;
     this.volumeFactor = p.volumeFactor;
     this.startupBars = Math.max(p.slow, 2 * p.adxPeriod - 1, p.volumePeriod + 1);
@@ -70,15 +73,14 @@ export class TrendFollowing implements Strategy {
 
   update(bar: Candle): Signal {
     this.guard.check(bar);
-    const close = bar.close;
-    // EMAs return their running value from the first bar on; it is only read once warm.
-    const f = this.fast.update(close, false);
-    const m = this.mid.update(close, false);
-    const s = this.slow.update(close, false);
-    const adx = this.adx.update(bar) ?? NaN;
-    const avgVolume = this.avgVolume; // the bars before this one
-    this.avgVolume = this.volume.update(bar.volume, false) ?? NaN;
+    this.bank.update(bar);
     if (++this.bars < this.startupBars) return "hold";
+    // EMAs have a running value from the first bar on; it is only read once warm.
+    const f = this.fast.value;
+    const m = this.mid.value;
+    const s = this.slow.value;
+    const adx = this.adx.value;
+    const avgVolume = this.volume.before; // the bars before this one
     if (f < m || m < s) return "exit";
     if (f > m && m > s && adx > this.adxThreshold && bar.volume > this.volumeFactor * avgVolume) return "enter";
     return "hold";

@@ -18,7 +18,10 @@ test("suite.json is byte-identical on 1 and 2 workers, and the table and report 
   assert.equal(readFileSync(join(dir, "w1", "suite.json"), "utf8"), readFileSync(join(dir, "w2", "suite.json"), "utf8"));
   const suite = JSON.parse(readFileSync(join(dir, "w1", "suite.json"), "utf8"));
   assert.equal(suite.runs.length, 4);
-  assert.deepEqual(suite.table.rows.map((r: { scenario: string; bot: string }) => `${r.scenario}/${r.bot}`), ["normal/hodl", "normal/ema", "crash/hodl", "crash/ema"]);
+  const bots = ["hodl", "ema", "sma-cross", "trend-following", "mean-reversion", "breakout", "ensemble"];
+  assert.deepEqual(suite.table.rows.map((r: { scenario: string; bot: string }) => `${r.scenario}/${r.bot}`), ["normal", "crash"].flatMap((s) => bots.map((b) => `${s}/${b}`)));
+  // Every scenario ranks all of its bots.
+  for (const r of suite.table.rankings) assert.deepEqual([...r.ranking.map((x: { bot: string }) => x.bot)].sort(), [...bots].sort());
   assert.match(one.stdout, /normal\s+hodl\s+(PASS|FAIL)/);
   assert.match(one.stdout, /report: .*report\.html/);
   assert.ok(existsSync(join(dir, "w1", "report.html")));

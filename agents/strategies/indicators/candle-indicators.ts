@@ -1,14 +1,13 @@
-// trading-signals' candle-input indicators (ATR, ADX, Donchian channels), fed candle objects they own.
+// trading-signals' candle-input indicators (ATR, ADX), fed candle objects they own.
 //
 // trading-signals keeps a reference to the candle object it was given instead of copying its
 // fields (8.3.0's dist source): TR and DX hold the latest two candles (the previous one is read
-// on the next update, the one before it only by `replace`), and DonchianChannels holds its
-// last `interval` candles and rereads them all on every update. The runner reuses one Candle
+// on the next update, the one before it only by `replace`). The runner reuses one Candle
 // object for every bar, so handing that object over would overwrite the library's history.
 // Each wrapper here copies high, low and close into a ring of its own objects, one more than
 // the library can still be holding, so an object is rewritten only after the library has let
 // go of it. Results are trading-signals' own, bit for bit (ADX: one documented exception).
-import { type DonchianChannelsResult, DonchianChannels, DX, type HighLowClose, WSMA, ATR } from "trading-signals";
+import { DX, type HighLowClose, WSMA, ATR } from "trading-signals";
 
 /** Candles TR and DX (so ATR and ADX) hold a reference to: the latest and the one before it. */
 const TR_DX_HELD = 2;
@@ -82,26 +81,5 @@ export class Adx {
     const dx = this.dx.update(this.ring.copy(bar), false);
     if (dx === null) return null;
     return this.smooth.update(dx === dx ? dx : 0, false);
-  }
-}
-
-/**
- * trading-signals' `DonchianChannels(period)`: the highest high (`upper`) and lowest low
- * (`lower`) of the last `period` bars, current included. Null until `period` bars.
- */
-export class Donchian {
-  readonly period: number;
-  private readonly channels: DonchianChannels;
-  private readonly ring: CandleRing;
-
-  constructor(period: number) {
-    this.period = period;
-    this.channels = new DonchianChannels(period);
-    this.ring = new CandleRing(period + 1);
-  }
-
-  /** Adds the next closed bar (its fields are copied; the object is not kept). */
-  update(bar: HighLowClose): DonchianChannelsResult | null {
-    return this.channels.update(this.ring.copy(bar), false);
   }
 }
