@@ -24,6 +24,14 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "messages/s of the normal scenario on one thread; speed-up of 2 workers over 1 on a 16-run suite",
     load: () => import("./sim.ts"),
   },
+  strategies: {
+    about: "updates/s of each rule strategy and the ensemble over 500k seeded random-walk bars, one thread",
+    load: () => import("./strategies.ts"),
+  },
+  backtest: {
+    about: "bars/s of the historical replay: the ensemble with risk on over a year of 1-minute bars; sma-cross vs a whole-array peer",
+    load: () => import("./backtest.ts"),
+  },
 };
 
 const Ops = z.coerce.number().int("must be an integer").positive("must be positive").max(100_000_000, "must be at most 100,000,000");

@@ -8,6 +8,7 @@ import { typeRegistry } from "../scenarios/build.ts";
 import { WORLDS } from "../scenarios/registry.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
+import { addBacktestCommand } from "./backtest.ts";
 import { addSuiteCommand } from "./suite.ts";
 
 function program(): Command {
@@ -73,6 +74,7 @@ function program(): Command {
       process.stdout.write(factsTable(subjects));
     });
   addSuiteCommand(p);
+  addBacktestCommand(p);
   return p;
 }
 

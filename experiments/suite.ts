@@ -116,7 +116,7 @@ export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; htm
     scenarios: o.scenarios,
     seeds,
     table: criteriaTable(input),
-    moves: movesTable(results.map((r) => ({ scenario: r.scenario, seed: Number(r.seed), moves: r.moves, volatility: r.volatility }))),
+    moves: movesTable(results.map((r) => ({ scenario: r.scenario, seed: Number(r.seed), moves: r.moves, volatility: r.volatility, atrPct: r.atrPct }))),
     runs: results.map((r) => ({
       scenario: r.scenario, seed: Number(r.seed), digest: r.digest, events: r.events.total,
       expectedMovePct: r.expectedMovePct, realisedMovePct: r.realisedMovePct, moves: r.moves, volatility: r.volatility, bots: r.bots,

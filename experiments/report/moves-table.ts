@@ -7,6 +7,8 @@ export interface RunPath {
   readonly seed: number;
   readonly moves?: readonly { readonly label: string; readonly expectedPct: number; readonly realisedPct: number | null }[];
   readonly volatility?: { readonly expectedAtrMultiple: number; readonly realisedAtrMultiple: number | null };
+  /** Mean true range of the run's 1-minute bars, percent of price. */
+  readonly atrPct?: number | null;
 }
 
 /** One leg of one scenario across seeds. Percent for moves; a plain multiple for volatility. */
@@ -27,8 +29,15 @@ export interface MoveRow {
 export const MOVE_TOLERANCE_PP = 5;
 export const VOLATILITY_TOLERANCE = 0.1;
 
-/** Tabulates every scenario's legs in input order; scenarios that specify nothing (or runs too short to measure a leg) give no rows. */
+/**
+ * Tabulates every scenario's legs in input order; scenarios that specify nothing (or runs too
+ * short to measure a leg) give no rows. A volatility multiple is measured against `normal`'s
+ * run with the same seed when the suite ran it (the same latent path, three times as
+ * volatile), else against the spec's fixed reference ATR.
+ */
 export function movesTable(runs: readonly RunPath[]): MoveRow[] {
+  const normalAtr = new Map<number, number>();
+  for (const r of runs) if (r.scenario === "normal" && r.atrPct != null && r.atrPct > 0) normalAtr.set(r.seed, r.atrPct);
   const groups = new Map<string, { unit: MoveRow["unit"]; expected: number; values: number[] }>();
   const key = (scenario: string, leg: string) => `${scenario}\u0000${leg}`;
   for (const r of runs) {
@@ -38,9 +47,12 @@ export function movesTable(runs: readonly RunPath[]): MoveRow[] {
       groups.set(key(r.scenario, m.label), g);
     }
     if (r.volatility !== undefined) {
-      const g = groups.get(key(r.scenario, "volatility")) ?? { unit: "x ATR" as const, expected: r.volatility.expectedAtrMultiple, values: [] };
-      if (r.volatility.realisedAtrMultiple !== null) g.values.push(r.volatility.realisedAtrMultiple);
-      groups.set(key(r.scenario, "volatility"), g);
+      const same = normalAtr.get(r.seed);
+      const leg = same !== undefined && r.atrPct != null ? "volatility vs normal (same seed)" : "volatility vs reference ATR";
+      const value = same !== undefined && r.atrPct != null ? Math.round((r.atrPct / same) * 100) / 100 : r.volatility.realisedAtrMultiple;
+      const g = groups.get(key(r.scenario, leg)) ?? { unit: "x ATR" as const, expected: r.volatility.expectedAtrMultiple, values: [] };
+      if (value !== null) g.values.push(value);
+      groups.set(key(r.scenario, leg), g);
     }
   }
   return [...groups].filter(([, g]) => g.values.length > 0).map(([k, g]) => {

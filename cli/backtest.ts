@@ -1,0 +1,118 @@
+// `arena backtest`: flags checked at the boundary, the run, and a short report of what was written.
+import type { Command } from "commander";
+import { createStrategy } from "../agents/strategies/registry.ts";
+import { BacktestInputError, executeBacktest, prepareBacktest, writeBacktest } from "../experiments/backtest/job.ts";
+import { parseSearch, type ParamSpace } from "../experiments/backtest/param-space.ts";
+import { TIMEFRAMES } from "../experiments/backtest/resample.ts";
+import { formatWalkForward } from "../experiments/backtest/walk-forward.ts";
+import { parsePath, parseSeed, UsageError } from "./args.ts";
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A decimal number from a flag; `rule` says what else it must be. */
+function decimal(flag: string, raw: string, ok: (x: number) => boolean, rule: string): number {
+  const s = raw.trim();
+  const x = DECIMAL.test(s) ? Number(s) : NaN;
+  if (!(Number.isFinite(x) && ok(x))) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not ${rule}`);
+  return x;
+}
+
+const fraction = (flag: string) => (raw: string) => decimal(flag, raw, (x) => x >= 0 && x < 1, "a fraction with 0 <= value < 1 (0.001 = 0.1%)");
+
+/** A JSON object from a flag. */
+function jsonObject(flag: string, raw: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not JSON (${(err as Error).message})`);
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a JSON object such as {"fast":10,"slow":30}`);
+  return v as Record<string, unknown>;
+}
+
+interface Flags {
+  data: string[];
+  strategy: string;
+  params?: Record<string, unknown>;
+  commission: number;
+  slippage: number;
+  cash: number;
+  risk: "on" | "off";
+  walkForward?: string;
+  timeframe?: string;
+  search: string;
+  seed: number;
+  space?: Record<string, unknown>;
+  workers: number;
+  pboBlocks: number;
+  out: string;
+}
+
+/** Adds the `backtest` command to `program`. */
+export function addBacktestCommand(program: Command): void {
+  program
+    .command("backtest")
+    .description("replay strategies on recorded bars (fills at the next open, slippage, commission); write summary.json, trades.arrow, equity.arrow, report.html")
+    .option("--data <file>", "OHLCV file (CSV, .csv.gz or Arrow); repeat or comma-separate for several pairs (pair name = file name)", (v: string, prev: string[]) => [...prev, ...v.split(",").map((s) => s.trim()).filter((s) => s !== "")], [] as string[])
+    .requiredOption("--strategy <name>", "registry name: sma-cross, trend-following, mean-reversion, breakout, ensemble")
+    .option("--params <json>", "strategy params as a JSON object, e.g. '{\"fast\":10,\"slow\":30}'", (v) => jsonObject("--params", v))
+    .option("--commission <r>", "commission per side, a fraction of traded value", fraction("--commission"), 0.001)
+    .option("--slippage <r>", "slippage: buys pay open·(1+r), sells get open·(1−r)", fraction("--slippage"), 0.0005)
+    .option("--cash <n>", "starting cash, quote", (v) => decimal("--cash", v, (x) => x > 0, "a positive amount"), 10_000)
+    .option("--risk <on|off>", "risk manager with the default rules (on) or all-in sizing with the strategy's exits only (off)", (v) => {
+      if (v !== "on" && v !== "off") throw new UsageError(`--risk: ${JSON.stringify(v)} is not "on" or "off"`);
+      return v;
+    }, "off")
+    .option("--walk-forward <train,test,step>", "rolling walk-forward optimisation; bars (20000,5000,5000) or durations (6mo,1mo,1mo; 180d,30d,30d)")
+    .option("--timeframe <tf>", "bar length the strategy runs on (sets params.timeframe; the data are resampled): 1m, 5m, 15m, 1h, 4h, 1d")
+    .option("--search <kind>", "walk-forward search: grid, or random:N", "grid")
+    .option("--seed <n>", "seed of the random search", (v) => parseSeed("--seed", v), 1)
+    .option("--space <json>", "walk-forward parameter space, e.g. '{\"fast\":[5,10],\"slow\":[20,40]}' (default: the strategy's)", (v) => jsonObject("--space", v))
+    .option("--workers <n>", "worker threads for the walk-forward searches", (v) => decimal("--workers", v, (x) => Number.isInteger(x) && x >= 1 && x <= 64, "an integer from 1 to 64"), 2)
+    .option("--pbo-blocks <n>", "blocks S of PBO's combinatorially symmetric cross-validation (even; C(S, S/2) splits per window)", (v) => decimal("--pbo-blocks", v, (x) => Number.isInteger(x) && x >= 2 && x <= 20 && x % 2 === 0, "an even integer from 2 to 20"), 16)
+    .option("--out <dir>", "output directory", (v) => parsePath("--out", v), "runs/backtest")
+    .action(async (o: Flags) => {
+      if (o.data.length === 0) throw new UsageError("--data: no data file given (e.g. --data data/btcusdt-1m-binanceus-2023-03-01_2023-03-21.csv.gz)");
+      if (o.timeframe !== undefined && !(TIMEFRAMES as readonly string[]).includes(o.timeframe)) {
+        throw new UsageError(`--timeframe: ${JSON.stringify(o.timeframe)} is not one of ${TIMEFRAMES.join(", ")}`);
+      }
+      let search;
+      try {
+        search = parseSearch(o.search, o.seed);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      if (o.space !== undefined) {
+        for (const [k, v] of Object.entries(o.space)) {
+          if (!Array.isArray(v) || v.length === 0) throw new UsageError(`--space: ${k} must be a non-empty array of values, got ${JSON.stringify(v)}`);
+        }
+      }
+      const request = {
+        strategy: o.strategy, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash,
+        risk: o.risk === "on", walkForward: o.walkForward, timeframe: o.timeframe, search, space: o.space as ParamSpace | undefined, workers: o.workers, pboBlocks: o.pboBlocks,
+      };
+      let plan;
+      try {
+        plan = await prepareBacktest(request, createStrategy);
+      } catch (err) {
+        if (err instanceof BacktestInputError) throw new UsageError(err.message);
+        throw err;
+      }
+      for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
+      const outcome = await executeBacktest(plan, createStrategy);
+      const written = await writeBacktest(o.out, plan, outcome);
+      const m = outcome.metrics;
+      const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(2)}%`);
+      const num = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
+      const bars = plan.files.map((f) => `${f.pair} ${f.fileBars} bars → ${f.bars} ${plan.timeframe} bars`).join(", ");
+      process.stdout.write(
+        `backtest ${o.strategy} (${plan.timeframe}, risk ${o.risk}, commission ${o.commission}, slippage ${o.slippage}): ${bars}\n` +
+          (outcome.walkForward === undefined ? "" : formatWalkForward(outcome.walkForward) + "out of sample, stitched:\n") +
+          `  ${new Date(m.startTime).toISOString()} → ${new Date(m.endTime).toISOString()}: trades ${m.tradeCount ?? 0} (win rate ${pct(m.winRate)}), ` +
+          `total return ${pct(m.totalReturn)}, Sharpe ${num(m.sharpe)}, max drawdown ${pct(m.maxDrawdown.depth)}, final equity ${outcome.finalEquity.toFixed(2)}` +
+          `${outcome.riskEvents.length > 0 ? `, risk events ${outcome.riskEvents.length}` : ""}\n` +
+          `  wrote ${written.join(", ")}\n`,
+      );
+    });
+}
