@@ -16,6 +16,8 @@ import type { BenchArgs } from "./main.ts";
 const HOUR = 3_600_000_000_000;
 const MINUTE = 60_000_000_000;
 const ABIDES_MESSAGES_PER_SEC = 53_000;
+// Long enough that worker start-up and compilation are a small part of each run.
+const SUITE_HOURS = 6;
 
 async function messagesPerSec(hours: number): Promise<{ perSec: number; messages: number; seconds: number }> {
   // Warm-up: a short run of the same world, so the timed one runs compiled code.
@@ -29,7 +31,7 @@ async function messagesPerSec(hours: number): Promise<{ perSec: number; messages
 }
 
 async function suiteSeconds(workers: number, dir: string): Promise<number> {
-  const tasks = Array.from({ length: 16 }, (_, i) => ({ scenario: "normal", seed: i + 1, durationNs: 2 * HOUR, out: join(dir, `w${workers}`, `s${i + 1}`) }));
+  const tasks = Array.from({ length: 16 }, (_, i) => ({ scenario: "normal", seed: i + 1, durationNs: SUITE_HOURS * HOUR, out: join(dir, `w${workers}`, `s${i + 1}`) }));
   const t0 = process.hrtime.bigint();
   await runMany({ tasks, workers });
   return Number(process.hrtime.bigint() - t0) / 1e9;
@@ -37,8 +39,8 @@ async function suiteSeconds(workers: number, dir: string): Promise<number> {
 
 export async function run(args: BenchArgs): Promise<void> {
   const say = args.json ? (_: string) => {} : (line: string) => void process.stdout.write(`${line}\n`);
-  const hours = 2;
-  say(`sim benchmark: normal, ${hours} simulated hours on one thread; then 16 runs of 2 simulated hours on 1 and 2 workers (Node ${process.version})`);
+  const hours = 12;
+  say(`sim benchmark: normal, ${hours} simulated hours on one thread; then 16 runs of ${SUITE_HOURS} simulated hours on 1 and 2 workers (Node ${process.version})`);
   const m = await messagesPerSec(hours);
   const dir = await mkdtemp(join(tmpdir(), "arena-bench-sim-"));
   try {

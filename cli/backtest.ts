@@ -60,10 +60,11 @@ export function addBacktestCommand(program: Command): void {
     .option("--commission <r>", "commission per side, a fraction of traded value", fraction("--commission"), 0.001)
     .option("--slippage <r>", "slippage: buys pay open·(1+r), sells get open·(1−r)", fraction("--slippage"), 0.0005)
     .option("--cash <n>", "starting cash, quote", (v) => decimal("--cash", v, (x) => x > 0, "a positive amount"), 10_000)
-    .option("--risk <on|off>", "risk manager with the default rules (on) or all-in sizing with the strategy's exits only (off)", (v) => {
+    // On by default: every bot trades through the risk manager; off compares with engines that have none.
+    .option("--risk <on|off>", "risk manager with the default rules (on, the default) or all-in sizing with the strategy's exits only (off, as Backtrader trades)", (v) => {
       if (v !== "on" && v !== "off") throw new UsageError(`--risk: ${JSON.stringify(v)} is not "on" or "off"`);
       return v;
-    }, "off")
+    }, "on")
     .option("--walk-forward <train,test,step>", "rolling walk-forward optimisation; bars (20000,5000,5000) or durations (6mo,1mo,1mo; 180d,30d,30d)")
     .option("--timeframe <tf>", "bar length the strategy runs on (sets params.timeframe; the data are resampled): 1m, 5m, 15m, 1h, 4h, 1d")
     .option("--search <kind>", "walk-forward search: grid, or random:N", "grid")
