@@ -71,7 +71,7 @@ const REFUSALS: [string[], RegExp][] = [
 const RUNS: string[][] = [
   ["backtest", "--data", FIXTURE, ...SMA, "--commission", "0.001", "--slippage", "0", "--risk", "off", "--out", join(TMP, "sma")],
   ["backtest", "--data", REAL, "--strategy", "ensemble", "--risk", "on", "--timeframe", "1h", "--out", join(TMP, "ens")],
-  ["backtest", "--data", `${FIXTURE},${OTHER}`, ...SMA, "--out", join(TMP, "two")],
+  ["backtest", "--data", `${FIXTURE},${OTHER}`, ...SMA, "--risk", "off", "--out", join(TMP, "two")],
   ["backtest", "--data", REAL, "--strategy", "sma-cross", "--walk-forward", "7d,2d,2d", "--search", "random:6", "--seed", "3", "--workers", "1", "--pbo-blocks", "8", "--out", join(TMP, "wf")],
   ["backtest", "--data", GAPPY, ...SMA, "--out", join(TMP, "gappy")],
   ...REFUSALS.map(([args]) => ["backtest", ...args, "--out", NEVER]),
@@ -189,4 +189,11 @@ test("bad input exits 2 with one message naming the flag and value, and writes n
     assert.equal(r.stdout, "");
   }
   assert.equal(existsSync(NEVER) || existsSync(`${NEVER}.partial`), false, "nothing was written");
+});
+
+test("the risk manager is on unless --risk off is given", async () => {
+  const r = (await results)[4];
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(readFileSync(join(TMP, "gappy", "summary.json"), "utf8"));
+  assert.equal(s.risk, "on");
 });
