@@ -4,6 +4,8 @@ import { Asset } from "../market/ledger.ts";
 import type { PlacedBot } from "../scenarios/build.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
 import type { Kernel } from "../sim/kernel.ts";
+import { StrategyBot } from "../agents/bots/strategy-bot.ts";
+import type { RiskEvent } from "../agents/risk/risk.ts";
 
 /**
  * Equity below this share of the starting equity counts as a blown account; a bot whose
@@ -25,6 +27,10 @@ export interface BotResult {
   readonly blown: boolean;
   /** Meets every criterion of the scenario (survived, drawdown under the limit, not blown). */
   readonly pass: boolean;
+  /** Strategy bots only: the risk manager's decisions against what the strategy wanted. */
+  readonly riskEvents?: readonly RiskEvent[];
+  /** Strategy bots with regime detection only: each change of label, time in Unix ms. */
+  readonly regimes?: readonly { readonly time: number; readonly regime: string }[];
 }
 
 interface Track {
@@ -78,9 +84,13 @@ export class BotResults {
       const maxDrawdownPct = Math.round(t.maxDd * 1e4) / 100;
       const c = spec.criteria;
       const pass = (!c.mustSurvive || survived) && maxDrawdownPct < c.maxDrawdownPct && (!c.noBlownAccount || !blown);
+      const agent = this.kernel.agent(t.bot.agent);
       return {
         name: t.bot.name, type: t.bot.type, initialEquity: round2(first), finalEquity: round2(last),
         returnPct: first > 0 ? Math.round((last / first - 1) * 1e4) / 100 : 0, maxDrawdownPct, survived, blown, pass,
+        // A strategy bot's record: every order the risk manager blocked, resized or forced, and
+        // the regime labels it traded under (change points), as backtests report them.
+        ...(agent instanceof StrategyBot ? { riskEvents: agent.risk.events, regimes: agent.regimes } : {}),
       };
     });
   }

@@ -39,6 +39,8 @@ export class StrategyBot implements SimAgent {
   private best = NaN;
   private enteredMs = 0;
   refused = 0;
+  /** Regime label changes (Unix ms of the bar), for strategies that detect one. */
+  readonly regimes: { time: number; regime: string }[] = [];
 
   constructor(p: StrategyBotParams) {
     this.strategy = createStrategy(p.strategy, { timeframe: "1m", ...p.params });
@@ -74,6 +76,8 @@ export class StrategyBot implements SimAgent {
       if ((t + 60_000) % (this.barNs / 1e6) !== 0) continue;
       const signal = this.strategy.update(b);
       const { time, high, low, close } = b;
+      const regime = this.strategy.regime?.();
+      if (regime !== undefined && regime !== this.regimes.at(-1)?.regime) this.regimes.push({ time, regime });
       b.open = NaN;
       try {
         await this.act(ex, ctx.symbol, time, signal, high, low, close);

@@ -45,3 +45,18 @@ test("a bot naming an unknown strategy is refused with the field and the value",
     /scenario\.bots\[0\]\.params\.strategy: "martingale" is invalid: must be one of sma-cross/,
   );
 });
+
+test("a run's summary lists each strategy bot's risk decisions and the ensemble's regime changes", async () => {
+  const { runWorld } = await import("../../experiments/run.ts");
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const s = await runWorld({ scenario: "crash", seed: 1, out: join(mkdtempSync(join(tmpdir(), "arena-bot-")), "crash") });
+  const byName = Object.fromEntries(s.bots.map((b) => [b.name, b]));
+  assert.equal(byName.hodl.riskEvents, undefined);
+  assert.ok(byName["mean-reversion"].riskEvents!.some((e) => e.rule === "max-position" && /10% of equity/.test(e.detail)));
+  const regimes = byName.ensemble.regimes!;
+  assert.equal(regimes[0].regime, "warming-up");
+  assert.ok(regimes.some((r) => r.regime === "crisis"), "the -30% repricing is labelled a crisis");
+  for (let i = 1; i < regimes.length; i++) assert.notEqual(regimes[i].regime, regimes[i - 1].regime);
+});
