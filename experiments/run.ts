@@ -8,7 +8,7 @@ import { meanAtrPct, realisedMoves, type MoveLeg, type MoveResult } from "./move
 import { worldByName } from "../scenarios/registry.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
 import { SECOND } from "../sim/clock.ts";
-import { BarBuilder } from "../sim/bars.ts";
+import type { BarBuilder } from "../sim/bars.ts";
 import type { RunStats } from "../sim/kernel.ts";
 import { Recorder } from "../sim/recorder.ts";
 
@@ -112,8 +112,7 @@ export async function runWorldWithSeries(opts: RunOptions): Promise<{ summary: R
   const durationNs = opts.durationNs ?? (spec !== undefined ? spec.duration : world!.defaultDurationNs);
   const recorder = new Recorder(kernel.venue.instrument, { epochMs: kernel.venue.epochMs });
   kernel.observe(recorder);
-  const bars = new BarBuilder(kernel.venue.instrument, { epochMs: kernel.venue.epochMs });
-  kernel.observe(bars);
+  const bars = kernel.bars;
   const levels = opts.l2Levels ?? 10;
   kernel.every(opts.l2IntervalNs ?? 10 * SECOND, (now) => {
     const d = kernel.depth(levels);

@@ -145,14 +145,17 @@ export class Kernel implements SimNetwork {
     const inst = makeInstrument(options.instrument);
     this.venue = new SimVenue(inst, this, { stp: options.stp, epochMs: options.epochMs });
     this.venue.onFlush((log) => this.digest.update(log));
-    // The venue's own 1-minute candles, which fetchOHLCV answers from.
-    const candles = new BarBuilder(inst, { epochMs: options.epochMs ?? 0 });
-    this.venue.addObserver(candles);
-    this.venue.candles = candles;
+    // The venue's own 1-minute candles: fetchOHLCV answers from them, and a recorded run
+    // writes them as bars.arrow.
+    this.bars = new BarBuilder(inst, { epochMs: options.epochMs ?? 0 });
+    this.venue.addObserver(this.bars);
+    this.venue.candles = this.bars;
     this.defaultLatency = parseLatencySpec(options.defaultLatency ?? { inNs: 1_000_000, outNs: 1_000_000, jitterNs: 500_000 });
   }
 
   private readonly seed: number | string;
+  /** 1-minute bars of the venue's trades (bar k covers [k, k+1) minutes of simulated time). */
+  readonly bars: BarBuilder;
 
   get now(): number {
     return this.clock.now;

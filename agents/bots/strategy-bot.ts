@@ -4,7 +4,8 @@ import { ExchangeError, type Exchange } from "../../market/exchange.ts";
 import type { AgentContext, SimAgent } from "../../sim/kernel.ts";
 import { parseRiskConfig, RiskManager } from "../risk/risk-manager.ts";
 import { createStrategy, strategyNames } from "../strategies/registry.ts";
-import type { Candle, Strategy } from "../strategies/strategy.ts";
+import { ProtectiveExits, sortRoi } from "../strategies/exits.ts";
+import type { Candle, ExitRules, Strategy } from "../strategies/strategy.ts";
 
 export const StrategyBotParams = z.strictObject({
   /** A strategy registry name: sma-cross, trend-following, mean-reversion, breakout, ensemble. */
@@ -29,12 +30,13 @@ const TIMEFRAME_SEC: Readonly<Record<string, number>> = { "1m": 60, "5m": 300, "
 export class StrategyBot implements SimAgent {
   readonly strategy: Strategy;
   readonly risk: RiskManager;
+  private readonly exits = new ProtectiveExits();
+  private readonly roi: ExitRules["roi"];
   private readonly barNs: number;
   private readonly bar: Candle = { time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0 };
   /** Open time (Unix ms) of the next 1-minute candle to ask for. */
   private nextMs: number | undefined = undefined;
-  /** Open position: coins held, entry price, best high since entry, entry time (ms). */
-  private held = 0;
+  /** Open position: entry price, best high of the bars before the current one, entry time (ms). */
   private entry = NaN;
   private best = NaN;
   private enteredMs = 0;
@@ -46,6 +48,7 @@ export class StrategyBot implements SimAgent {
     this.strategy = createStrategy(p.strategy, { timeframe: "1m", ...p.params });
     this.risk = new RiskManager(parseRiskConfig(p.risk));
     this.barNs = TIMEFRAME_SEC[this.strategy.timeframe] * 1e9;
+    this.roi = sortRoi(this.strategy.exits.roi);
   }
 
   start(ctx: AgentContext): void {
@@ -75,12 +78,12 @@ export class StrategyBot implements SimAgent {
       b.volume += v;
       if ((t + 60_000) % (this.barNs / 1e6) !== 0) continue;
       const signal = this.strategy.update(b);
-      const { time, high, low, close } = b;
+      const { time, open, high, low, close } = b;
       const regime = this.strategy.regime?.();
       if (regime !== undefined && regime !== this.regimes.at(-1)?.regime) this.regimes.push({ time, regime });
       b.open = NaN;
       try {
-        await this.act(ex, ctx.symbol, time, signal, high, low, close);
+        await this.act(ex, ctx.symbol, time, signal, open, high, low, close);
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         this.refused++;
@@ -88,30 +91,32 @@ export class StrategyBot implements SimAgent {
     }
   }
 
-  private async act(ex: Exchange, symbol: string, timeMs: number, signal: string, high: number, low: number, close: number): Promise<void> {
+  private async act(ex: Exchange, symbol: string, timeMs: number, signal: string, open: number, high: number, low: number, close: number): Promise<void> {
     const market = ex.markets[symbol];
     const balance = await ex.fetchBalance();
-    const base = balance.total[market.base] ?? 0;
-    const quote = balance.total[market.quote] ?? 0;
-    const equity = quote + base * close;
-    this.held = base;
+    const held = balance.total[market.base] ?? 0;
+    const equity = (balance.total[market.quote] ?? 0) + held * close;
     this.risk.observe(timeMs, equity);
     const lot = market.precision.amount;
-    const sellAll = async (rule: string | null) => {
+    const long = held >= lot;
+    const sellAll = async (riskRule: string | null) => {
       const lots = Math.floor((balance.free[market.base] ?? 0) / lot + 1e-9);
       if (lots < 1) return;
-      if (rule !== null) this.risk.forced(timeMs, symbol, rule, `sold ${(lots * lot).toFixed(6)} at ~${close} (entry ${this.entry})`);
+      if (riskRule !== null) this.risk.forced(timeMs, symbol, riskRule, `sold ${(lots * lot).toFixed(6)} at ~${close} (entry ${this.entry})`);
       await ex.createOrder(symbol, "market", "sell", Number((lots * lot).toPrecision(12)));
       this.entry = NaN;
     };
-    if (this.held >= lot && !Number.isNaN(this.entry)) {
+    if (long && !Number.isNaN(this.entry)) {
+      // The backtests' rule (agents/strategies/exits.ts) on the closed bar; the exit is then
+      // sent at market, since the bar is already over.
+      const x = this.exits;
+      x.levels(this.strategy.exits, this.roi, this.risk, this.entry, this.best, (timeMs - this.enteredMs) / 60_000);
       this.best = Math.max(this.best, high);
-      const rule = this.exitRule(timeMs, high, low, close);
-      if (rule !== null) return sellAll(rule === "signal" ? null : rule);
+      if (x.check(open, high, low)) return sellAll(x.byRisk ? x.reason : null);
     }
     if (this.risk.closeAllNow) return sellAll("circuit-breaker");
-    if (signal === "exit" && this.held >= lot) return sellAll(null);
-    if (signal !== "enter" || this.held >= lot) return;
+    if (signal === "exit" && long) return sellAll(null);
+    if (signal !== "enter" || long) return;
     const wanted = (balance.free[market.quote] ?? 0) * 0.95;
     const allowed = this.risk.sizeEntry(timeMs, symbol, wanted, equity, 0, 0);
     const lots = Math.floor(allowed / (close * (1 + 2 * market.taker)) / lot);
@@ -120,21 +125,5 @@ export class StrategyBot implements SimAgent {
     this.entry = close;
     this.best = close;
     this.enteredMs = timeMs;
-  }
-
-  /** The exit a closed bar calls for, if any: the risk manager's levels, then the strategy's own rules. */
-  private exitRule(timeMs: number, high: number, low: number, close: number): string | null {
-    const stop = this.risk.stopPrice(this.entry, this.best);
-    if (!Number.isNaN(stop) && low <= stop) return this.risk.stopRule(this.entry, this.best);
-    const tp = this.risk.takeProfitPrice(this.entry);
-    if (!Number.isNaN(tp) && high >= tp) return "roi";
-    const x = this.strategy.exits;
-    if (x.stoploss !== null && low <= this.entry * (1 + x.stoploss)) return "stop-loss";
-    if (x.trailing !== null && this.best >= this.entry * (1 + x.trailing.offset) && low <= this.best * (1 - x.trailing.distance)) return "trailing-stop";
-    const ageMin = (timeMs - this.enteredMs) / 60_000;
-    let target = NaN;
-    for (const [minutes, profit] of x.roi) if (minutes <= ageMin) target = profit;
-    if (!Number.isNaN(target) && close >= this.entry * (1 + target)) return "roi";
-    return null;
   }
 }

@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { RiskEvent } from "../../agents/risk/risk.ts";
 import type { Metrics } from "../metrics/performance.ts";
-import { browserScripts } from "../report/assets.ts";
+import { chartScripts } from "../report/assets.ts";
 import { downsampleMinMax } from "../report/downsample.ts";
 import { escapeHtml } from "../report/html.ts";
 import { drawdownFractions } from "./arrow-out.ts";
@@ -41,9 +41,6 @@ const REASON_COLORS: Record<string, string> = {
 
 type Row = Record<string, number | string>;
 
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-}
 
 const series = (time: Float64Array, value: ArrayLike<number>, max: number): { t: number; v: number }[] =>
   downsampleMinMax(Array.from(time, (t, i) => ({ t, v: value[i] })), max, (p) => p.v);
@@ -189,7 +186,6 @@ function riskTable(events: readonly RiskEvent[]): string {
 /** The whole page, offline (vega, vega-lite and vega-embed inlined). A pure function of the input. */
 export function renderBacktestHtml(input: BacktestReportInput): string {
   const specs = backtestSpecs(input);
-  const scripts = browserScripts().map((s) => `<script data-lib="${s.name}">\n${s.code}</script>`).join("\n");
   const meta = input.meta.map(([k, v]) => `<b>${escapeHtml(k)}</b>: ${escapeHtml(v)}`).join("<br>");
   return `<!DOCTYPE html>
 <html lang="en">
@@ -212,19 +208,7 @@ ${specs.map((s, i) => `<div class="chart" id="chart-${i}" data-chart="${escapeHt
 ${tradesTable(input.trades)}
 <h2>Risk events</h2>
 ${riskTable(input.riskEvents)}
-${scripts}
-<script type="application/json" id="report-specs">${scriptJson(specs.map((s) => s.spec))}</script>
-<script>
-(function () {
-  var specs = JSON.parse(document.getElementById("report-specs").textContent);
-  var opts = { renderer: "svg", actions: { export: true, source: false, compiled: false, editor: false } };
-  specs.forEach(function (spec, i) {
-    vegaEmbed("#chart-" + i, spec, opts).catch(function (e) {
-      document.getElementById("chart-" + i).textContent = "chart failed: " + e;
-    });
-  });
-})();
-</script>
+${chartScripts(specs.map((s) => s.spec))}
 </body>
 </html>
 `;

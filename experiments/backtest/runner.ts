@@ -2,7 +2,7 @@
 //
 // Order of events at each time step T (bars of every pair are aligned by their open time):
 //   1. open:  orders decided at each pair's previous close fill at this bar's open (fill-model.ts);
-//   2. inside the bar: protective exits of open trades, by the one rule in exits.ts;
+//   2. inside the bar: protective exits of open trades, by the one rule in agents/strategies/exits.ts;
 //   3. close: equity is marked to the closes; the risk manager observes it (and may trip the
 //      circuit breaker: every position is then closed at the NEXT open, reason "circuit-breaker");
 //   4. close: each pair's strategy gets the bar and answers; "enter"/"exit" become orders for
@@ -10,7 +10,7 @@
 import type { RiskEvent } from "../../agents/risk/risk.ts";
 import type { Candle, ExitRules, Regime, Strategy } from "../../agents/strategies/strategy.ts";
 import type { Ohlcv } from "../ohlcv.ts";
-import { EXIT_REASONS, ProtectiveExits, sortRoi, type ExitReason } from "./exits.ts";
+import { EXIT_REASONS, ProtectiveExits, sortRoi, type ExitReason } from "../../agents/strategies/exits.ts";
 import { checkFillModel, DEFAULT_FILL, type FillModel } from "./fill-model.ts";
 import type { RiskGate } from "./risk-gate.ts";
 
@@ -104,7 +104,7 @@ function timeline(pairs: readonly PairBars[]): Float64Array {
 
 /**
  * Replays bars through strategies: a decision at bar t's close fills at bar t+1's open (with
- * slippage and commission), protective exits follow the rule of exits.ts, and the risk
+ * slippage and commission), protective exits follow the rule of agents/strategies/exits.ts, and the risk
  * manager (when given) sizes entries, adds its stop/take-profit and may close everything.
  *
  * Sizing: risk off, all-in: an entry spends all free cash, size = cash / (open·(1+s)·(1+c)).

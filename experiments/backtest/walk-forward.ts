@@ -14,7 +14,7 @@ import { computeMetrics, metricsToJson, type Metrics } from "../metrics/performa
 import type { FillModel } from "./fill-model.ts";
 import type { ParamSpace, SearchSpec } from "./param-space.ts";
 import { sliceTime } from "./resample.ts";
-import { runBacktest, type BacktestTrade, type PairBars } from "./runner.ts";
+import { runBacktest, type BacktestResult, type BacktestTrade, type PairBars } from "./runner.ts";
 import type { SearchResult, SearchTask, StrategyFactory } from "./search-window.ts";
 import { rollingWindows, spanBars, type WalkForwardSpec, type Window } from "./windows.ts";
 import type { Ohlcv } from "../ohlcv.ts";
@@ -102,17 +102,7 @@ export interface WalkForwardReport {
 }
 
 /** The stitched out-of-sample run: what trades.arrow, equity.arrow and report.html show. */
-export interface StitchedRun {
-  readonly time: Float64Array;
-  readonly equity: Float64Array;
-  readonly exposure: Uint8Array;
-  readonly regime: Uint8Array | null;
-  readonly trades: readonly BacktestTrade[];
-  readonly riskEvents: readonly RiskEvent[];
-  readonly finalEquity: number;
-  readonly metrics: Metrics;
-  readonly bars: number;
-}
+export type StitchedRun = Omit<BacktestResult, "pairs" | "initialCash"> & { readonly metrics: Metrics };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const mean = (xs: readonly (number | null)[]): number | null => {

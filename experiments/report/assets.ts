@@ -30,6 +30,32 @@ export function browserScripts(): readonly { readonly name: string; readonly cod
   return cached;
 }
 
+/** JSON safe inside a <script> element: no "</script", "<!--" or U+2028/9 can end or bend it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/**
+ * The end of an offline report page: the inlined vega builds, the chart specs as JSON, and the
+ * script that embeds spec i into the element `#chart-i` (a failed chart says so in place).
+ */
+export function chartScripts(specs: readonly unknown[]): string {
+  const libs = browserScripts().map((s) => `<script data-lib="${s.name}">\n${s.code}</script>`).join("\n");
+  return `${libs}
+<script type="application/json" id="report-specs">${scriptJson(specs)}</script>
+<script>
+(function () {
+  var specs = JSON.parse(document.getElementById("report-specs").textContent);
+  var opts = { renderer: "svg", actions: { export: true, source: false, compiled: false, editor: false } };
+  specs.forEach(function (spec, i) {
+    vegaEmbed("#chart-" + i, spec, opts).catch(function (e) {
+      document.getElementById("chart-" + i).textContent = "chart failed: " + e;
+    });
+  });
+})();
+</script>`;
+}
+
 /** Family name of the bundled font, as vega's text marks and resvg see it. */
 export const FONT_FAMILY = "DejaVu Sans";
 

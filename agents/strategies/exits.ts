@@ -12,9 +12,13 @@
 //      stop); else if b's low reaches the stop, it fills at the stop.
 //   3. take-profit: if b opens at or above it, at the open; else if b's high reaches it, at it.
 //   4. both touched in one bar: the stop wins (pessimistic: nobody knows which came first).
-// The fill then pays slippage and commission like any sell (fill-model.ts).
-import type { ExitRules } from "../../agents/strategies/strategy.ts";
-import type { RiskGate } from "./risk-gate.ts";
+// The fill then pays slippage and commission like any sell (the replay's fill model); a bot
+// in the simulator sends the exit as a market order once its bar has closed.
+import type { RiskManager } from "../risk/risk-manager.ts";
+import type { ExitRules } from "./strategy.ts";
+
+/** What the exit levels need of a risk manager. */
+export type RiskLevels = Pick<RiskManager, "stopPrice" | "stopRule" | "takeProfitPrice">;
 
 /** Why a trade ended. Risk rules reuse the names (a risk stop is "stop-loss", its take-profit "roi"). */
 export type ExitReason = "signal" | "stop-loss" | "roi" | "trailing-stop" | "circuit-breaker" | "end-of-data";
@@ -64,7 +68,7 @@ export class ProtectiveExits {
    * @param best the best high of the bars before this one since entry (at least `entry`).
    * @param ageMinutes (bar open time − entry time) / 1 min.
    */
-  levels(rules: ExitRules, roi: ExitRules["roi"], risk: RiskGate | null, entry: number, best: number, ageMinutes: number): void {
+  levels(rules: ExitRules, roi: ExitRules["roi"], risk: RiskLevels | null, entry: number, best: number, ageMinutes: number): void {
     let stop = NaN;
     let reason: ExitReason = "stop-loss";
     let byRisk = false;
