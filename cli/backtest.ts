@@ -1,4 +1,5 @@
 // `arena backtest`: flags checked at the boundary, the run, and a short report of what was written.
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { createStrategy } from "../agents/strategies/registry.ts";
 import { BacktestInputError, executeBacktest, prepareBacktest, writeBacktest } from "../experiments/backtest/job.ts";
@@ -19,16 +20,30 @@ function decimal(flag: string, raw: string, ok: (x: number) => boolean, rule: st
 
 const fraction = (flag: string) => (raw: string) => decimal(flag, raw, (x) => x >= 0 && x < 1, "a fraction with 0 <= value < 1 (0.001 = 0.1%)");
 
-/** A JSON object from a flag. */
-function jsonObject(flag: string, raw: string): Record<string, unknown> {
+/** A JSON object from a flag; `what` names the text in messages (the value, or the file it came from). */
+function jsonObject(flag: string, raw: string, example = '{"fast":10,"slow":30}', what = JSON.stringify(raw)): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(raw);
   } catch (err) {
-    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not JSON (${(err as Error).message})`);
+    throw new UsageError(`${flag}: ${what} is not JSON (${(err as Error).message})`);
   }
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a JSON object such as {"fast":10,"slow":30}`);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new UsageError(`${flag}: ${what} is not a JSON object such as ${example}`);
   return v as Record<string, unknown>;
+}
+
+/** A JSON object given inline (it starts with "{") or as the path of a file that holds one. */
+function jsonObjectOrFile(flag: string, raw: string, example: string): Record<string, unknown> {
+  if (raw.trim().startsWith("{")) return jsonObject(flag, raw, example);
+  let text: string;
+  try {
+    text = readFileSync(raw, "utf8");
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === "ENOENT") throw new UsageError(`${flag}: ${JSON.stringify(raw)} is neither a JSON object such as ${example} nor a file that exists`);
+    throw new UsageError(`${flag}: file ${JSON.stringify(raw)} cannot be read (${typeof code === "string" ? code : (err as Error).message})`);
+  }
+  return jsonObject(flag, text, example, `file ${JSON.stringify(raw)}`);
 }
 
 interface Flags {
@@ -39,6 +54,7 @@ interface Flags {
   slippage: number;
   cash: number;
   risk: "on" | "off";
+  riskConfig?: Record<string, unknown>;
   walkForward?: string;
   timeframe?: string;
   search: string;
@@ -65,6 +81,7 @@ export function addBacktestCommand(program: Command): void {
       if (v !== "on" && v !== "off") throw new UsageError(`--risk: ${JSON.stringify(v)} is not "on" or "off"`);
       return v;
     }, "on")
+    .option("--risk-config <json|file>", "risk rules over the defaults, as a JSON object or a JSON file, e.g. '{\"stopLossPct\":0.05,\"trailingStopPct\":null}' (null switches a rule off; keys as in agents/risk/config.ts)", (v) => jsonObjectOrFile("--risk-config", v, '{"stopLossPct":null}'))
     .option("--walk-forward <train,test,step>", "rolling walk-forward optimisation; bars (20000,5000,5000) or durations (6mo,1mo,1mo; 180d,30d,30d)")
     .option("--timeframe <tf>", "bar length the strategy runs on (sets params.timeframe; the data are resampled): 1m, 5m, 15m, 1h, 4h, 1d")
     .option("--search <kind>", "walk-forward search: grid, or random:N", "grid")
@@ -91,7 +108,7 @@ export function addBacktestCommand(program: Command): void {
       }
       const request = {
         strategy: o.strategy, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash,
-        risk: o.risk === "on", walkForward: o.walkForward, timeframe: o.timeframe, search, space: o.space as ParamSpace | undefined, workers: o.workers, pboBlocks: o.pboBlocks,
+        risk: o.risk === "on", riskConfig: o.riskConfig, walkForward: o.walkForward, timeframe: o.timeframe, search, space: o.space as ParamSpace | undefined, workers: o.workers, pboBlocks: o.pboBlocks,
       };
       let plan;
       try {
@@ -108,7 +125,7 @@ export function addBacktestCommand(program: Command): void {
       const num = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
       const bars = plan.files.map((f) => `${f.pair} ${f.fileBars} bars → ${f.bars} ${plan.timeframe} bars`).join(", ");
       process.stdout.write(
-        `backtest ${o.strategy} (${plan.timeframe}, risk ${o.risk}, commission ${o.commission}, slippage ${o.slippage}): ${bars}\n` +
+        `backtest ${o.strategy} (${plan.timeframe}, risk ${o.risk}${o.riskConfig === undefined ? "" : ` with --risk-config ${JSON.stringify(o.riskConfig)}`}, commission ${o.commission}, slippage ${o.slippage}): ${bars}\n` +
           (outcome.walkForward === undefined ? "" : formatWalkForward(outcome.walkForward) + "out of sample, stitched:\n") +
           `  ${new Date(m.startTime).toISOString()} → ${new Date(m.endTime).toISOString()}: trades ${m.tradeCount ?? 0} (win rate ${pct(m.winRate)}), ` +
           `total return ${pct(m.totalReturn)}, Sharpe ${num(m.sharpe)}, max drawdown ${pct(m.maxDrawdown.depth)}, final equity ${outcome.finalEquity.toFixed(2)}` +

@@ -106,6 +106,7 @@ export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; htm
             survived: b.survived,
             blown: b.blown,
             returnPct: b.returnPct,
+            ...(b.regimes === undefined ? {} : { regimes: b.regimes }),
           })),
         })),
       };

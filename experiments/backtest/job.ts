@@ -1,8 +1,7 @@
 // A backtest job end to end: check every input, run (plain or walk-forward), then write all outputs at once.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { DEFAULT_RISK } from "../../agents/risk/risk-manager.ts";
-import { RiskManager } from "../../agents/risk/risk-manager.ts";
+import { DEFAULT_RISK, parseRiskConfig, RiskManager } from "../../agents/risk/risk-manager.ts";
 import type { RiskConfig, RiskEvent } from "../../agents/risk/risk.ts";
 import { computeMetrics, type Metrics } from "../metrics/performance.ts";
 import { barSpacing, describeGaps, loadOhlcv, ohlcvGaps, OhlcvError, type Ohlcv } from "../ohlcv.ts";
@@ -38,6 +37,8 @@ export interface BacktestRequest {
   readonly slippage: number;
   readonly cash: number;
   readonly risk: boolean;
+  /** --risk-config: rules merged over DEFAULT_RISK, null switching one off (parsed JSON, not yet checked). */
+  readonly riskConfig?: Readonly<Record<string, unknown>>;
   /** --walk-forward "train,test,step". */
   readonly walkForward?: string;
   /** --timeframe: sets params.timeframe. */
@@ -106,6 +107,7 @@ export async function prepareBacktest(req: BacktestRequest, create: StrategyFact
   }
   if (!(Number.isFinite(req.cash) && req.cash > 0)) throw new BacktestInputError(`--cash: ${req.cash} must be a positive amount of quote currency`);
   if (req.data.length === 0) throw new BacktestInputError("--data: no data file given");
+  const risk = resolveRisk(req);
   const params: Record<string, unknown> = { ...req.params };
   if (req.timeframe !== undefined) {
     if (params.timeframe !== undefined && params.timeframe !== req.timeframe) {
@@ -171,7 +173,23 @@ export async function prepareBacktest(req: BacktestRequest, create: StrategyFact
     if (valid === 0) throw new BacktestInputError(`--space: the strategy refuses every point (${lastError})`);
     walkForward = { spec, space, search };
   }
-  return { request: req, params, pairs, files, timeframe, barMs, risk: req.risk ? DEFAULT_RISK : null, walkForward, warnings };
+  return { request: req, params, pairs, files, timeframe, barMs, risk, walkForward, warnings };
+}
+
+/**
+ * The risk rules the run trades under: none (risk off), DEFAULT_RISK, or --risk-config over it.
+ * @throws BacktestInputError naming the rule and value, or both flags when risk is off.
+ */
+function resolveRisk(req: BacktestRequest): RiskConfig | null {
+  if (req.riskConfig === undefined) return req.risk ? DEFAULT_RISK : null;
+  // Off means no manager at all (all-in sizing), which no rule set can describe: refuse rather than guess.
+  if (!req.risk) throw new BacktestInputError("--risk-config: cannot be combined with --risk off; drop one (to switch single rules off, set them to null in --risk-config)");
+  try {
+    return parseRiskConfig(req.riskConfig, "risk");
+  } catch (err) {
+    if ((err as Error).name !== "ValidationError") throw err;
+    throw new BacktestInputError(`--risk-config: ${(err as Error).message}`);
+  }
 }
 
 /** What a run produced, ready to be written. */
@@ -220,7 +238,7 @@ export async function writeBacktest(out: string, plan: PreparedBacktest, o: Back
   await mkdir(staging, { recursive: true });
   const summary = summaryJson({
     generator: GENERATOR, strategy: req.strategy, params: plan.params, data: plan.files, timeframe: plan.timeframe, bars: o.bars,
-    commission: req.commission, slippage: req.slippage, cash: req.cash, risk: plan.risk, metrics: o.metrics, finalEquity: o.finalEquity,
+    commission: req.commission, slippage: req.slippage, cash: req.cash, risk: plan.risk, riskOverrides: req.riskConfig, metrics: o.metrics, finalEquity: o.finalEquity,
     trades: o.trades, riskEvents: o.riskEvents, walkForward: o.walkForward,
   });
   const html = renderBacktestHtml({
@@ -232,7 +250,7 @@ export async function writeBacktest(out: string, plan: PreparedBacktest, o: Back
       ["timeframe", plan.timeframe],
       ["costs", `commission ${req.commission}, slippage ${req.slippage}; fills at the next bar's open`],
       ["cash", String(req.cash)],
-      ["risk", plan.risk === null ? "off (all-in sizing)" : `on ${JSON.stringify(plan.risk)}`],
+      ["risk", plan.risk === null ? "off (all-in sizing)" : `on ${JSON.stringify(plan.risk)}${req.riskConfig === undefined ? "" : ` (--risk-config ${JSON.stringify(req.riskConfig)})`}`],
     ],
     metrics: o.metrics, finalEquity: o.finalEquity,
     prices: plan.pairs.map((p) => {

@@ -5,6 +5,7 @@ import type { Metrics } from "../metrics/performance.ts";
 import { chartScripts } from "../report/assets.ts";
 import { downsampleMinMax } from "../report/downsample.ts";
 import { escapeHtml } from "../report/html.ts";
+import { regimeColorScale } from "../report/regimes.ts";
 import { drawdownFractions } from "./arrow-out.ts";
 import { NO_REGIME, REGIME_LABELS, type BacktestTrade } from "./runner.ts";
 import type { WalkForwardReport } from "./walk-forward.ts";
@@ -34,7 +35,6 @@ export const MAX_MARKERS = 3000;
 const MAX_ROWS = 200;
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const X = { field: "t", type: "temporal", title: "time (UTC)", scale: { type: "utc" } };
-const REGIME_COLORS = ["#bdc3c7", "#27ae60", "#c0392b", "#2980b9", "#f39c12", "#8e44ad"];
 const REASON_COLORS: Record<string, string> = {
   signal: "#34495e", "stop-loss": "#c0392b", roi: "#27ae60", "trailing-stop": "#e67e22", "circuit-breaker": "#8e44ad", "end-of-data": "#7f8c8d",
 };
@@ -103,7 +103,7 @@ export function backtestSpecs(input: BacktestReportInput): { name: string; spec:
         mark: { type: "rect" },
         encoding: {
           x: X, x2: { field: "t2" },
-          color: { field: "regime", type: "nominal", scale: { domain: [...REGIME_LABELS], range: REGIME_COLORS }, title: "regime" },
+          color: { field: "regime", type: "nominal", scale: regimeColorScale(), title: "regime" },
           tooltip: [{ field: "regime", type: "nominal" }],
         },
       } as unknown as TopLevelSpec,

@@ -28,6 +28,8 @@ export interface SummaryInput {
   readonly slippage: number;
   readonly cash: number;
   readonly risk: RiskConfig | null;
+  /** The --risk-config rules as given (before merging over the defaults), when one was. */
+  readonly riskOverrides?: Readonly<Record<string, unknown>>;
   readonly metrics: Metrics;
   readonly finalEquity: number;
   readonly trades: readonly BacktestTrade[];
@@ -40,7 +42,8 @@ export const isoUtc = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * The summary as JSON-safe data, keys in a fixed order: generator, strategy, params, data,
- * timeframe, bars, commission, slippage, cash, risk ("on"/"off"), riskConfig (null when off),
+ * timeframe, bars, commission, slippage, cash, risk ("on"/"off"), riskConfig (the rules in force,
+ * every key, null when off), riskOverrides (what --risk-config changed, only when given),
  * metrics, finalEquity, trades ({entryTime, exitTime, side, entryPrice, exitPrice, size, fees,
  * pnl, exitReason, pair}), riskEvents ({time, action, rule, pair, detail}), and walkForward
  * when one was run. Money in quote, sizes in base, fractions not percent.
@@ -58,6 +61,7 @@ export function summaryJson(s: SummaryInput): Record<string, unknown> {
     cash: s.cash,
     risk: s.risk === null ? "off" : "on",
     riskConfig: s.risk,
+    ...(s.riskOverrides === undefined ? {} : { riskOverrides: s.riskOverrides }),
     metrics: metricsToJson(s.metrics),
     finalEquity: s.finalEquity,
     trades: s.trades.map((t) => ({

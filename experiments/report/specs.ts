@@ -1,10 +1,11 @@
-// Vega-Lite specs of the suite report: price paths with shocks, equity, drawdown, spread and depth, per scenario.
+// Vega-Lite specs of the suite report: price paths with shocks, regimes, equity, drawdown, spread and depth, per scenario.
 import type { TopLevelSpec } from "vega-lite";
 import { downsampleMinMax } from "./downsample.ts";
-import { DEFAULT_MAX_POINTS, type ReportOptions, type ScenarioResult, type SuiteReportInput } from "./types.ts";
+import { regimeColorScale, regimeSpans } from "./regimes.ts";
+import { DEFAULT_MAX_POINTS, type ReportOptions, type ScenarioResult, type SeedRun, type SuiteReportInput } from "./types.ts";
 
-/** The charts drawn for each scenario, in report order. */
-export const CHART_KINDS = ["price", "equity", "drawdown", "liquidity"] as const;
+/** The charts drawn for each scenario, in report order; "regime" only when a strategy bot recorded regimes. */
+export const CHART_KINDS = ["price", "regime", "equity", "drawdown", "liquidity"] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
 /** One chart of one scenario; `spec` has its data inlined, so it renders with no files. */
@@ -24,7 +25,8 @@ type Row = Record<string, number | string>;
 type Layer = Record<string, unknown>;
 
 /**
- * The charts of every scenario, CHART_KINDS order within each. Time is drawn as minutes since
+ * The charts of every scenario, CHART_KINDS order within each (the regime band directly under the
+ * price, on the same time axis, when it has rows). Time is drawn as minutes since
  * the scenario's first bar (no time zone enters the pictures; the UTC start is in the subtitle);
  * every series is cut to `maxPointsPerSeries` points by min/max buckets.
  */
@@ -34,8 +36,10 @@ export function chartSpecs(input: SuiteReportInput, opts: ReportOptions = {}): C
   for (const sc of input.scenarios) {
     const t0 = scenarioStart(sc);
     const ctx = { sc, t0, max, limit: input.criteria.maxDrawdownPct };
+    out.push({ scenario: sc.name, chart: "price", spec: priceSpec(ctx) });
+    const regime = regimeSpec(ctx);
+    if (regime !== null) out.push({ scenario: sc.name, chart: "regime", spec: regime });
     out.push(
-      { scenario: sc.name, chart: "price", spec: priceSpec(ctx) },
       { scenario: sc.name, chart: "equity", spec: equitySpec(ctx) },
       { scenario: sc.name, chart: "drawdown", spec: drawdownSpec(ctx) },
       { scenario: sc.name, chart: "liquidity", spec: liquiditySpec(ctx) },
@@ -114,6 +118,52 @@ function priceSpec(ctx: Ctx): TopLevelSpec {
     },
   };
   return topLayer(ctx, `${ctx.sc.name}: price by seed`, [line, ...shockLayers(ctx, true)]);
+}
+
+/**
+ * When a run ended, Unix ms: its last sample. Equity is sampled up to and including the last
+ * instant of the run, so for a run with bots this is the run's end, not its last bar's open.
+ */
+export function runEndMs(run: SeedRun): number {
+  let end = -Infinity;
+  for (const p of run.price) end = Math.max(end, p.t);
+  for (const b of run.book) end = Math.max(end, b.t);
+  for (const b of run.bots) for (const e of b.equity) end = Math.max(end, e.t);
+  return end;
+}
+
+/**
+ * The regime band: a row per strategy bot that recorded regimes, each label a colored span
+ * until the next change (the last until the run's end). Seeds differ only in detail, and a row
+ * per seed and bot would bury the picture, so it draws the first seed that has regimes (seed 1
+ * in a suite) and names it. Null when no bot recorded any.
+ */
+function regimeSpec(ctx: Ctx): TopLevelSpec | null {
+  const run = ctx.sc.runs.find((r) => r.bots.some((b) => (b.regimes?.length ?? 0) > 0));
+  if (run === undefined) return null;
+  const end = runEndMs(run);
+  const bots = run.bots.filter((b) => (b.regimes?.length ?? 0) > 0);
+  const values: Row[] = bots.flatMap((b) =>
+    regimeSpans(b.regimes!, end).map((s) => ({ bot: b.name, regime: s.regime, minute: minutes(s.start, ctx.t0), minute2: minutes(s.end, ctx.t0) })),
+  );
+  const band: Layer = {
+    data: { values },
+    mark: { type: "rect" },
+    encoding: {
+      x: xMinutes,
+      x2: { field: "minute2" },
+      y: { field: "bot", type: "nominal", title: "bot", sort: bots.map((b) => b.name) },
+      color: { field: "regime", type: "nominal", title: "regime", scale: regimeColorScale() },
+      tooltip: [{ field: "bot" }, { field: "regime" }, { field: "minute", title: "from minute" }, { field: "minute2", title: "to minute" }],
+    },
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: { text: `${ctx.sc.name}: regime over time (seed ${run.seed})`, subtitle: subtitle(ctx), anchor: "start" },
+    width: WIDTH,
+    height: 22 * bots.length,
+    layer: [band, ...shockLayers(ctx, false)],
+  } as unknown as TopLevelSpec;
 }
 
 function equitySpec(ctx: Ctx): TopLevelSpec {

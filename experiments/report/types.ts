@@ -2,7 +2,8 @@
 
 /**
  * Everything the suite report draws and tabulates: per scenario, per seed, the price path,
- * book liquidity and each bot's equity and outcome. Times are Unix ms; money in quote currency.
+ * book liquidity, each bot's equity and outcome, and the regime changes strategy bots record.
+ * Times are Unix ms; money in quote currency.
  */
 export interface SuiteReportInput {
   readonly title: string;
@@ -47,6 +48,8 @@ export interface BotRun {
   readonly survived: boolean;
   readonly blown: boolean;
   readonly returnPct: number;
+  /** Strategy bots that detect a regime: each change of label (time in Unix ms), ascending. */
+  readonly regimes?: readonly { readonly time: number; readonly regime: string }[];
 }
 
 /** Options shared by the chart specs and what renders them. */

@@ -46,6 +46,9 @@ writeFileSync(GAPPY, readFileSync(FIXTURE, "utf8").split("\n").filter((_, i) => 
 const SMA = ["--strategy", "sma-cross", "--params", '{"fast":2,"slow":3,"timeframe":"1m"}'];
 const base = ["--data", FIXTURE, "--strategy", "sma-cross"];
 const NEVER = join(TMP, "never");
+// The take-profit and trailing stop switched off from a file: the -3% stop-loss is left to act.
+const STOP_ONLY = join(TMP, "stop-only.json");
+writeFileSync(STOP_ONLY, '{"roiPct":null,"trailingStopPct":null}');
 
 /** Bad command lines and the one message each must give. */
 const REFUSALS: [string[], RegExp][] = [
@@ -65,6 +68,11 @@ const REFUSALS: [string[], RegExp][] = [
   [["--strategy", "sma-cross"], /--data: no data file given/],
   [[...base, "--timeframe", "7x"], /--timeframe: "7x" is not one of 1m, 5m, 15m, 1h, 4h, 1d/],
   [[...base, "--walk-forward", "5,5,5", "--search", "best"], /--search: "best" is not "grid" or "random:N"/],
+  [[...base, "--risk-config", '{"stopLossPct":2}'], /--risk-config: risk.stopLossPct: 2 is invalid: must be a fraction in \(0, 1\)/],
+  [[...base, "--risk-config", '{"stopLoss":0.05}'], /--risk-config: risk.stopLoss: 0.05 is invalid: unknown rule/],
+  [[...base, "--risk-config", '{"stopLossPct":'], /--risk-config: "\{\\"stopLossPct\\":" is not JSON/],
+  [[...base, "--risk-config", join(TMP, "missing.json")], /--risk-config: ".*missing.json" is neither a JSON object such as \{"stopLossPct":null\} nor a file that exists/],
+  [[...base, "--risk", "off", "--risk-config", '{"stopLossPct":0.05}'], /--risk-config: cannot be combined with --risk off/],
 ];
 
 /** Every command line of this file, run in one child process as soon as the file loads. */
@@ -74,9 +82,12 @@ const RUNS: string[][] = [
   ["backtest", "--data", `${FIXTURE},${OTHER}`, ...SMA, "--risk", "off", "--out", join(TMP, "two")],
   ["backtest", "--data", REAL, "--strategy", "sma-cross", "--walk-forward", "7d,2d,2d", "--search", "random:6", "--seed", "3", "--workers", "1", "--pbo-blocks", "8", "--out", join(TMP, "wf")],
   ["backtest", "--data", GAPPY, ...SMA, "--out", join(TMP, "gappy")],
+  ["backtest", "--data", FIXTURE, ...SMA, "--out", join(TMP, "risk-default")],
+  ["backtest", "--data", FIXTURE, ...SMA, "--risk-config", STOP_ONLY, "--out", join(TMP, "risk-stop")],
+  ["backtest", "--data", FIXTURE, ...SMA, "--risk-config", '{"roiPct":null,"trailingStopPct":null,"stopLossPct":null}', "--out", join(TMP, "risk-no-exits")],
   ...REFUSALS.map(([args]) => ["backtest", ...args, "--out", NEVER]),
 ];
-const FIRST_REFUSAL = 5;
+const FIRST_REFUSAL = 8;
 const results = arenaBatch(RUNS);
 
 test("sma-cross on a hand-checked file: long on the up-cross, flat on the down-cross, both filled at the next open", async () => {
@@ -196,4 +207,31 @@ test("the risk manager is on unless --risk off is given", async () => {
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(readFileSync(join(TMP, "gappy", "summary.json"), "utf8"));
   assert.equal(s.risk, "on");
+});
+
+test("--risk-config re-parameterises the rules over the defaults: each exit switched off lets the next one act", async () => {
+  const all = await results;
+  const run = (k: number, name: string) => {
+    assert.equal(all[k].code, 0, all[k].stderr);
+    return JSON.parse(readFileSync(join(TMP, name, "summary.json"), "utf8"));
+  };
+  const exits = (s: { trades: { exitTime: string; exitReason: string }[] }) => s.trades.map((t) => [t.exitTime.slice(11, 16), t.exitReason]);
+  // Defaults: both entries reach +5% inside their entry bar, so the take-profit closes them there.
+  const def = run(5, "risk-default");
+  assert.deepEqual(exits(def), [["00:07", "roi"], ["00:13", "roi"]]);
+  assert.equal(def.riskOverrides, undefined, "no overrides recorded without --risk-config");
+  // ROI and trailing stop off (from a file): the first trade falls through the -3% stop on the next bar.
+  const stop = run(6, "risk-stop");
+  assert.deepEqual(exits(stop), [["00:08", "stop-loss"], ["00:14", "end-of-data"]]);
+  assert.deepEqual(stop.riskEvents.filter((e: { action: string }) => e.action === "forced-exit").map((e: { rule: string }) => e.rule), ["stop-loss"]);
+  // The resolved rules are written whole, the overrides beside them as given.
+  assert.deepEqual(stop.riskConfig, { ...def.riskConfig, roiPct: null, trailingStopPct: null });
+  assert.deepEqual(stop.riskOverrides, { roiPct: null, trailingStopPct: null });
+  assert.equal(stop.risk, "on");
+  assert.match(all[6].stdout, /risk on with --risk-config \{"roiPct":null,"trailingStopPct":null\}/);
+  // The stop-loss off too: the first trade is held until the strategy's own exit signal.
+  const none = run(7, "risk-no-exits");
+  assert.deepEqual(exits(none), [["00:10", "signal"], ["00:14", "end-of-data"]]);
+  assert.equal(none.riskConfig.stopLossPct, null);
+  assert.equal(none.riskConfig.maxPositionPct, 0.1, "rules not named keep their defaults");
 });

@@ -25,6 +25,10 @@ test("suite.json is byte-identical on 1 and 2 workers, and the table and report 
   assert.match(one.stdout, /normal\s+hodl\s+(PASS|FAIL)/);
   assert.match(one.stdout, /report: .*report\.html/);
   assert.ok(existsSync(join(dir, "w1", "report.html")));
+  // The ensemble records its regime changes; the report draws them as a band per scenario.
+  const ensemble = suite.runs.find((r: { scenario: string }) => r.scenario === "crash").bots.find((b: { name: string }) => b.name === "ensemble");
+  assert.ok(ensemble.regimes.length > 0, "the ensemble recorded regimes");
+  assert.match(readFileSync(join(dir, "w1", "report.html"), "utf8"), /data-chart="crash-regime"/);
   assert.ok(existsSync(join(dir, "w1", "runs", "crash", "seed-2", "summary.json")));
 });
 
