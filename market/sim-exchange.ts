@@ -28,7 +28,7 @@ import {
   rejectReasonName,
   Side,
   TimeInForce,
-  type EngineEvent,
+  type EndReason,
   type RejectReason,
   type TradeEvent,
 } from "./types.ts";
@@ -48,10 +48,15 @@ export interface SimListener {
   onFill?(order: Readonly<OrderRec>, price: number, size: number, fee: number, asTaker: boolean): void;
 }
 
-/** Closed orders kept for fetchOrder; older ones are forgotten first. */
-const CLOSED_ORDERS_KEPT = 10_000;
-/** Own fills kept for fetchMyTrades. */
-const MY_TRADES_KEPT = 10_000;
+/**
+ * How much closed history a client keeps, as ccxt pro's `options.ordersLimit` and
+ * `options.tradesLimit` bound its caches: closed orders for fetchOrder (older ones are
+ * forgotten first) and own fills for fetchMyTrades. Open orders are always kept.
+ */
+export interface HistoryLimits {
+  ordersLimit: number;
+  tradesLimit: number;
+}
 
 
 interface Pending {
@@ -104,6 +109,11 @@ export class SimExchange implements Exchange, AgentInbox {
   private myTradeBuf: RawTrade[] = [];
   private changedOrders = new Set<number>();
   private lastBook: OrderBook | undefined;
+  /**
+   * Closed history kept. Populations that act on callbacks and never ask for their past set
+   * both to 0: a day of their orders would otherwise fill memory and the collector's time.
+   */
+  readonly options: HistoryLimits = { ordersLimit: 10_000, tradesLimit: 10_000 };
 
   /**
    * Called synchronously, at the local time a message arrives, for simulated agents that
@@ -239,7 +249,7 @@ export class SimExchange implements Exchange, AgentInbox {
   fetchMyTrades(symbol?: string): Promise<Trade[]> {
     try {
       if (symbol !== undefined) this.checkSymbol(symbol);
-      return this.request<Trade[]>(this.req(RequestKind.PING, 0), "fetchMyTrades", () => this.myTrades.slice(-MY_TRADES_KEPT).map((t) => this.shapes.trade(t)));
+      return this.request<Trade[]>(this.req(RequestKind.PING, 0), "fetchMyTrades", () => this.myTrades.slice(-this.options.tradesLimit).map((t) => this.shapes.trade(t)));
     } catch (err) {
       return this.refused(err);
     }
@@ -391,23 +401,30 @@ export class SimExchange implements Exchange, AgentInbox {
 
   /** Applies one venue message at the agent's local time `now`. */
   receive(batch: VenueBatch, now: number): void {
-    const stamps: Stamps = { venueTs: batch.venueTs, localTs: now };
     // Only a settled promise that some code awaits makes the kernel yield to that code.
     let observed = false;
     let rejected: RejectReason | 0 = 0;
     const rows = batch.rows;
     const me = this.account;
     for (let o = batch.rowsFrom; o < batch.rowsTo; o += EVENT_STRIDE) {
-      const i = o / EVENT_STRIDE;
       const kind = rows[o];
       if (kind === EventKind.TRADE) {
         // Columns 3 and 8 are the taker's and the maker's accounts (see event-log.ts).
-        if (this.tradesOn || rows[o + 3] === me || rows[o + 8] === me) this.onTrade(decodeEvent(rows, i) as TradeEvent, stamps);
+        if (this.tradesOn || rows[o + 3] === me || rows[o + 8] === me) this.onTrade(rows, o, batch.venueTs, now);
       } else if (rows[o + 3] === me) {
         if (kind === EventKind.REJECTED) rejected = rows[o + 8] as RejectReason;
-        else this.onOrderEvent(decodeEvent(rows, i) as Exclude<EngineEvent, TradeEvent>, stamps);
+        else this.onOrderEvent(rows, o, batch.venueTs, now);
       }
     }
+    // Most messages carry only events; stamps are built for answers and books.
+    if (batch.reqId !== 0 || batch.book !== undefined) observed = this.answerAndBook(batch, rejected, now);
+    if (this.flushStreams() || observed) this.venue.settled();
+  }
+
+  /** Settles the request's promise and the book watchers; true when one of them was awaited. */
+  private answerAndBook(batch: VenueBatch, rejected: RejectReason | 0, now: number): boolean {
+    let observed = false;
+    const stamps: Stamps = { venueTs: batch.venueTs, localTs: now };
     if (batch.reqId !== 0) {
       const p = this.pending.get(batch.reqId);
       if (p !== undefined) {
@@ -427,6 +444,12 @@ export class SimExchange implements Exchange, AgentInbox {
         }
       }
     }
+    return observed;
+  }
+
+  /** Hands buffered trades and order changes to stream watchers; true when one was awaited. */
+  private flushStreams(): boolean {
+    let observed = false;
     if (this.tradeWaiters.length > 0 && this.tradeBuf.length > 0) observed = this.flushWaiters("tradeWaiters", "tradeBuf") || observed;
     if (this.myTradeWaiters.length > 0 && this.myTradeBuf.length > 0) observed = this.flushWaiters("myTradeWaiters", "myTradeBuf") || observed;
     if (this.orderWaiters.length > 0 && this.changedOrders.size > 0) {
@@ -438,7 +461,7 @@ export class SimExchange implements Exchange, AgentInbox {
         w.resolve(list);
       }
     }
-    if (observed) this.venue.settled();
+    return observed;
   }
 
   private answer(p: Pending, batch: VenueBatch, rejected: RejectReason | 0, stamps: Stamps): void {
@@ -482,51 +505,69 @@ export class SimExchange implements Exchange, AgentInbox {
     }
   }
 
-  private onOrderEvent(ev: Exclude<EngineEvent, TradeEvent>, stamps: Stamps): void {
-    if (ev.type === "rejected") return;
-    if (ev.type === "accepted") {
-      const cid = ev.clientOrderId === 0 ? undefined : this.clientNames[ev.clientOrderId];
-      this.orders.set(ev.orderId, {
-        id: ev.orderId, clientOrderId: cid, side: ev.side,
-        type: ev.orderType === OrderType.MARKET ? "market" : "limit",
-        tif: ev.postOnly ? "PO" : ev.tif === TimeInForce.IOC ? "IOC" : ev.tif === TimeInForce.FOK ? "FOK" : "GTC",
-        postOnly: ev.postOnly, price: ev.price, amount: ev.size, filled: 0, cost: 0, fee: 0,
-        status: "open", reason: undefined, venueTs: stamps.venueTs, localTs: stamps.localTs, lastTradeTs: undefined,
-      });
-      const rec = this.orders.get(ev.orderId)!;
-      this.open.set(ev.orderId, rec);
-      this.touch(ev.orderId);
+  /** An own order event at float offset `o` of `rows` (columns as in event-log.ts). */
+  private onOrderEvent(rows: Float64Array, o: number, venueTs: number, localTs: number): void {
+    const kind = rows[o] as EventKind;
+    const orderId = rows[o + 2];
+    if (kind === EventKind.ACCEPTED) {
+      const cidNum = rows[o + 6];
+      const postOnly = rows[o + 10] === 1;
+      const tif = rows[o + 9] as TimeInForce;
+      const rec: OrderRec = {
+        id: orderId, clientOrderId: cidNum === 0 ? undefined : this.clientNames[cidNum], side: rows[o + 7] as Side,
+        type: rows[o + 8] === OrderType.MARKET ? "market" : "limit",
+        tif: postOnly ? "PO" : tif === TimeInForce.IOC ? "IOC" : tif === TimeInForce.FOK ? "FOK" : "GTC",
+        postOnly, price: rows[o + 4], amount: rows[o + 5], filled: 0, cost: 0, fee: 0,
+        status: "open", reason: undefined, venueTs, localTs, lastTradeTs: undefined,
+      };
+      this.orders.set(orderId, rec);
+      this.open.set(orderId, rec);
+      this.touch(orderId);
       this.listener?.onOrder?.(rec);
       return;
     }
-    const rec = this.orders.get(ev.orderId);
+    const rec = this.orders.get(orderId);
     if (rec === undefined) return;
-    if (ev.type === "amended") {
-      rec.price = ev.price;
-      rec.amount = rec.filled + ev.size;
+    if (kind === EventKind.AMENDED) {
+      rec.price = rows[o + 4];
+      rec.amount = rec.filled + rows[o + 5];
     } else {
-      rec.status = ev.type === "canceled" ? "canceled" : "expired";
-      rec.reason = endReasonName[ev.reason];
+      rec.status = kind === EventKind.CANCELED ? "canceled" : "expired";
+      rec.reason = endReasonName[rows[o + 8] as EndReason];
       this.closed(rec.id);
     }
-    this.touch(ev.orderId);
+    this.touch(orderId);
     this.listener?.onOrder?.(rec);
   }
 
-  private onTrade(ev: TradeEvent, stamps: Stamps): void {
-    const mine = ev.makerAccount === this.account || ev.takerAccount === this.account;
-    // Trades are kept raw and turned into ccxt objects only when somebody reads them.
-    if (this.tradesOn) this.tradeBuf.push({ ev, stamps, asTaker: false, mine: false });
+  /** A trade at float offset `o` of `rows`: public (when subscribed) and/or one of this client's fills. */
+  private onTrade(rows: Float64Array, o: number, venueTs: number, localTs: number): void {
+    const me = this.account;
+    const takerAccount = rows[o + 3];
+    const mine = rows[o + 8] === me || takerAccount === me;
+    // Trades are kept raw and turned into ccxt objects only when somebody reads them; the
+    // event object is built only when a trade is kept.
+    const keep = mine && (this.options.tradesLimit > 0 || this.myTradesOn);
+    let ev: TradeEvent | undefined;
+    let stamps: Stamps | undefined;
+    if (this.tradesOn || keep) {
+      ev = decodeEvent(rows, o / EVENT_STRIDE) as TradeEvent;
+      stamps = { venueTs, localTs };
+      if (this.tradesOn) this.tradeBuf.push({ ev, stamps, asTaker: false, mine: false });
+    }
     if (!mine) return;
     // A self-trade (possible only with prevention off) is reported from the taker's side.
-    const asTaker = ev.takerAccount === this.account;
-    const orderId = asTaker ? ev.takerOrderId : ev.makerOrderId;
+    const asTaker = takerAccount === me;
+    const orderId = asTaker ? rows[o + 7] : rows[o + 6];
+    const price = rows[o + 4];
+    const size = rows[o + 5];
+    const fee = asTaker ? rows[o + 10] : rows[o + 9];
     const rec = this.orders.get(orderId);
     if (rec !== undefined) {
-      rec.filled += ev.size;
-      rec.cost += ev.price * ev.size * this.inst.quoteUnitsPerTickLot;
-      rec.fee += asTaker ? ev.takerFee : ev.makerFee;
-      rec.lastTradeTs = stamps.venueTs;
+      rec.filled += size;
+      rec.cost += price * size * this.inst.quoteUnitsPerTickLot;
+      rec.fee += fee;
+      rec.lastTradeTs = venueTs;
       if (rec.filled >= rec.amount && rec.status === "open") {
         rec.status = "closed";
         this.closed(rec.id);
@@ -534,17 +575,20 @@ export class SimExchange implements Exchange, AgentInbox {
       this.touch(orderId);
       const l = this.listener;
       if (l !== undefined) {
-        l.onFill?.(rec, ev.price, ev.size, asTaker ? ev.takerFee : ev.makerFee, asTaker);
+        l.onFill?.(rec, price, size, fee, asTaker);
         l.onOrder?.(rec);
       }
     }
-    const raw: RawTrade = { ev, stamps, asTaker, mine: true };
-    this.myTrades.push(raw);
-    // Trim in blocks: shifting one element off a long array on every fill is O(n).
-    if (this.myTrades.length > 2 * MY_TRADES_KEPT) this.myTrades.splice(0, this.myTrades.length - MY_TRADES_KEPT);
+    if (!keep) return;
+    const raw: RawTrade = { ev: ev!, stamps: stamps!, asTaker, mine: true };
+    const limit = this.options.tradesLimit;
+    if (limit > 0) {
+      this.myTrades.push(raw);
+      // Trim in blocks: shifting one element off a long array on every fill is O(n).
+      if (this.myTrades.length > 2 * limit) this.myTrades.splice(0, this.myTrades.length - limit);
+    }
     if (this.myTradesOn) this.myTradeBuf.push(raw);
   }
-
 
   // ---------------------------------------------------------------- helpers
 
@@ -567,11 +611,17 @@ export class SimExchange implements Exchange, AgentInbox {
     return d.promise;
   }
 
+  /** The request being built: one object reused, since `venue.send` copies it at once. */
+  private readonly scratch: VenueRequest = {
+    kind: RequestKind.PING, reqId: 0, side: Side.BUY, orderType: OrderType.LIMIT, tif: TimeInForce.GTC, postOnly: false,
+    price: 0, size: 0, orderId: 0, clientOrderId: 0, depth: 0,
+  };
+
   private req(kind: RequestKind, orderId: number): VenueRequest {
-    return {
-      kind, reqId: 0, side: Side.BUY, orderType: OrderType.LIMIT, tif: TimeInForce.GTC, postOnly: false,
-      price: 0, size: 0, orderId, clientOrderId: 0, depth: 0,
-    };
+    const r = this.scratch;
+    r.kind = kind; r.reqId = 0; r.side = Side.BUY; r.orderType = OrderType.LIMIT; r.tif = TimeInForce.GTC;
+    r.postOnly = false; r.price = 0; r.size = 0; r.orderId = orderId; r.clientOrderId = 0; r.depth = 0;
+    return r;
   }
 
   private touch(orderId: number): void {
@@ -583,11 +633,16 @@ export class SimExchange implements Exchange, AgentInbox {
   /** Takes a closed order out of the open set; forgets the oldest closed ones past the cap. */
   private closed(id: number): void {
     this.open.delete(id);
+    const limit = this.options.ordersLimit;
+    if (limit <= 0) {
+      this.orders.delete(id);
+      return;
+    }
     this.closedIds.push(id);
-    if (this.closedIds.length - this.closedHead <= CLOSED_ORDERS_KEPT) return;
+    if (this.closedIds.length - this.closedHead <= limit) return;
     this.orders.delete(this.closedIds[this.closedHead++]);
     // Drop the forgotten prefix now and then, so the queue stays about the size of the cap.
-    if (this.closedHead >= CLOSED_ORDERS_KEPT) {
+    if (this.closedHead >= limit) {
       this.closedIds = this.closedIds.slice(this.closedHead);
       this.closedHead = 0;
     }

@@ -95,21 +95,55 @@ interface Endpoint {
 /** Floats per arena chunk of routed rows (64k rows). */
 const ARENA_FLOATS = 65_536 * EVENT_STRIDE;
 
-/** Hands a request to the venue when it arrives. */
-class Arrival implements Deliverable {
-  constructor(private readonly venue: SimVenue, private readonly ep: Endpoint, private readonly req: VenueRequest) {}
+/**
+ * A request in flight and the message that carries it, in one object that is reused once the
+ * venue has processed it: a run sends hundreds of thousands, and short-lived objects that
+ * outlive a young-generation collection (they wait out the agent's latency) cost GC time.
+ */
+class Arrival implements Deliverable, VenueRequest {
+  ep: Endpoint | undefined = undefined;
+  kind: RequestKind = RequestKind.PING;
+  reqId = 0;
+  side: Side = 0;
+  orderType: OrderType = 0;
+  tif: TimeInForce = 0;
+  postOnly = false;
+  price = 0;
+  size = 0;
+  orderId = 0;
+  clientOrderId = 0;
+  depth = 0;
+  constructor(private readonly venue: SimVenue) {}
   deliver(now: number): void {
-    this.venue.process(this.ep, this.req, now);
+    const ep = this.ep!;
+    this.ep = undefined;
+    this.venue.process(ep, this, now);
+    this.venue.arrivals.push(this);
   }
 }
 
-/** Hands a batch to an agent when it arrives. */
-class Departure implements Deliverable {
-  constructor(private readonly inbox: AgentInbox, private readonly batch: VenueBatch) {}
+/** One venue → agent message, reused once delivered (nothing keeps a batch past `receive`). */
+class Departure implements Deliverable, VenueBatch {
+  inbox: AgentInbox | undefined = undefined;
+  venueTs = 0;
+  reqId = 0;
+  result: unknown = 0;
+  rows: Float64Array = EMPTY_ROWS;
+  rowsFrom = 0;
+  rowsTo = 0;
+  book: BookSnapshot | undefined = undefined;
+  constructor(private readonly venue: SimVenue) {}
   deliver(now: number): void {
-    this.inbox.receive(this.batch, now);
+    const inbox = this.inbox!;
+    inbox.receive(this, now);
+    this.inbox = undefined;
+    this.result = 0;
+    this.book = undefined;
+    this.venue.departures.push(this);
   }
 }
+
+const EMPTY_ROWS = new Float64Array(0);
 
 /**
  * The venue of a simulated run. Owns the engine, the ledger and the event log; agents
@@ -150,6 +184,9 @@ export class SimVenue {
   /** Every top-of-book change, for clients that read the top as of their delayed clock. */
   readonly topTape = new TopTape();
   private lastTop: TopOfBook = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
+  /** Free messages for reuse (see Arrival, Departure). */
+  readonly arrivals: Arrival[] = [];
+  readonly departures: Departure[] = [];
   /** Requests processed. */
   requests = 0;
   /** Messages delivered to agents. */
@@ -197,7 +234,21 @@ export class SimVenue {
   /** Sends a request from `account`'s agent; it reaches the venue after the agent's latency. */
   send(account: number, req: VenueRequest): void {
     const ep = this.byAccount[account];
-    this.network.toVenue(ep.agent, new Arrival(this, ep, req));
+    // The fields are copied, so the caller may reuse `req` at once.
+    const a = this.arrivals.pop() ?? new Arrival(this);
+    a.ep = ep;
+    a.kind = req.kind;
+    a.reqId = req.reqId;
+    a.side = req.side;
+    a.orderType = req.orderType;
+    a.tif = req.tif;
+    a.postOnly = req.postOnly;
+    a.price = req.price;
+    a.size = req.size;
+    a.orderId = req.orderId;
+    a.clientOrderId = req.clientOrderId;
+    a.depth = req.depth;
+    this.network.toVenue(ep.agent, a);
   }
 
   /** Tells the kernel a promise was settled. */
@@ -294,14 +345,25 @@ export class SimVenue {
     this.arenaUsed += n;
     const rowsTo = this.arenaUsed;
     const book = bookChanged && this.maxBookDepth > 0 ? this.snapshot(this.maxBookDepth, now) : undefined;
+    this.depart(requester, now, req.reqId, result, rows, rowsFrom, rowsTo, book);
+    for (const ep of others) this.depart(ep, now, 0, 0, rows, rowsFrom, rowsTo, book);
+  }
+
+  private depart(
+    ep: Endpoint, now: number, reqId: number, result: unknown, rows: Float64Array, rowsFrom: number, rowsTo: number,
+    book: BookSnapshot | undefined,
+  ): void {
     this.deliveries++;
-    this.network.toAgent(requester.agent, new Departure(requester.inbox, { venueTs: now, reqId: req.reqId, result, rows, rowsFrom, rowsTo, book }));
-    if (others.length === 0) return;
-    const shared: VenueBatch = { venueTs: now, reqId: 0, result: 0, rows, rowsFrom, rowsTo, book };
-    for (const ep of others) {
-      this.deliveries++;
-      this.network.toAgent(ep.agent, new Departure(ep.inbox, shared));
-    }
+    const d = this.departures.pop() ?? new Departure(this);
+    d.inbox = ep.inbox;
+    d.venueTs = now;
+    d.reqId = reqId;
+    d.result = result;
+    d.rows = rows;
+    d.rowsFrom = rowsFrom;
+    d.rowsTo = rowsTo;
+    d.book = book;
+    this.network.toAgent(ep.agent, d);
   }
 
   /** Adds an account's endpoint to this request's recipients, once. */

@@ -59,7 +59,10 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
     const t = AGENT_TYPES[pop.type];
     const params = pop.params;
     const { base, quote } = t.endowment(params);
-    for (let i = 0; i < pop.count; i++) kernel.addAgent(`${pop.type}/${i}`, t.create(params, world), { base, quote });
+    // Populations act on callbacks and never ask for their past: their clients keep no closed
+    // history, which a day of their orders would otherwise fill memory and GC time with.
+    const history = { ordersLimit: 0, tradesLimit: 0 };
+    for (let i = 0; i < pop.count; i++) kernel.addAgent(`${pop.type}/${i}`, t.create(params, world), { base, quote, history });
   }
   const bots: PlacedBot[] = spec.bots.map((b) => ({
     name: b.name,

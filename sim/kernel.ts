@@ -3,7 +3,7 @@ import { BarBuilder } from "./bars.ts";
 import type { EngineOptions, Level } from "../market/engine.ts";
 import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
-import { SimExchange } from "../market/sim-exchange.ts";
+import { SimExchange, type HistoryLimits } from "../market/sim-exchange.ts";
 import { SimVenue, type Deliverable, type SimNetwork, type VenueObserver } from "../market/sim-venue.ts";
 import { SimClock } from "./clock.ts";
 import { RunDigest, type EventCounts } from "./digest.ts";
@@ -45,6 +45,8 @@ export interface AgentOptions {
   /** Initial holdings in coins (e.g. 1.5 BTC, 50000 USDT). */
   readonly base?: number;
   readonly quote?: number;
+  /** Closed orders and own fills its client keeps for fetchOrder / fetchMyTrades (default 10,000 each). */
+  readonly history?: HistoryLimits;
 }
 
 export interface KernelOptions {
@@ -174,6 +176,7 @@ export class Kernel implements SimNetwork {
     const rng = this.rng.fork(`agents/${name}`);
     const latency = new LatencyModel(options.latency ?? this.defaultLatency, rng.fork("net"));
     const exchange = new SimExchange(this.venue, id, latency.spec.outNs);
+    if (options.history !== undefined) Object.assign(exchange.options, options.history);
     const spec = this.venue.instrument.spec;
     this.endow(name, exchange.account, Asset.BASE, options.base ?? 0, spec.baseScale, "base");
     this.endow(name, exchange.account, Asset.QUOTE, options.quote ?? 0, spec.quoteScale, "quote");
