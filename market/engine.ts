@@ -289,6 +289,18 @@ export class MatchingEngine {
     return p.length === 0 ? 0 : p[p.length - 1];
   }
 
+  /** The top of book written into `out` (no allocation): for callers that ask on every request. */
+  readTop(out: { bidPrice: number; bidSize: number; askPrice: number; askSize: number }): void {
+    const b = this.levels[Side.BUY];
+    const a = this.levels[Side.SELL];
+    const bl = b.length === 0 ? NONE : b[b.length - 1];
+    const al = a.length === 0 ? NONE : a[a.length - 1];
+    out.bidPrice = bl === NONE ? 0 : this.lvPrice[bl];
+    out.bidSize = bl === NONE ? 0 : this.lvQty[bl];
+    out.askPrice = al === NONE ? 0 : this.lvPrice[al];
+    out.askSize = al === NONE ? 0 : this.lvQty[al];
+  }
+
   top(): TopOfBook {
     const b = this.levels[Side.BUY];
     const a = this.levels[Side.SELL];

@@ -87,6 +87,7 @@ export class SimExchange implements Exchange, AgentInbox {
   private readonly shapes: CcxtShapes;
   private nextReq = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Closed orders still kept (see `options.ordersLimit`); open ones are in `open`. */
   private readonly orders = new Map<number, OrderRec>();
   /** Ids of closed orders still kept, oldest first from `closedHead`. */
   private closedIds: number[] = [];
@@ -202,7 +203,7 @@ export class SimExchange implements Exchange, AgentInbox {
       const orderId = this.orderId(id, "editOrder.id");
       if (type !== "limit") throw new BadRequest("invalid_order", `editOrder.type: ${JSON.stringify(type)}: only limit orders rest and can be edited`);
       const sideCode = this.sideCode(side, "editOrder.side");
-      const rec = this.orders.get(orderId);
+      const rec = this.order(orderId);
       if (rec !== undefined && rec.side !== sideCode) {
         throw new BadRequest("invalid_order", `editOrder.side: ${JSON.stringify(side)} differs from the order's side`);
       }
@@ -224,7 +225,7 @@ export class SimExchange implements Exchange, AgentInbox {
       this.checkSymbol(symbol);
       const orderId = this.orderId(id, "fetchOrder.id");
       return this.request<Order>(this.req(RequestKind.PING, 0), "fetchOrder", () => {
-        const rec = this.orders.get(orderId);
+        const rec = this.order(orderId);
         if (rec === undefined) throw errorFor("unknown_order", `fetchOrder(${id}): unknown_order`);
         return this.shapes.order(rec);
       });
@@ -476,7 +477,7 @@ export class SimExchange implements Exchange, AgentInbox {
           return;
         }
         const id = p.kind === RequestKind.SUBMIT ? (batch.result as number) : p.orderId;
-        const rec = this.orders.get(id);
+        const rec = this.order(id);
         if (rec === undefined) {
           rejectQuietly(d, errorFor("unknown_order", `${describe(p.what)}: order ${id} not in the event stream`));
         } else {
@@ -520,13 +521,12 @@ export class SimExchange implements Exchange, AgentInbox {
         postOnly, price: rows[o + 4], amount: rows[o + 5], filled: 0, cost: 0, fee: 0,
         status: "open", reason: undefined, venueTs, localTs, lastTradeTs: undefined,
       };
-      this.orders.set(orderId, rec);
       this.open.set(orderId, rec);
       this.touch(orderId);
       this.listener?.onOrder?.(rec);
       return;
     }
-    const rec = this.orders.get(orderId);
+    const rec = this.order(orderId);
     if (rec === undefined) return;
     if (kind === EventKind.AMENDED) {
       rec.price = rows[o + 4];
@@ -562,7 +562,7 @@ export class SimExchange implements Exchange, AgentInbox {
     const price = rows[o + 4];
     const size = rows[o + 5];
     const fee = asTaker ? rows[o + 10] : rows[o + 9];
-    const rec = this.orders.get(orderId);
+    const rec = this.order(orderId);
     if (rec !== undefined) {
       rec.filled += size;
       rec.cost += price * size * this.inst.quoteUnitsPerTickLot;
@@ -624,6 +624,11 @@ export class SimExchange implements Exchange, AgentInbox {
     return r;
   }
 
+  /** An order this client knows: open, or closed and still kept. */
+  private order(id: number): OrderRec | undefined {
+    return this.open.get(id) ?? this.orders.get(id);
+  }
+
   private touch(orderId: number): void {
     if (!this.ordersOn) return;
     this.changedOrders.delete(orderId);
@@ -632,12 +637,11 @@ export class SimExchange implements Exchange, AgentInbox {
 
   /** Takes a closed order out of the open set; forgets the oldest closed ones past the cap. */
   private closed(id: number): void {
+    const rec = this.open.get(id);
     this.open.delete(id);
     const limit = this.options.ordersLimit;
-    if (limit <= 0) {
-      this.orders.delete(id);
-      return;
-    }
+    if (limit <= 0 || rec === undefined) return;
+    this.orders.set(id, rec);
     this.closedIds.push(id);
     if (this.closedIds.length - this.closedHead <= limit) return;
     this.orders.delete(this.closedIds[this.closedHead++]);
@@ -672,7 +676,7 @@ export class SimExchange implements Exchange, AgentInbox {
   private changedOrderList(): Order[] {
     const out: Order[] = [];
     for (const id of this.changedOrders) {
-      const rec = this.orders.get(id);
+      const rec = this.order(id);
       if (rec !== undefined) out.push(this.shapes.order(rec));
     }
     this.changedOrders.clear();

@@ -92,6 +92,8 @@ interface Endpoint {
   watchesTrades: boolean;
 }
 
+type MutableTop = { -readonly [K in keyof TopOfBook]: TopOfBook[K] };
+
 /** Floats per arena chunk of routed rows (64k rows). */
 const ARENA_FLOATS = 65_536 * EVENT_STRIDE;
 
@@ -183,7 +185,9 @@ export class SimVenue {
   private arenaUsed = 0;
   /** Every top-of-book change, for clients that read the top as of their delayed clock. */
   readonly topTape = new TopTape();
-  private lastTop: TopOfBook = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
+  /** The top after the last request and the one being read now, swapped on change (no allocation). */
+  private lastTop: MutableTop = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
+  private curTop: MutableTop = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
   /** Free messages for reuse (see Arrival, Departure). */
   readonly arrivals: Arrival[] = [];
   readonly departures: Departure[] = [];
@@ -292,10 +296,12 @@ export class SimVenue {
     }
     const to = this.log.size;
     if (to > from) for (const o of this.observers) o.onEvents(this.log, from, to, now);
-    const top = e.top();
+    const top = this.curTop;
+    e.readTop(top);
     const lt = this.lastTop;
-    const topChanged = top.bidPrice !== lt.bidPrice || top.bidSize !== lt.bidSize || top.askPrice !== lt.askPrice || top.askSize !== lt.askSize;
-    if (topChanged) {
+    if (top.bidPrice !== lt.bidPrice || top.bidSize !== lt.bidSize || top.askPrice !== lt.askPrice || top.askSize !== lt.askSize) {
+      // Observers read the top during the call and keep nothing of it.
+      this.curTop = lt;
       this.lastTop = top;
       this.topTape.push(now, top);
       for (const o of this.observers) o.onTop(now, top);
