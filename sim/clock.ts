@@ -67,7 +67,8 @@ export class SimClock {
    *   `MAX_TIME_NS` ≈ 104 days) or if `t` is before `now` (time going backwards).
    */
   advanceTo(t: number): void {
-    if (!Number.isSafeInteger(t)) {
+    // Not Number.isSafeInteger: this runs for every event of a run, and the comparisons are cheaper.
+    if (!(Math.floor(t) === t && t <= MAX_TIME_NS && t >= -MAX_TIME_NS)) {
       throw new RangeError(`clock time ${t} ns is not a safe integer (max ${MAX_TIME_NS} ns ≈ 104 days)`);
     }
     if (t < this.t) {

@@ -56,7 +56,8 @@ export class EventQueue<T> {
    *   going backwards is a broken invariant), or if `priority` is not a 32-bit integer.
    */
   push(time: number, priority: number, payload: T): void {
-    if (!Number.isSafeInteger(time)) {
+    // One comparison chain instead of Number.isSafeInteger: this runs for every event of a run.
+    if (!(Math.floor(time) === time && time <= Number.MAX_SAFE_INTEGER && time >= -Number.MAX_SAFE_INTEGER)) {
       throw new RangeError(`event time ${time} ns is not a safe integer`);
     }
     if (time < this.popped) {
