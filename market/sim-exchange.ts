@@ -89,6 +89,8 @@ export class SimExchange implements Exchange, AgentInbox {
   private readonly pending = new Map<number, Pending>();
   /** Closed orders still kept (see `options.ordersLimit`); open ones are in `open`. */
   private readonly orders = new Map<number, OrderRec>();
+  /** With ordersLimit 0: orders closed by the message being applied, forgotten after it. */
+  private readonly justClosed: OrderRec[] = [];
   /** Ids of closed orders still kept, oldest first from `closedHead`. */
   private closedIds: number[] = [];
   private closedHead = 0;
@@ -419,7 +421,9 @@ export class SimExchange implements Exchange, AgentInbox {
     }
     // Most messages carry only events; stamps are built for answers and books.
     if (batch.reqId !== 0 || batch.book !== undefined) observed = this.answerAndBook(batch, rejected, now);
-    if (this.flushStreams() || observed) this.venue.settled();
+    const streamed = this.flushStreams();
+    if (this.justClosed.length > 0) this.justClosed.length = 0;
+    if (streamed || observed) this.venue.settled();
   }
 
   /** Settles the request's promise and the book watchers; true when one of them was awaited. */
@@ -626,7 +630,7 @@ export class SimExchange implements Exchange, AgentInbox {
 
   /** An order this client knows: open, or closed and still kept. */
   private order(id: number): OrderRec | undefined {
-    return this.open.get(id) ?? this.orders.get(id);
+    return this.open.get(id) ?? this.orders.get(id) ?? this.justClosed.find((r) => r.id === id);
   }
 
   private touch(orderId: number): void {
@@ -640,7 +644,12 @@ export class SimExchange implements Exchange, AgentInbox {
     const rec = this.open.get(id);
     this.open.delete(id);
     const limit = this.options.ordersLimit;
-    if (limit <= 0 || rec === undefined) return;
+    if (rec === undefined) return;
+    if (limit <= 0) {
+      // Still known to the answer in this same message (an order that filled on arrival).
+      this.justClosed.push(rec);
+      return;
+    }
     this.orders.set(id, rec);
     this.closedIds.push(id);
     if (this.closedIds.length - this.closedHead <= limit) return;

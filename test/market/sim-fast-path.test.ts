@@ -89,3 +89,34 @@ test("sendOrder and sendCancel work without promises: the listener sees the orde
   assert.deepEqual(seen, ["2ms 1 open", "7ms 1 canceled user"]);
   assert.equal(k.venue.engine.openOrderCount, 0);
 });
+
+test("closed history is bounded by options.ordersLimit / tradesLimit; a population's client keeps none", async () => {
+  // Each agent sells 3 lots one at a time into a resting bid, so it has 3 closed orders and 3 fills.
+  const outcome: Record<string, { first: string; last: string; trades: number; open: number }> = {};
+  class Seller implements SimAgent {
+    constructor(private readonly name: string) {}
+    async start(ctx: AgentContext): Promise<void> {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await ctx.exchange.createOrder(ctx.symbol, "market", "sell", 0.001)).id);
+      const look = (id: string) => ctx.exchange.fetchOrder(id, ctx.symbol).then((o) => o.status, (e: Error) => e.constructor.name);
+      outcome[this.name] = {
+        first: await look(ids[0]), last: await look(ids[2]),
+        trades: (await ctx.exchange.fetchMyTrades(ctx.symbol)).length, open: (await ctx.exchange.fetchOpenOrders(ctx.symbol)).length,
+      };
+    }
+  }
+  class Bidder implements SimAgent {
+    start(ctx: AgentContext): void {
+      ctx.exchange.sendOrder(0, 0, 0, false, 2_999_000, 100);
+    }
+  }
+  const k = new Kernel({ seed: 1, defaultLatency: { inNs: MS, outNs: MS, jitterNs: 0 } });
+  k.addAgent("bid", new Bidder(), { quote: 100_000 });
+  k.addAgent("default", new Seller("default"), { base: 1 });
+  k.addAgent("two", new Seller("two"), { base: 1, history: { ordersLimit: 2, tradesLimit: 2 } });
+  k.addAgent("none", new Seller("none"), { base: 1, history: { ordersLimit: 0, tradesLimit: 0 } });
+  await k.run(1_000 * MS);
+  assert.deepEqual(outcome.default, { first: "closed", last: "closed", trades: 3, open: 0 });
+  assert.deepEqual(outcome.two, { first: "OrderNotFound", last: "closed", trades: 2, open: 0 });
+  assert.deepEqual(outcome.none, { first: "OrderNotFound", last: "OrderNotFound", trades: 0, open: 0 });
+});
