@@ -77,9 +77,10 @@ export function drawdownSeries(equity: readonly { readonly t: number; readonly v
   });
 }
 
-function subtitle(ctx: Ctx): string {
+/** "N seeds, start …"; a chart of one seed (the regime band) passes `oneSeed` and says only the start. */
+function subtitle(ctx: Ctx, oneSeed = false): string {
   const start = ctx.t0 > 0 ? `start ${new Date(ctx.t0).toISOString().replace(".000Z", "Z")}` : "";
-  const seeds = `${ctx.sc.runs.length} seed${ctx.sc.runs.length === 1 ? "" : "s"}`;
+  const seeds = oneSeed ? "" : `${ctx.sc.runs.length} seed${ctx.sc.runs.length === 1 ? "" : "s"}`;
   return [seeds, start].filter(Boolean).join(", ");
 }
 
@@ -159,7 +160,7 @@ function regimeSpec(ctx: Ctx): TopLevelSpec | null {
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: `${ctx.sc.name}: regime over time (seed ${run.seed})`, subtitle: subtitle(ctx), anchor: "start" },
+    title: { text: `${ctx.sc.name}: regime over time (seed ${run.seed})`, subtitle: subtitle(ctx, true), anchor: "start" },
     width: WIDTH,
     height: 22 * bots.length,
     layer: [band, ...shockLayers(ctx, false)],
