@@ -29,6 +29,9 @@ export interface TopOfBook {
   readonly askSize: number;
 }
 
+/** A TopOfBook a caller lets `readTop` overwrite. */
+export type MutableTop = { -readonly [K in keyof TopOfBook]: TopOfBook[K] };
+
 /** One aggregated price level. */
 export interface Level {
   readonly price: number;
@@ -290,7 +293,7 @@ export class MatchingEngine {
   }
 
   /** The top of book written into `out` (no allocation): for callers that ask on every request. */
-  readTop(out: { bidPrice: number; bidSize: number; askPrice: number; askSize: number }): void {
+  readTop(out: MutableTop): void {
     const b = this.levels[Side.BUY];
     const a = this.levels[Side.SELL];
     const bl = b.length === 0 ? NONE : b[b.length - 1];
@@ -302,16 +305,9 @@ export class MatchingEngine {
   }
 
   top(): TopOfBook {
-    const b = this.levels[Side.BUY];
-    const a = this.levels[Side.SELL];
-    const bl = b.length === 0 ? NONE : b[b.length - 1];
-    const al = a.length === 0 ? NONE : a[a.length - 1];
-    return {
-      bidPrice: bl === NONE ? 0 : this.lvPrice[bl],
-      bidSize: bl === NONE ? 0 : this.lvQty[bl],
-      askPrice: al === NONE ? 0 : this.lvPrice[al],
-      askSize: al === NONE ? 0 : this.lvQty[al],
-    };
+    const t = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
+    this.readTop(t);
+    return t;
   }
 
   /** Aggregated depth of one side, best first, up to `maxLevels` non-empty levels. */

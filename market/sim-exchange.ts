@@ -89,8 +89,6 @@ export class SimExchange implements Exchange, AgentInbox {
   private readonly pending = new Map<number, Pending>();
   /** Closed orders still kept (see `options.ordersLimit`); open ones are in `open`. */
   private readonly orders = new Map<number, OrderRec>();
-  /** With ordersLimit 0: orders closed by the message being applied, forgotten after it. */
-  private readonly justClosed: OrderRec[] = [];
   /** Ids of closed orders still kept, oldest first from `closedHead`. */
   private closedIds: number[] = [];
   private closedHead = 0;
@@ -422,7 +420,9 @@ export class SimExchange implements Exchange, AgentInbox {
     // Most messages carry only events; stamps are built for answers and books.
     if (batch.reqId !== 0 || batch.book !== undefined) observed = this.answerAndBook(batch, rejected, now);
     const streamed = this.flushStreams();
-    if (this.justClosed.length > 0) this.justClosed.length = 0;
+    // Forgotten only now, so the answer and the streams of this message still see an order
+    // that closed in it (one that filled on arrival), whatever the limit.
+    this.forgetPastLimit();
     if (streamed || observed) this.venue.settled();
   }
 
@@ -538,7 +538,7 @@ export class SimExchange implements Exchange, AgentInbox {
     } else {
       rec.status = kind === EventKind.CANCELED ? "canceled" : "expired";
       rec.reason = endReasonName[rows[o + 8] as EndReason];
-      this.closed(rec.id);
+      this.closed(rec);
     }
     this.touch(orderId);
     this.listener?.onOrder?.(rec);
@@ -574,7 +574,7 @@ export class SimExchange implements Exchange, AgentInbox {
       rec.lastTradeTs = venueTs;
       if (rec.filled >= rec.amount && rec.status === "open") {
         rec.status = "closed";
-        this.closed(rec.id);
+        this.closed(rec);
       }
       this.touch(orderId);
       const l = this.listener;
@@ -630,7 +630,7 @@ export class SimExchange implements Exchange, AgentInbox {
 
   /** An order this client knows: open, or closed and still kept. */
   private order(id: number): OrderRec | undefined {
-    return this.open.get(id) ?? this.orders.get(id) ?? this.justClosed.find((r) => r.id === id);
+    return this.open.get(id) ?? this.orders.get(id);
   }
 
   private touch(orderId: number): void {
@@ -639,23 +639,23 @@ export class SimExchange implements Exchange, AgentInbox {
     this.changedOrders.add(orderId);
   }
 
-  /** Takes a closed order out of the open set; forgets the oldest closed ones past the cap. */
-  private closed(id: number): void {
-    const rec = this.open.get(id);
-    this.open.delete(id);
-    const limit = this.options.ordersLimit;
-    if (rec === undefined) return;
-    if (limit <= 0) {
-      // Still known to the answer in this same message (an order that filled on arrival).
-      this.justClosed.push(rec);
-      return;
-    }
-    this.orders.set(id, rec);
-    this.closedIds.push(id);
+  /** Moves a closed order from the open set to the closed history. */
+  private closed(rec: OrderRec): void {
+    if (!this.open.delete(rec.id)) return;
+    this.orders.set(rec.id, rec);
+    this.closedIds.push(rec.id);
+  }
+
+  /** Forgets the oldest closed orders past `options.ordersLimit`. */
+  private forgetPastLimit(): void {
+    const limit = Math.max(0, this.options.ordersLimit);
     if (this.closedIds.length - this.closedHead <= limit) return;
-    this.orders.delete(this.closedIds[this.closedHead++]);
+    while (this.closedIds.length - this.closedHead > limit) this.orders.delete(this.closedIds[this.closedHead++]);
     // Drop the forgotten prefix now and then, so the queue stays about the size of the cap.
-    if (this.closedHead >= limit) {
+    if (this.closedHead === this.closedIds.length) {
+      this.closedIds.length = 0;
+      this.closedHead = 0;
+    } else if (this.closedHead >= limit) {
       this.closedIds = this.closedIds.slice(this.closedHead);
       this.closedHead = 0;
     }

@@ -1,5 +1,5 @@
 // The simulated venue: one engine, requests arriving over a latency network, events routed back.
-import { MatchingEngine, type EngineOptions, type Level, type TopOfBook } from "./engine.ts";
+import { MatchingEngine, type EngineOptions, type Level, type MutableTop, type TopOfBook } from "./engine.ts";
 import { EVENT_STRIDE, EventLog } from "./event-log.ts";
 import { TopTape } from "./top-tape.ts";
 import type { Instrument } from "./instrument.ts";
@@ -91,8 +91,6 @@ interface Endpoint {
   watchesBook: number;
   watchesTrades: boolean;
 }
-
-type MutableTop = { -readonly [K in keyof TopOfBook]: TopOfBook[K] };
 
 /** Floats per arena chunk of routed rows (64k rows). */
 const ARENA_FLOATS = 65_536 * EVENT_STRIDE;

@@ -1,4 +1,5 @@
 // The kernel's event queue: a binary min-heap in typed arrays, totally ordered by (time, priority, sequence).
+import { isSafeTime } from "./clock.ts";
 
 /**
  * A min-heap of scheduled events, popped in (time, priority, sequence) order.
@@ -56,8 +57,7 @@ export class EventQueue<T> {
    *   going backwards is a broken invariant), or if `priority` is not a 32-bit integer.
    */
   push(time: number, priority: number, payload: T): void {
-    // One comparison chain instead of Number.isSafeInteger: this runs for every event of a run.
-    if (!(Math.floor(time) === time && time <= Number.MAX_SAFE_INTEGER && time >= -Number.MAX_SAFE_INTEGER)) {
+    if (!isSafeTime(time)) {
       throw new RangeError(`event time ${time} ns is not a safe integer`);
     }
     if (time < this.popped) {
