@@ -67,19 +67,47 @@ function validity(n: number, isNull: (i: number) => boolean): { nullBitmap?: Uin
   return nulls === 0 ? { nullCount: 0 } : { nullBitmap: bits, nullCount: nulls };
 }
 
+const TWO_32 = 4294967296;
+// Arrow's buffers are little-endian; on such a host an Int64 is written as two 32-bit words.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
- * Int64 column from integer-valued numbers; NaN is null.
+ * Int64 column from integer-valued numbers plus `offset`; NaN is null.
+ * Writes each value as two 32-bit words instead of through a BigInt per row: a run's tables
+ * hold hundreds of thousands of rows, and a BigInt each was most of what writing allocated.
+ * The bytes are the same as `BigInt64Array.of(BigInt(v) + offset)`, wrapping alike.
  * @throws Error naming the column and row when a value is not a safe integer (a broken invariant).
  */
 export function int64Data(name: string, n: number, get: Getter, offset = 0n): Data<Int64> {
   const out = new BigInt64Array(n);
+  const bits = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  const words = new Int32Array(out.buffer, out.byteOffset, 2 * n);
+  const offLo = Number(BigInt.asUintN(32, offset));
+  const offHi = Number(BigInt.asIntN(32, offset >> 32n));
   for (let i = 0; i < n; i++) {
     const v = get(i);
-    if (v !== v) continue;
+    if (v !== v) {
+      nulls++;
+      continue;
+    }
     if (!Number.isSafeInteger(v)) throw new Error(`recorder: ${name}[${i}] = ${v} is not a safe integer`);
-    out[i] = BigInt(v) + offset;
+    bits[i >> 3] |= 1 << (i & 7);
+    if (!LITTLE_ENDIAN) {
+      out[i] = BigInt(v) + offset;
+      continue;
+    }
+    // v = hi·2^32 + lo with lo in [0, 2^32); adding the offset word by word carries at most 1.
+    let hi = Math.floor(v / TWO_32);
+    let lo = v - hi * TWO_32 + offLo;
+    if (lo >= TWO_32) {
+      lo -= TWO_32;
+      hi++;
+    }
+    words[2 * i] = lo | 0;
+    words[2 * i + 1] = (hi + offHi) | 0;
   }
-  return makeData({ type: new Int64(), length: n, data: out, ...validity(n, (i) => Number.isNaN(get(i))) });
+  return makeData({ type: new Int64(), length: n, data: out, ...(nulls === 0 ? { nullCount: 0 } : { nullBitmap: bits, nullCount: nulls }) });
 }
 
 const TIMESTAMP_UTC = new TimestampNanosecond("UTC");

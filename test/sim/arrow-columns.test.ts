@@ -1,0 +1,53 @@
+// Arrow column builders: the Int64 writer must give exactly what BigInt arithmetic gives.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { int64Data, timestampData } from "../../sim/arrow-columns.ts";
+
+const safeInt = fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
+const valueOrNull = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(NaN) },
+  { weight: 3, arbitrary: safeInt },
+  { weight: 3, arbitrary: fc.integer({ min: -(2 ** 33), max: 2 ** 33 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, 2 ** 32 - 1, 2 ** 32, -(2 ** 32), 2 ** 31, -(2 ** 31) - 1) },
+);
+// Offsets as the writers use them (epoch in ns, 0) and extremes that make the high word carry.
+const offset = fc.oneof(
+  fc.constant(0n),
+  fc.bigInt({ min: 0n, max: 2n ** 62n }),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+  fc.constantFrom(1_700_000_000_000_000_000n, 2n ** 32n - 1n, -(2n ** 32n)),
+);
+
+test("int64Data writes BigInt(v) + offset, wrapped to 64 bits, and NaN as null", () => {
+  fc.assert(
+    fc.property(fc.array(valueOrNull, { maxLength: 40 }), offset, (values, off) => {
+      const data = int64Data("x", values.length, (i) => values[i], off);
+      const got = data.values as BigInt64Array;
+      assert.equal(data.nullCount, values.filter((v) => Number.isNaN(v)).length);
+      values.forEach((v, i) => {
+        const valid = data.nullBitmap === undefined || data.nullBitmap.length === 0 || (data.nullBitmap[i >> 3] & (1 << (i & 7))) !== 0;
+        if (Number.isNaN(v)) {
+          assert.equal(valid, false, `row ${i} should be null`);
+          assert.equal(got[i], 0n);
+        } else {
+          assert.equal(valid, true, `row ${i} should be valid`);
+          assert.equal(got[i], BigInt.asIntN(64, BigInt(v) + off), `row ${i}: ${v} + ${off}`);
+        }
+      });
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test("int64Data names the column and row of a value that is not a safe integer", () => {
+  assert.throws(() => int64Data("price_ticks", 3, (i) => [1, 2.5, 3][i]), /price_ticks\[1\] = 2\.5 is not a safe integer/);
+  assert.throws(() => int64Data("size_lots", 2, (i) => [2 ** 53, 1][i]), /size_lots\[0\]/);
+});
+
+test("timestampData adds the epoch in ns and carries the UTC timestamp type", () => {
+  const epochNs = 1_678_000_000_000n * 1_000_000n;
+  const d = timestampData("time", 3, (i) => [0, 4_294_967_296, 59_999_999_999][i], epochNs);
+  assert.deepEqual([...(d.values as BigInt64Array)], [epochNs, epochNs + 4_294_967_296n, epochNs + 59_999_999_999n]);
+  assert.equal(String(d.type), "Timestamp<NANOSECOND, UTC>");
+});
