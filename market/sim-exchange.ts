@@ -92,6 +92,13 @@ export class SimExchange implements Exchange, AgentInbox {
   /** Ids of closed orders still kept, oldest first from `closedHead`. */
   private closedIds: number[] = [];
   private closedHead = 0;
+  /**
+   * Orders closed by the message being applied, oldest first: still answerable by it whatever
+   * the limit, and moved to `orders` (or dropped) once it is applied. A short list instead of
+   * map traffic, since with a limit of 0 every close would otherwise be a set and a delete.
+   */
+  private readonly closing: (OrderRec | undefined)[] = [];
+  private closingN = 0;
   private readonly clientIds = new Map<string, number>();
   /** The reverse of `clientIds`: the engine reports numbers, the caller gave strings. */
   private readonly clientNames: string[] = [];
@@ -422,7 +429,7 @@ export class SimExchange implements Exchange, AgentInbox {
     const streamed = this.flushStreams();
     // Forgotten only now, so the answer and the streams of this message still see an order
     // that closed in it (one that filled on arrival), whatever the limit.
-    this.forgetPastLimit();
+    if (this.closingN > 0) this.keepClosed();
     if (streamed || observed) this.venue.settled();
   }
 
@@ -630,7 +637,10 @@ export class SimExchange implements Exchange, AgentInbox {
 
   /** An order this client knows: open, or closed and still kept. */
   private order(id: number): OrderRec | undefined {
-    return this.open.get(id) ?? this.orders.get(id);
+    const rec = this.open.get(id);
+    if (rec !== undefined) return rec;
+    for (let i = 0; i < this.closingN; i++) if (this.closing[i]!.id === id) return this.closing[i];
+    return this.orders.size === 0 ? undefined : this.orders.get(id);
   }
 
   private touch(orderId: number): void {
@@ -639,28 +649,31 @@ export class SimExchange implements Exchange, AgentInbox {
     this.changedOrders.add(orderId);
   }
 
-  /** Moves a closed order from the open set to the closed history. */
+  /** Takes a closed order out of the open set; it joins the history once the message is applied. */
   private closed(rec: OrderRec): void {
     if (!this.open.delete(rec.id)) return;
-    this.orders.set(rec.id, rec);
-    this.closedIds.push(rec.id);
+    this.closing[this.closingN++] = rec;
   }
 
-  /** Forgets the oldest closed orders past `options.ordersLimit`. */
-  private forgetPastLimit(): void {
+  /** Moves the orders this message closed into the history and forgets the oldest past `options.ordersLimit`. */
+  private keepClosed(): void {
     const limit = Math.max(0, this.options.ordersLimit);
+    for (let i = 0; i < this.closingN; i++) {
+      const rec = this.closing[i]!;
+      this.closing[i] = undefined;
+      if (limit === 0) continue;
+      this.orders.set(rec.id, rec);
+      this.closedIds.push(rec.id);
+    }
+    this.closingN = 0;
     if (this.closedIds.length - this.closedHead <= limit) return;
     while (this.closedIds.length - this.closedHead > limit) this.orders.delete(this.closedIds[this.closedHead++]);
     // Drop the forgotten prefix now and then, so the queue stays about the size of the cap.
-    if (this.closedHead === this.closedIds.length) {
-      this.closedIds.length = 0;
-      this.closedHead = 0;
-    } else if (this.closedHead >= limit) {
+    if (this.closedHead >= limit) {
       this.closedIds = this.closedIds.slice(this.closedHead);
       this.closedHead = 0;
     }
   }
-
 
   private drain(buf: "tradeBuf" | "myTradeBuf"): Trade[] {
     const raw = this[buf];
