@@ -70,7 +70,7 @@ export async function run(args: BenchArgs): Promise<void> {
     const cores2 = two.cpuSeconds / two.seconds;
     if (args.json) {
       const out = {
-        messagesPerSec: Math.round(m.perSec), speedup2Workers: Math.round(speedup * 100) / 100, kernelMessagesPerSec: Math.round(m.kernelPerSec),
+        messagesPerSec: Math.round(m.perSec), speedup2Workers: round2(speedup), kernelMessagesPerSec: Math.round(m.kernelPerSec),
         suiteSeconds1Worker: round2(one.seconds), suiteSeconds2Workers: round2(two.seconds), coresBusy1Worker: round2(cores1), coresBusy2Workers: round2(cores2),
       };
       process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -640,7 +640,7 @@ export class SimExchange implements Exchange, AgentInbox {
     const rec = this.open.get(id);
     if (rec !== undefined) return rec;
     for (let i = 0; i < this.closingN; i++) if (this.closing[i]!.id === id) return this.closing[i];
-    return this.orders.size === 0 ? undefined : this.orders.get(id);
+    return this.orders.get(id);
   }
 
   private touch(orderId: number): void {

@@ -80,19 +80,13 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  */
 export function int64Data(name: string, n: number, get: Getter, offset = 0n): Data<Int64> {
   const out = new BigInt64Array(n);
-  const bits = new Uint8Array((n + 7) >> 3);
-  let nulls = 0;
   const words = new Int32Array(out.buffer, out.byteOffset, 2 * n);
   const offLo = Number(BigInt.asUintN(32, offset));
   const offHi = Number(BigInt.asIntN(32, offset >> 32n));
   for (let i = 0; i < n; i++) {
     const v = get(i);
-    if (v !== v) {
-      nulls++;
-      continue;
-    }
+    if (v !== v) continue;
     if (!Number.isSafeInteger(v)) throw new Error(`recorder: ${name}[${i}] = ${v} is not a safe integer`);
-    bits[i >> 3] |= 1 << (i & 7);
     if (!LITTLE_ENDIAN) {
       out[i] = BigInt(v) + offset;
       continue;
@@ -107,7 +101,7 @@ export function int64Data(name: string, n: number, get: Getter, offset = 0n): Da
     words[2 * i] = lo | 0;
     words[2 * i + 1] = (hi + offHi) | 0;
   }
-  return makeData({ type: new Int64(), length: n, data: out, ...(nulls === 0 ? { nullCount: 0 } : { nullBitmap: bits, nullCount: nulls }) });
+  return makeData({ type: new Int64(), length: n, data: out, ...validity(n, (i) => Number.isNaN(get(i))) });
 }
 
 const TIMESTAMP_UTC = new TimestampNanosecond("UTC");
