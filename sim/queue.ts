@@ -57,15 +57,7 @@ export class EventQueue<T> {
    *   going backwards is a broken invariant), or if `priority` is not a 32-bit integer.
    */
   push(time: number, priority: number, payload: T): void {
-    if (!isSafeTime(time)) {
-      throw new RangeError(`event time ${time} ns is not a safe integer`);
-    }
-    if (time < this.popped) {
-      throw new RangeError(`event time ${time} ns is before the current time ${this.popped} ns`);
-    }
-    if ((priority | 0) !== priority) {
-      throw new RangeError(`event priority ${priority} is not a 32-bit integer`);
-    }
+    if (!isSafeTime(time) || time < this.popped || (priority | 0) !== priority) throw badPush(time, priority, this.popped);
     if (this.n === this.times.length) this.grow();
     const seq = this.nextSeq++;
     const times = this.times;
@@ -170,4 +162,12 @@ export class EventQueue<T> {
     this.payloads.length = cap;
     this.payloads.fill(undefined, old, cap);
   }
+}
+
+// Built in a function of its own so the number-to-string conversions of the messages stay off
+// the hot path (see badAdvance in clock.ts).
+function badPush(time: number, priority: number, popped: number): RangeError {
+  if (!isSafeTime(time)) return new RangeError(`event time ${time} ns is not a safe integer`);
+  if (time < popped) return new RangeError(`event time ${time} ns is before the current time ${popped} ns`);
+  return new RangeError(`event priority ${priority} is not a 32-bit integer`);
 }
