@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Float64, Int32, Int64, TimestampMillisecond } from "apache-arrow";
 import type { TopOfBook } from "../market/engine.ts";
-import type { EventLog } from "../market/event-log.ts";
+import { badRows, type EventLog } from "../market/event-log.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "../market/instrument.ts";
 import type { VenueObserver } from "../market/sim-venue.ts";
 import { EventKind } from "../market/types.ts";
@@ -74,9 +74,7 @@ export class BarBuilder implements VenueObserver {
    *   time or arrives after `finish`.
    */
   onEvents(log: EventLog, from: number, to: number): void {
-    if (!(from >= 0 && from <= to && to <= log.size)) {
-      throw new RangeError(`bars.onEvents: rows [${from}, ${to}) outside the log's [0, ${log.size})`);
-    }
+    if (!(from >= 0 && from <= to && to <= log.size)) throw badRows("bars", from, to, log.size);
     for (let i = from; i < to; i++) {
       if (log.kind(i) !== EventKind.TRADE) continue;
       this.trade(log.field(i, 1), log.field(i, 4), log.field(i, 5));
@@ -199,10 +197,7 @@ export class BarBuilder implements VenueObserver {
   // ---------------------------------------------------------------- internals
 
   private trade(ts: number, price: number, size: number): void {
-    if (this.finished) throw new Error(`bars.onEvents: trade at ${ts} ns after finish`);
-    if (!Number.isSafeInteger(ts) || ts < this.lastTs) {
-      throw new Error(`bars.onEvents: trade ts ${ts} is not an integer of ns at or after ${this.lastTs}`);
-    }
+    if (this.finished || !Number.isSafeInteger(ts) || ts < this.lastTs) throw badTrade(this.finished, ts, this.lastTs);
     this.lastTs = ts;
     const k = Math.floor(ts / this.intervalNs);
     if (k !== this.cur) {
@@ -304,3 +299,10 @@ export class BarBuilder implements VenueObserver {
     ];
   }
 }
+
+// Built in a function of its own, off the hot path: see badAdvance in sim/clock.ts.
+function badTrade(finished: boolean, ts: number, lastTs: number): Error {
+  if (finished) return new Error(`bars.onEvents: trade at ${ts} ns after finish`);
+  return new Error(`bars.onEvents: trade ts ${ts} is not an integer of ns at or after ${lastTs}`);
+}
+

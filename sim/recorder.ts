@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Bool, Float64, Int32, Int64, TimestampNanosecond } from "apache-arrow";
 import type { Level, TopOfBook } from "../market/engine.ts";
-import type { EventLog } from "../market/event-log.ts";
+import { badRows, type EventLog } from "../market/event-log.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "../market/instrument.ts";
 import {
   EndReason,
@@ -133,9 +133,7 @@ export class Recorder {
    * @throws RangeError when [from, to) is not inside the log; Error on an unknown event kind.
    */
   onEvents(log: EventLog, from: number, to: number): void {
-    if (!(from >= 0 && from <= to && to <= log.size)) {
-      throw new RangeError(`recorder.onEvents: rows [${from}, ${to}) outside the log's [0, ${log.size})`);
-    }
+    if (!(from >= 0 && from <= to && to <= log.size)) throw badRows("recorder", from, to, log.size);
     for (let i = from; i < to; i++) {
       const kind = log.kind(i);
       if (kind === EventKind.TRADE) {
@@ -145,7 +143,7 @@ export class Recorder {
         continue;
       }
       const code = EVENT_CODE[kind];
-      if (code === undefined) throw new Error(`recorder.onEvents: event ${i} has unknown kind ${kind}`);
+      if (code === undefined) throw badKind(i, kind);
       const id = log.field(i, 2);
       const o = this.orders.add();
       const d = this.orders.data;
@@ -292,15 +290,12 @@ export class Recorder {
   // ---------------------------------------------------------------- internals
 
   private checkTime(what: string, ts: number, last: number): void {
-    if (!Number.isSafeInteger(ts) || ts < 0) throw new Error(`recorder.${what}: ts ${ts} is not a non-negative integer of ns`);
-    if (ts < last) throw new Error(`recorder.${what}: ts ${ts} goes back from ${last}`);
+    if (!Number.isSafeInteger(ts) || ts < 0 || ts < last) throw badTime(what, ts, last);
   }
 
   /** Keeps side, type, tif, post-only and limit price of an accepted order. */
   private remember(id: number, side: number, type: number, tif: number, postOnly: number, price: number): void {
-    if (!(Number.isSafeInteger(id) && id > 0 && id < MAX_TRACKED_ORDER_ID)) {
-      throw new Error(`recorder.onEvents: order id ${id} is not a positive integer below 2^30`);
-    }
+    if (!(Number.isSafeInteger(id) && id > 0 && id < MAX_TRACKED_ORDER_ID)) throw badOrderId(id);
     if (id >= this.info.length) {
       const len = Math.min(MAX_TRACKED_ORDER_ID, Math.max(this.info.length * 2, id + 1));
       const info = new Uint8Array(len);
@@ -458,4 +453,18 @@ function int32Column(name: string, rows: RowBuffer, c: number, nullable: boolean
 
 function dictColumn(name: string, dict: StringDict, rows: RowBuffer, c: number, nullable: boolean): ColumnSpec {
   return { field: field(name, dict.type, nullable), build: (s, n) => dict.data(n, col(rows, c)(s)) };
+}
+
+// The recorder's errors. Built in a function of its own, off the hot path: see badAdvance in sim/clock.ts.
+function badKind(i: number, kind: number): Error {
+  return new Error(`recorder.onEvents: event ${i} has unknown kind ${kind}`);
+}
+
+function badTime(what: string, ts: number, last: number): Error {
+  if (!Number.isSafeInteger(ts) || ts < 0) return new Error(`recorder.${what}: ts ${ts} is not a non-negative integer of ns`);
+  return new Error(`recorder.${what}: ts ${ts} goes back from ${last}`);
+}
+
+function badOrderId(id: number): Error {
+  return new Error(`recorder.onEvents: order id ${id} is not a positive integer below 2^30`);
 }
