@@ -284,11 +284,12 @@ export class Kernel implements SimNetwork {
   }
 
   private invoke(s: Slot, method: "start" | "wake"): void {
-    const fn = s.agent[method];
-    if (fn === undefined) return;
+    const agent = s.agent;
     let r: void | Promise<void>;
     try {
-      r = fn.call(s.agent, s.ctx);
+      // Named calls: a keyed load (agent[method]) across the many agent classes goes
+      // megamorphic and costs a generic lookup per wake.
+      r = method === "wake" ? agent.wake?.(s.ctx) : agent.start(s.ctx);
     } catch (err) {
       throw this.agentError(s, err);
     }
