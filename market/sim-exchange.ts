@@ -40,7 +40,11 @@ const SIM_CAPABILITIES: Capabilities = Object.freeze({
   createMarketOrder: true, selfTradePrevention: true,
 });
 
-/** Callbacks of a simulated agent that does not await (see `SimExchange.listener`). */
+/**
+ * Callbacks of a simulated agent that does not await (see `SimExchange.listener`). The record
+ * handed over is valid during the call: a client that keeps no closed orders
+ * (`options.ordersLimit` 0) reuses a closed order's record for a later order.
+ */
 export interface SimListener {
   /** An own order was accepted, filled (partly or fully), amended, canceled or expired. */
   onOrder?(order: Readonly<OrderRec>): void;
@@ -99,6 +103,13 @@ export class SimExchange implements Exchange, AgentInbox {
    */
   private readonly closing: (OrderRec | undefined)[] = [];
   private closingN = 0;
+  /**
+   * Records of closed orders kept for reuse when `options.ordersLimit` is 0. A population
+   * places hundreds of thousands of orders a day that rest for minutes: new records would
+   * outlive young-generation collections and be copied and promoted, then die old (measured as
+   * the largest share of what the collector kept). Reused ones stay put in the old generation.
+   */
+  private readonly spare: OrderRec[] = [];
   private readonly clientIds = new Map<string, number>();
   /** The reverse of `clientIds`: the engine reports numbers, the caller gave strings. */
   private readonly clientNames: string[] = [];
@@ -395,7 +406,10 @@ export class SimExchange implements Exchange, AgentInbox {
     this.venue.send(this.account, this.req(RequestKind.CANCEL, orderId));
   }
 
-  /** Open orders of this client as it knows them (no round trip; acceptance order). */
+  /**
+   * Open orders of this client as it knows them (no round trip; acceptance order). Records
+   * are valid until the order closes (see `SimListener` on reuse).
+   */
   openOrderStates(): IterableIterator<Readonly<OrderRec>> {
     return this.open.values();
   }
@@ -525,13 +539,23 @@ export class SimExchange implements Exchange, AgentInbox {
       const cidNum = rows[o + 6];
       const postOnly = rows[o + 10] === 1;
       const tif = rows[o + 9] as TimeInForce;
-      const rec: OrderRec = {
-        id: orderId, clientOrderId: cidNum === 0 ? undefined : this.clientNames[cidNum], side: rows[o + 7] as Side,
-        type: rows[o + 8] === OrderType.MARKET ? "market" : "limit",
-        tif: postOnly ? "PO" : tif === TimeInForce.IOC ? "IOC" : tif === TimeInForce.FOK ? "FOK" : "GTC",
-        postOnly, price: rows[o + 4], amount: rows[o + 5], filled: 0, cost: 0, fee: 0,
-        status: "open", reason: undefined, venueTs, localTs, lastTradeTs: undefined,
-      };
+      const rec = this.spare.pop() ?? blankOrder();
+      rec.id = orderId;
+      rec.clientOrderId = cidNum === 0 ? undefined : this.clientNames[cidNum];
+      rec.side = rows[o + 7] as Side;
+      rec.type = rows[o + 8] === OrderType.MARKET ? "market" : "limit";
+      rec.tif = postOnly ? "PO" : tif === TimeInForce.IOC ? "IOC" : tif === TimeInForce.FOK ? "FOK" : "GTC";
+      rec.postOnly = postOnly;
+      rec.price = rows[o + 4];
+      rec.amount = rows[o + 5];
+      rec.filled = 0;
+      rec.cost = 0;
+      rec.fee = 0;
+      rec.status = "open";
+      rec.reason = undefined;
+      rec.venueTs = venueTs;
+      rec.localTs = localTs;
+      rec.lastTradeTs = undefined;
       this.open.set(orderId, rec);
       this.touch(orderId);
       this.listener?.onOrder?.(rec);
@@ -661,7 +685,10 @@ export class SimExchange implements Exchange, AgentInbox {
     for (let i = 0; i < this.closingN; i++) {
       const rec = this.closing[i]!;
       this.closing[i] = undefined;
-      if (limit === 0) continue;
+      if (limit === 0) {
+        this.spare.push(rec);
+        continue;
+      }
       this.orders.set(rec.id, rec);
       this.closedIds.push(rec.id);
     }
@@ -763,4 +790,12 @@ export class SimExchange implements Exchange, AgentInbox {
 
 function describe(what: string | (() => string)): string {
   return typeof what === "string" ? what : what();
+}
+
+/** A record to be filled in by its first use (all fields set there). */
+function blankOrder(): OrderRec {
+  return {
+    id: 0, clientOrderId: undefined, side: Side.BUY, type: "limit", tif: "GTC", postOnly: false, price: 0, amount: 0,
+    filled: 0, cost: 0, fee: 0, status: "open", reason: undefined, venueTs: 0, localTs: 0, lastTradeTs: undefined,
+  };
 }

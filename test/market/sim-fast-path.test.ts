@@ -120,3 +120,40 @@ test("closed history is bounded by options.ordersLimit / tradesLimit; a populati
   assert.deepEqual(outcome.two, { first: "OrderNotFound", last: "closed", trades: 2, open: 0 });
   assert.deepEqual(outcome.none, { first: "OrderNotFound", last: "OrderNotFound", trades: 0, open: 0 });
 });
+
+test("a client that keeps no closed orders reuses a closed order's record, reset for the next order", async () => {
+  const seen: OrderRec[] = [];
+  const states: string[] = [];
+  class Trader implements SimAgent {
+    ex: AgentContext["exchange"] | undefined;
+    start(ctx: AgentContext): void {
+      this.ex = ctx.exchange;
+      ctx.exchange.listener = { onOrder: (o) => void (seen.push(o), states.push(`${o.id} ${o.side} ${o.status} ${o.filled}/${o.amount} last ${o.lastTradeTs} ${o.tif}`)) };
+      // Fills at once against the resting sell (closed), then a resting GTC buy.
+      ctx.exchange.sendOrder(0, 1, 1, false, 0, 10);
+      ctx.wakeIn(10 * MS);
+    }
+    wake(ctx: AgentContext): void {
+      ctx.exchange.sendOrder(0, 0, 0, false, 2_900_000, 7);
+    }
+  }
+  class Maker implements SimAgent {
+    start(ctx: AgentContext): void {
+      void ctx.exchange.createOrder(ctx.symbol, "limit", "sell", 0.001, 30_000);
+    }
+  }
+  const k = new Kernel({ seed: 1, defaultLatency: { inNs: MS, outNs: MS, jitterNs: 0 } });
+  k.addAgent("maker", new Maker(), { base: 1 });
+  const trader = new Trader();
+  k.addAgent("trader", trader, { quote: 100_000, history: { ordersLimit: 0, tradesLimit: 0 } });
+  await k.run(100 * MS);
+  // The second order's record is the first one's object, with every field of the new order.
+  assert.equal(seen.at(-1), seen[0]);
+  assert.deepEqual(states, [
+    "2 0 open 0/10 last undefined IOC",
+    "2 0 closed 10/10 last 1000000 IOC",
+    "3 0 open 0/7 last undefined GTC",
+  ]);
+  const open = [...trader.ex!.openOrderStates()];
+  assert.deepEqual(open.map((o) => [o.id, o.status, o.filled, o.cost, o.fee, o.price]), [[3, "open", 0, 0, 0, 2_900_000]]);
+});
