@@ -860,7 +860,8 @@ export class MatchingEngine {
   }
 }
 
-// The argument errors of submit, cancel and amend. Built in a function of its own, off the hot path: see badAdvance in sim/clock.ts.
+// The argument errors of submit, cancel and amend, built in functions of their own, off the
+// hot path: see badAdvance in sim/clock.ts.
 function badTime(what: string, ts: number): Error {
   return new Error(`${what}.ts: ${ts} is not a non-negative safe-integer time`);
 }

@@ -305,4 +305,3 @@ function badTrade(finished: boolean, ts: number, lastTs: number): Error {
   if (finished) return new Error(`bars.onEvents: trade at ${ts} ns after finish`);
   return new Error(`bars.onEvents: trade ts ${ts} is not an integer of ns at or after ${lastTs}`);
 }
-

@@ -455,7 +455,8 @@ function dictColumn(name: string, dict: StringDict, rows: RowBuffer, c: number, 
   return { field: field(name, dict.type, nullable), build: (s, n) => dict.data(n, col(rows, c)(s)) };
 }
 
-// The recorder's errors. Built in a function of its own, off the hot path: see badAdvance in sim/clock.ts.
+// The recorder's errors, built in functions of their own, off the hot path: see badAdvance in
+// sim/clock.ts.
 function badKind(i: number, kind: number): Error {
   return new Error(`recorder.onEvents: event ${i} has unknown kind ${kind}`);
 }

@@ -67,10 +67,10 @@ export class Rng {
    * @throws RangeError if a bound is not a safe integer, lo > hi, or the span exceeds 2^53.
    */
   int(lo: number, hiInclusive: number): number {
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hiInclusive) || lo > hiInclusive) throw badInt(lo, hiInclusive, "");
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hiInclusive) || lo > hiInclusive) throw badInt(lo, hiInclusive);
     const span = hiInclusive - lo + 1;
     if (span <= SPAN_32) return lo + Math.floor(this.prng() * span);
-    if (!Number.isSafeInteger(span)) throw badInt(lo, hiInclusive, `span ${span} exceeds 2^53`);
+    if (!Number.isSafeInteger(span)) throw badInt(lo, hiInclusive);
     // A 53-bit product can round up to `span` itself; clamp so the bound stays inclusive.
     return Math.min(lo + Math.floor(this.prng.double() * span), hiInclusive);
   }
@@ -127,11 +127,15 @@ export class Rng {
   }
 }
 
-// The draws' argument errors. Built in a function of its own, off the hot path: see badAdvance in sim/clock.ts.
+// The draws' argument errors, built in functions of their own, off the hot path: see
+// badAdvance in sim/clock.ts.
 function badArg(what: string, value: number, rule: string): RangeError {
   return new RangeError(`${what} ${value} ${rule}`);
 }
 
-function badInt(lo: number, hi: number, why: string): RangeError {
-  return new RangeError(`rng.int(${lo}, ${hi}): ${why || "bounds must be safe integers with lo <= hi"}`);
+function badInt(lo: number, hi: number): RangeError {
+  const rule = !Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi
+    ? "bounds must be safe integers with lo <= hi"
+    : `span ${hi - lo + 1} exceeds 2^53`;
+  return new RangeError(`rng.int(${lo}, ${hi}): ${rule}`);
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { OrderRec } from "../../market/ccxt-shapes.ts";
 import { TopTape } from "../../market/top-tape.ts";
+import { OrderType, Side, TimeInForce } from "../../market/types.ts";
 import { Kernel, type AgentContext, type SimAgent } from "../../sim/kernel.ts";
 
 const MS = 1_000_000;
@@ -128,13 +129,18 @@ test("a client that keeps no closed orders reuses a closed order's record, reset
     ex: AgentContext["exchange"] | undefined;
     start(ctx: AgentContext): void {
       this.ex = ctx.exchange;
-      ctx.exchange.listener = { onOrder: (o) => void (seen.push(o), states.push(`${o.id} ${o.side} ${o.status} ${o.filled}/${o.amount} last ${o.lastTradeTs} ${o.tif}`)) };
+      ctx.exchange.listener = {
+        onOrder: (o) => {
+          seen.push(o);
+          states.push(`${o.id} ${o.side} ${o.status} ${o.filled}/${o.amount} last ${o.lastTradeTs} ${o.tif}`);
+        },
+      };
       // Fills at once against the resting sell (closed), then a resting GTC buy.
-      ctx.exchange.sendOrder(0, 1, 1, false, 0, 10);
+      ctx.exchange.sendOrder(Side.BUY, OrderType.MARKET, TimeInForce.IOC, false, 0, 10);
       ctx.wakeIn(10 * MS);
     }
     wake(ctx: AgentContext): void {
-      ctx.exchange.sendOrder(0, 0, 0, false, 2_900_000, 7);
+      ctx.exchange.sendOrder(Side.BUY, OrderType.LIMIT, TimeInForce.GTC, false, 2_900_000, 7);
     }
   }
   class Maker implements SimAgent {
