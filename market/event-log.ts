@@ -43,6 +43,24 @@ export class EventLog implements EventSink {
     this.n = 0;
   }
 
+  /**
+   * The array rows are written to now (row `i` at float offset `i * EVENT_STRIDE`). It is
+   * replaced when the log grows or is switched; a replaced array keeps the rows it held.
+   */
+  get buffer(): Float64Array {
+    return this.rows;
+  }
+
+  /**
+   * Forgets the stored events and writes the next ones into `rows`, leaving the current array
+   * untouched for readers that still hold it (messages in flight that point into it).
+   */
+  clearInto(rows: Float64Array): void {
+    if (rows.length < 16 * EVENT_STRIDE || rows.length % EVENT_STRIDE !== 0) throw new RangeError(`clearInto: ${rows.length} floats is not a whole number of at least 16 rows`);
+    this.rows = rows;
+    this.n = 0;
+  }
+
   /** Raw rows [from, to) as bytes, for hashing and recording. A view: copy to keep. */
   bytes(from = 0, to = this.n): Uint8Array {
     return new Uint8Array(this.rows.buffer, from * EVENT_STRIDE * 8, (to - from) * EVENT_STRIDE * 8);
@@ -62,12 +80,6 @@ export class EventLog implements EventSink {
   get(i: number): EngineEvent {
     if (!(i >= 0 && i < this.n)) throw new RangeError(`event index ${i} outside [0, ${this.n})`);
     return decodeEvent(this.rows, i);
-  }
-
-  /** Copies rows [from, to) into `target` at float offset `at` (no allocation). */
-  copyInto(target: Float64Array, at: number, from: number, to: number): void {
-    const r = this.rows;
-    for (let i = from * EVENT_STRIDE, j = at, end = to * EVENT_STRIDE; i < end; i++, j++) target[j] = r[i];
   }
 
   /** Starts a row and returns its offset, growing the buffer when full. Each writer sets

@@ -92,8 +92,14 @@ interface Endpoint {
   watchesTrades: boolean;
 }
 
-/** Floats per arena chunk of routed rows (64k rows). */
-const ARENA_FLOATS = 65_536 * EVENT_STRIDE;
+/**
+ * The event log's rows between two flushes, and how many messages in flight still point into
+ * them: the array is written again only once none does.
+ */
+interface Generation {
+  rows: Float64Array;
+  inflight: number;
+}
 
 /**
  * A request in flight and the message that carries it, in one object that is reused once the
@@ -132,12 +138,16 @@ class Departure implements Deliverable, VenueBatch {
   rowsFrom = 0;
   rowsTo = 0;
   book: BookSnapshot | undefined = undefined;
+  gen: Generation | undefined = undefined;
   constructor(private readonly venue: SimVenue) {}
   deliver(now: number): void {
     const inbox = this.inbox!;
     inbox.receive(this, now);
+    this.gen!.inflight--;
+    this.gen = undefined;
     this.inbox = undefined;
     this.result = 0;
+    this.rows = EMPTY_ROWS;
     this.book = undefined;
     this.venue.departures.push(this);
   }
@@ -179,8 +189,9 @@ export class SimVenue {
   private readonly seenMark: number[] = [];
   private routeMark = 0;
   private readonly recipients: Endpoint[] = [];
-  private arena = new Float64Array(ARENA_FLOATS);
-  private arenaUsed = 0;
+  /** The log's rows since the last flush, and the ones before (see flush). */
+  private rowsNow: Generation;
+  private rowsBefore: Generation | undefined = undefined;
   /** Every top-of-book change, for clients that read the top as of their delayed clock. */
   readonly topTape = new TopTape();
   /** The top after the last request and the one being read now, swapped on change (no allocation). */
@@ -200,6 +211,7 @@ export class SimVenue {
     this.ledger = new Ledger();
     this.log = new EventLog();
     this.engine = new MatchingEngine(instrument, this.ledger, this.log, options);
+    this.rowsNow = { rows: this.log.buffer, inflight: 0 };
     this.epochMs = options.epochMs ?? 0;
   }
 
@@ -230,7 +242,22 @@ export class SimVenue {
   flush(): void {
     if (this.log.size === 0) return;
     this.flushHook?.(this.log);
-    this.log.clear();
+    // Messages in flight read their rows in the log's own array, so the log moves on to
+    // another one: the array of the generation before, once no message points into it (a
+    // flush comes about every 30k events, long after the latency of any message), else a
+    // new one. Two arrays serve a whole run, with no copy per message.
+    const done = this.rowsNow;
+    done.rows = this.log.buffer;
+    const before = this.rowsBefore;
+    let next: Generation;
+    if (before !== undefined && before.inflight === 0 && before.rows.length >= done.rows.length) {
+      next = before;
+    } else {
+      next = { rows: new Float64Array(done.rows.length), inflight: 0 };
+    }
+    this.log.clearInto(next.rows);
+    this.rowsBefore = done;
+    this.rowsNow = next;
   }
 
   /** Sends a request from `account`'s agent; it reaches the venue after the agent's latency. */
@@ -311,8 +338,9 @@ export class SimVenue {
   /**
    * Sends what a request caused to whoever it concerns, in a fixed order: the requester
    * (always answered, with its result), then accounts in order of first appearance in the
-   * events, then subscribers in subscription order. The rows are copied once and shared:
-   * each recipient reads only what concerns it, so nothing is built per recipient.
+   * events, then subscribers in subscription order. Every recipient reads the rows where the
+   * log wrote them (see flush) and only what concerns it, so nothing is copied or built per
+   * recipient.
    */
   private route(requester: Endpoint, req: VenueRequest, result: unknown, from: number, to: number, now: number): void {
     const log = this.log;
@@ -336,18 +364,9 @@ export class SimVenue {
     }
     if (hasTrades) for (const ep of this.tradeSubs) this.note(ep.account, mark);
     if (bookChanged) for (const ep of this.bookSubs) this.note(ep.account, mark);
-    // Rows go into an arena: a batch keeps its chunk alive until delivered, and a full chunk
-    // is simply replaced, so there is no allocation per request.
-    const n = (to - from) * EVENT_STRIDE;
-    if (this.arenaUsed + n > this.arena.length) {
-      this.arena = new Float64Array(Math.max(ARENA_FLOATS, n));
-      this.arenaUsed = 0;
-    }
-    const rows = this.arena;
-    const rowsFrom = this.arenaUsed;
-    log.copyInto(rows, rowsFrom, from, to);
-    this.arenaUsed += n;
-    const rowsTo = this.arenaUsed;
+    const rows = log.buffer;
+    const rowsFrom = from * EVENT_STRIDE;
+    const rowsTo = to * EVENT_STRIDE;
     const book = bookChanged && this.maxBookDepth > 0 ? this.snapshot(this.maxBookDepth, now) : undefined;
     this.depart(requester, now, req.reqId, result, rows, rowsFrom, rowsTo, book);
     for (const ep of others) this.depart(ep, now, 0, 0, rows, rowsFrom, rowsTo, book);
@@ -367,6 +386,9 @@ export class SimVenue {
     d.rowsFrom = rowsFrom;
     d.rowsTo = rowsTo;
     d.book = book;
+    const gen = this.rowsNow;
+    gen.inflight++;
+    d.gen = gen;
     this.network.toAgent(ep.agent, d);
   }
 

@@ -163,3 +163,39 @@ test("a client that keeps no closed orders reuses a closed order's record, reset
   const open = [...trader.ex!.openOrderStates()];
   assert.deepEqual(open.map((o) => [o.id, o.status, o.filled, o.cost, o.fee, o.price]), [[3, "open", 0, 0, 0, 2_900_000]]);
 });
+
+test("messages in flight across flushes of the venue's event log read their own rows", async () => {
+  // Two bursts of 70,000 two-lot sells (6 USDT, over the 5 USDT minimum), 10 s apart, answered 2 s later: the log flushes twice
+  // within each burst (every ~32k rows), so rows are still in flight when the log moves on to
+  // another array, and the second burst writes into arrays the first one used. Every answer
+  // must carry its own order, once.
+  const BURST = 70_000;
+  const priceOf = (id: number) => 3_000_000 + (id % 97);
+  const wrong: string[] = [];
+  const answers = new Uint8Array(2 * BURST + 1);
+  class Burster implements SimAgent {
+    start(ctx: AgentContext): void {
+      ctx.exchange.listener = {
+        onOrder: (o) => {
+          answers[o.id]++;
+          if (o.price !== priceOf(o.id) && wrong.length < 5) wrong.push(`order ${o.id} at ${o.price}`);
+        },
+      };
+      this.wake(ctx);
+      ctx.wakeAt(10_000 * MS);
+    }
+    private sent = 0;
+    wake(ctx: AgentContext): void {
+      // The engine numbers orders from 1 in arrival order, which is sending order here.
+      for (let i = 0; i < BURST; i++) ctx.exchange.sendOrder(Side.SELL, OrderType.LIMIT, TimeInForce.GTC, true, priceOf(++this.sent), 2);
+    }
+  }
+  const k = new Kernel({ seed: 1, defaultLatency: { inNs: MS, outNs: 2_000 * MS, jitterNs: 0 } });
+  k.addAgent("b", new Burster(), { base: 30, history: { ordersLimit: 0, tradesLimit: 0 } });
+  const stats = await k.run(15_000 * MS);
+  assert.deepEqual(wrong, []);
+  // Each order answered exactly once: an overwritten row would answer a later order twice.
+  const notOnce = [...answers.keys()].filter((id) => id > 0 && answers[id] !== 1);
+  assert.deepEqual(notOnce.slice(0, 5), []);
+  assert.equal(stats.events.accepted, 2 * BURST);
+});
