@@ -44,8 +44,11 @@ export class NoiseTrader implements SimAgent {
     const tick = market.precision.price;
     const lot = market.precision.amount;
     const lifetimeNs = p.lifetimeSec * 1e9;
+    // Open orders come in acceptance order, which is also the order they were heard of in
+    // (one FIFO feed), so the ones past their lifetime are a prefix.
     for (const o of ex.openOrderStates()) {
-      if (ctx.now - o.localTs > lifetimeNs) ex.sendCancel(o.id);
+      if (ctx.now - o.localTs <= lifetimeNs) break;
+      ex.sendCancel(o.id);
     }
     const mid = midTicks(ex, Math.round(this.world.initialPrice / tick));
     const rng = ctx.rng;

@@ -188,7 +188,10 @@ export class SimVenue {
   /** Per account, the last route() that listed it; avoids a Set per request. */
   private readonly seenMark: number[] = [];
   private routeMark = 0;
+  /** This request's recipients besides the requester: `recipients[0..recipientsN)`. A count,
+   * since emptying an array by setting its length is a runtime call. */
   private readonly recipients: Endpoint[] = [];
+  private recipientsN = 0;
   /** The log's rows since the last flush, and the ones before (see flush). */
   private rowsNow: Generation;
   private rowsBefore: Generation | undefined = undefined;
@@ -347,8 +350,7 @@ export class SimVenue {
     const mark = ++this.routeMark;
     const seen = this.seenMark;
     seen[requester.account] = mark;
-    const others = this.recipients;
-    others.length = 0;
+    this.recipientsN = 0;
     let bookChanged = false;
     let hasTrades = false;
     for (let i = from; i < to; i++) {
@@ -369,7 +371,8 @@ export class SimVenue {
     const rowsTo = to * EVENT_STRIDE;
     const book = bookChanged && this.maxBookDepth > 0 ? this.snapshot(this.maxBookDepth, now) : undefined;
     this.depart(requester, now, req.reqId, result, rows, rowsFrom, rowsTo, book);
-    for (const ep of others) this.depart(ep, now, 0, 0, rows, rowsFrom, rowsTo, book);
+    const others = this.recipients;
+    for (let i = 0, n = this.recipientsN; i < n; i++) this.depart(others[i], now, 0, 0, rows, rowsFrom, rowsTo, book);
   }
 
   private depart(
@@ -396,7 +399,7 @@ export class SimVenue {
   private note(account: number, mark: number): void {
     if (this.seenMark[account] === mark) return;
     this.seenMark[account] = mark;
-    this.recipients.push(this.byAccount[account]);
+    this.recipients[this.recipientsN++] = this.byAccount[account];
   }
 
   private snapshot(depth: number, now: number): BookSnapshot {
