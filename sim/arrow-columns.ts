@@ -40,6 +40,22 @@ export class RowBuffer {
     return this.n;
   }
 
+  /**
+   * Rows [start, start + n) as one fresh array per column, in a single pass over the rows:
+   * Arrow wants columns, and reading a column at a time strides across every row.
+   */
+  columns(start: number, n: number): Float64Array[] {
+    const s = this.stride;
+    const d = this.data;
+    const out: Float64Array[] = [];
+    for (let c = 0; c < s; c++) out.push(new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const o = (start + i) * s;
+      for (let c = 0; c < s; c++) out[c][i] = d[o + c];
+    }
+    return out;
+  }
+
   /** Reserves one row and returns its offset into `data`. */
   add(): number {
     const o = this.n * this.stride;
@@ -53,17 +69,11 @@ export class RowBuffer {
   }
 }
 
-/** The value of one column at row `i` of a batch. */
-export type Getter = (i: number) => number;
-
-/** Validity bitmap (bit set = value present) and null count for rows where `isNull` holds. */
-function validity(n: number, isNull: (i: number) => boolean): { nullBitmap?: Uint8Array; nullCount: number } {
-  let nulls = 0;
-  const bits = new Uint8Array((n + 7) >> 3);
-  for (let i = 0; i < n; i++) {
-    if (isNull(i)) nulls++;
-    else bits[i >> 3] |= 1 << (i & 7);
-  }
+/**
+ * Validity bitmap (bit set = value present) as Arrow wants it: none at all when nothing is
+ * null. Builders fill `bits` and count nulls in their own loop, so each value is read once.
+ */
+function validity(bits: Uint8Array, nulls: number): { nullBitmap?: Uint8Array; nullCount: number } {
   return nulls === 0 ? { nullCount: 0 } : { nullBitmap: bits, nullCount: nulls };
 }
 
@@ -78,15 +88,22 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * The bytes are the same as `BigInt64Array.of(BigInt(v) + offset)`, wrapping alike.
  * @throws Error naming the column and row when a value is not a safe integer (a broken invariant).
  */
-export function int64Data(name: string, n: number, get: Getter, offset = 0n): Data<Int64> {
+export function int64Data(name: string, values: Float64Array, offset = 0n): Data<Int64> {
+  const n = values.length;
   const out = new BigInt64Array(n);
   const words = new Int32Array(out.buffer, out.byteOffset, 2 * n);
+  const bits = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
   const offLo = Number(BigInt.asUintN(32, offset));
   const offHi = Number(BigInt.asIntN(32, offset >> 32n));
   for (let i = 0; i < n; i++) {
-    const v = get(i);
-    if (v !== v) continue;
-    if (!Number.isSafeInteger(v)) throw new Error(`recorder: ${name}[${i}] = ${v} is not a safe integer`);
+    const v = values[i];
+    if (v !== v) {
+      nulls++;
+      continue;
+    }
+    bits[i >> 3] |= 1 << (i & 7);
+    if (!Number.isSafeInteger(v)) throw notSafe(name, i, v);
     if (!LITTLE_ENDIAN) {
       out[i] = BigInt(v) + offset;
       continue;
@@ -101,38 +118,65 @@ export function int64Data(name: string, n: number, get: Getter, offset = 0n): Da
     words[2 * i] = lo | 0;
     words[2 * i + 1] = (hi + offHi) | 0;
   }
-  return makeData({ type: new Int64(), length: n, data: out, ...validity(n, (i) => Number.isNaN(get(i))) });
+  return makeData({ type: new Int64(), length: n, data: out, ...validity(bits, nulls) });
+}
+
+// Built in a function of its own, off the hot loop: see badAdvance in sim/clock.ts.
+function notSafe(name: string, i: number, v: number): Error {
+  return new Error(`recorder: ${name}[${i}] = ${v} is not a safe integer`);
 }
 
 const TIMESTAMP_UTC = new TimestampNanosecond("UTC");
 
-/** UTC nanosecond timestamps: `epochNs` plus the integer nanoseconds `get(i)`. */
-export function timestampData(name: string, n: number, get: Getter, epochNs: bigint): Data<TimestampNanosecond> {
-  return int64Data(name, n, get, epochNs).clone(TIMESTAMP_UTC);
+/** UTC nanosecond timestamps: `epochNs` plus the integer nanoseconds in `values`. */
+export function timestampData(name: string, values: Float64Array, epochNs: bigint): Data<TimestampNanosecond> {
+  return int64Data(name, values, epochNs).clone(TIMESTAMP_UTC);
 }
 
-/** Float64 column; NaN is null (so the files never hold NaN). */
-export function float64Data(n: number, get: Getter): Data<Float64> {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = get(i);
-  return makeData({ type: new Float64(), length: n, data: out, ...validity(n, (i) => Number.isNaN(out[i])) });
+/** Float64 column; NaN is null (and is kept under the null bit). Takes `values` as the column's buffer. */
+export function float64Data(values: Float64Array): Data<Float64> {
+  const n = values.length;
+  const bits = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== v) nulls++;
+    else bits[i >> 3] |= 1 << (i & 7);
+  }
+  return makeData({ type: new Float64(), length: n, data: values, ...validity(bits, nulls) });
 }
 
 /** Int32 column; NaN is null. */
-export function int32Data(n: number, get: Getter): Data<Int32> {
+export function int32Data(values: Float64Array): Data<Int32> {
+  const n = values.length;
   const out = new Int32Array(n);
+  const bits = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
   for (let i = 0; i < n; i++) {
-    const v = get(i);
-    out[i] = v === v ? v : 0;
+    const v = values[i];
+    if (v !== v) {
+      nulls++;
+      continue;
+    }
+    out[i] = v;
+    bits[i >> 3] |= 1 << (i & 7);
   }
-  return makeData({ type: new Int32(), length: n, data: out, ...validity(n, (i) => Number.isNaN(get(i))) });
+  return makeData({ type: new Int32(), length: n, data: out, ...validity(bits, nulls) });
 }
 
-/** Boolean column from 0/1; -1 is null. */
-export function boolData(n: number, get: Getter): Data<Bool> {
+/** Boolean column from 0/1; a negative value is null. */
+export function boolData(values: Float64Array): Data<Bool> {
+  const n = values.length;
+  const out = new Uint8Array((n + 7) >> 3);
   const bits = new Uint8Array((n + 7) >> 3);
-  for (let i = 0; i < n; i++) if (get(i) === 1) bits[i >> 3] |= 1 << (i & 7);
-  return makeData({ type: new Bool(), length: n, data: bits, ...validity(n, (i) => get(i) < 0) });
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === 1) out[i >> 3] |= 1 << (i & 7);
+    if (v < 0) nulls++;
+    else bits[i >> 3] |= 1 << (i & 7);
+  }
+  return makeData({ type: new Bool(), length: n, data: out, ...validity(bits, nulls) });
 }
 
 /**
@@ -152,44 +196,81 @@ export class StringDict {
     this.vector = vectorFromArray(values as string[], new Utf8());
   }
 
-  /** Column of codes into `values`; a negative code is null. */
-  data(n: number, get: Getter): Data<Dictionary<Utf8, Int8>> {
+  /** Column of codes into `values`; a negative (or NaN) code is null. */
+  data(codes: Float64Array): Data<Dictionary<Utf8, Int8>> {
+    const n = codes.length;
     const out = new Int8Array(n);
+    const bits = new Uint8Array((n + 7) >> 3);
+    let nulls = 0;
     for (let i = 0; i < n; i++) {
-      const v = get(i);
-      out[i] = v >= 0 ? v : 0;
+      const v = codes[i];
+      if (v >= 0) {
+        out[i] = v;
+        bits[i >> 3] |= 1 << (i & 7);
+      } else {
+        nulls++;
+      }
     }
-    return makeData({
-      type: this.type, length: n, data: out, dictionary: this.vector,
-      ...validity(n, (i) => !(get(i) >= 0)),
-    });
+    return makeData({ type: this.type, length: n, data: out, dictionary: this.vector, ...validity(bits, nulls) });
   }
 }
 
-/** One column of a table: its field and how to build `n` rows starting at row `start`. */
+/**
+ * One column of a table: its field and how to build it from a record batch's columns of
+ * the row buffer (`cols[c]` holds column `c` of the batch's rows, one fresh array each).
+ */
 export interface ColumnSpec {
   readonly field: Field;
-  readonly build: (start: number, n: number) => Data;
+  readonly build: (cols: readonly Float64Array[]) => Data;
 }
 
 /** Rows per record batch: bounds the temporary arrays made while writing. */
 export const ROWS_PER_BATCH = 1 << 16;
 
 /**
- * Serialises `rows` rows as an Arrow IPC file, in record batches of `ROWS_PER_BATCH`.
+ * Serialises the rows of `rows` as an Arrow IPC file, in record batches of `ROWS_PER_BATCH`.
  * An empty table is one empty batch, so the file carries its schema and dictionaries.
  * Deterministic: the bytes depend only on the schema and the values.
  */
-export function arrowFileBytes(columns: readonly ColumnSpec[], metadata: Map<string, string>, rows: number): Uint8Array {
+export function arrowFileBytes(columns: readonly ColumnSpec[], metadata: Map<string, string>, rows: RowBuffer): Uint8Array {
   const schema = new Schema(columns.map((c) => c.field), metadata);
   const type = new Struct(schema.fields);
   const batches: RecordBatch[] = [];
-  for (let start = 0; start < rows || batches.length === 0; start += ROWS_PER_BATCH) {
-    const n = Math.min(ROWS_PER_BATCH, rows - start);
-    const children = columns.map((c) => c.build(start, n));
+  for (let start = 0; start < rows.length || batches.length === 0; start += ROWS_PER_BATCH) {
+    const n = Math.min(ROWS_PER_BATCH, rows.length - start);
+    const cols = rows.columns(start, n);
+    const children = columns.map((c) => c.build(cols));
     batches.push(new RecordBatch(schema, makeData({ type, length: n, nullCount: 0, children })));
   }
   return RecordBatchFileWriter.writeAll(batches).toUint8Array(true);
+}
+
+/**
+ * A human-unit column from an integer-unit one, keeping NaN (null) as is. A small
+ * direct-mapped cache skips the decimal rounding of `convert` for the prices and sizes that
+ * recur, which is most of them; results are the same as calling `convert` every time.
+ */
+export function human(values: Float64Array, convert: (x: number) => number): Float64Array {
+  const keys = new Float64Array(4096).fill(NaN);
+  const vals = new Float64Array(4096);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x !== x) {
+      out[i] = NaN;
+      continue;
+    }
+    const h = x & 4095;
+    if (keys[h] === x) {
+      out[i] = vals[h];
+      continue;
+    }
+    const v = convert(x);
+    keys[h] = x;
+    vals[h] = v;
+    out[i] = v;
+  }
+  return out;
 }
 
 /** A field with optional unit metadata, so readers need not guess what a number means. */

@@ -7,7 +7,7 @@ import { badRows, type EventLog } from "../market/event-log.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "../market/instrument.ts";
 import type { VenueObserver } from "../market/sim-venue.ts";
 import { EventKind } from "../market/types.ts";
-import { arrowFileBytes, field, float64Data, int32Data, int64Data, RowBuffer, runMetadata, type ColumnSpec, type Getter } from "./arrow-columns.ts";
+import { arrowFileBytes, field, float64Data, int32Data, int64Data, RowBuffer, runMetadata, type ColumnSpec } from "./arrow-columns.ts";
 
 /** One minute in ns: the default bar interval. */
 export const MINUTE_NS = 60_000_000_000;
@@ -191,7 +191,7 @@ export class BarBuilder implements VenueObserver {
   /** The bytes `write` puts in bars.arrow. */
   fileBytes(): Uint8Array {
     const metadata = runMetadata("bars", this.instrument.spec, this.epochMs, [["btc_arena.interval_ns", String(this.intervalNs)]]);
-    return arrowFileBytes(this.columns(), metadata, this.rows.length);
+    return arrowFileBytes(this.columns(), metadata, this.rows);
   }
 
   // ---------------------------------------------------------------- internals
@@ -252,35 +252,23 @@ export class BarBuilder implements VenueObserver {
     }
   }
 
-  private col(c: number): (start: number) => Getter {
-    return (start) => {
-      const d = this.rows.data;
-      return (i) => d[(start + i) * STRIDE + c];
-    };
-  }
-
   private columns(): ColumnSpec[] {
     const inst = this.instrument;
     const interval = this.intervalNs;
     const intervalMs = interval / NS_PER_MS;
-    const index = this.col(B_INDEX);
     const price = (name: string, c: number): ColumnSpec => ({
       field: field(name, new Float64(), false, inst.quote),
-      build: (s, n) => { const g = this.col(c)(s); return float64Data(n, (i) => ticksToPrice(inst, g(i))); },
+      build: (cols) => float64Data(cols[c].map((t) => ticksToPrice(inst, t))),
     });
-    const vwap = (s: number): Getter => {
-      const notional = this.col(B_NOTIONAL)(s);
-      const volume = this.col(B_VOLUME)(s);
-      // Σ(ticks × lots) / Σ lots is exact in ticks while the sum stays below 2^53.
-      return (i) => {
-        const v = volume(i);
-        return v === 0 ? NaN : Number(((notional(i) / v) * inst.spec.tickSize).toPrecision(15));
-      };
+    // Σ(ticks × lots) / Σ lots is exact in ticks while the sum stays below 2^53.
+    const vwap = (cols: readonly Float64Array[]): Float64Array => {
+      const notional = cols[B_NOTIONAL];
+      return cols[B_VOLUME].map((v, i) => (v === 0 ? NaN : Number(((notional[i] / v) * inst.spec.tickSize).toPrecision(15))));
     };
     return [
       {
         field: field("timestamp", new TimestampMillisecond("UTC"), false),
-        build: (s, n) => { const g = index(s); return int64Data("timestamp", n, (i) => g(i) * intervalMs, BigInt(this.epochMs)).clone(new TimestampMillisecond("UTC")); },
+        build: (cols) => int64Data("timestamp", cols[B_INDEX].map((k) => k * intervalMs), BigInt(this.epochMs)).clone(new TimestampMillisecond("UTC")),
       },
       price("open", B_OPEN),
       price("high", B_HIGH),
@@ -288,13 +276,13 @@ export class BarBuilder implements VenueObserver {
       price("close", B_CLOSE),
       {
         field: field("volume", new Float64(), false, inst.base),
-        build: (s, n) => { const g = this.col(B_VOLUME)(s); return float64Data(n, (i) => lotsToAmount(inst, g(i))); },
+        build: (cols) => float64Data(cols[B_VOLUME].map((l) => lotsToAmount(inst, l))),
       },
-      { field: field("trades", new Int32(), false), build: (s, n) => int32Data(n, this.col(B_TRADES)(s)) },
-      { field: field("vwap", new Float64(), true, inst.quote), build: (s, n) => float64Data(n, vwap(s)) },
+      { field: field("trades", new Int32(), false), build: (cols) => int32Data(cols[B_TRADES]) },
+      { field: field("vwap", new Float64(), true, inst.quote), build: (cols) => float64Data(vwap(cols)) },
       {
         field: field("ts_ns", new Int64(), false, "ns"),
-        build: (s, n) => { const g = index(s); return int64Data("ts_ns", n, (i) => g(i) * interval); },
+        build: (cols) => int64Data("ts_ns", cols[B_INDEX].map((k) => k * interval)),
       },
     ];
   }

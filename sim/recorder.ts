@@ -17,6 +17,7 @@ import {
   boolData,
   field,
   float64Data,
+  human,
   int32Data,
   int64Data,
   RowBuffer,
@@ -24,7 +25,6 @@ import {
   StringDict,
   timestampData,
   type ColumnSpec,
-  type Getter,
 } from "./arrow-columns.ts";
 
 export interface RecorderOptions {
@@ -273,10 +273,10 @@ export class Recorder {
   async write(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });
     const files: [string, Uint8Array][] = [
-      ["trades", this.tableBytes("trades", this.tradeColumns(), this.trades.length)],
-      ["orders", this.tableBytes("orders", this.orderColumns(), this.orders.length)],
-      ["l1", this.tableBytes("l1", this.l1Columns(), this.l1.length)],
-      ["l2", this.tableBytes("l2", this.l2Columns(), this.l2.length)],
+      ["trades", this.tableBytes("trades", this.tradeColumns(), this.trades)],
+      ["orders", this.tableBytes("orders", this.orderColumns(), this.orders)],
+      ["l1", this.tableBytes("l1", this.l1Columns(), this.l1)],
+      ["l2", this.tableBytes("l2", this.l2Columns(), this.l2)],
     ];
     const paths: string[] = [];
     for (const [name, bytes] of files) {
@@ -309,102 +309,97 @@ export class Recorder {
     this.limitPrice[id] = price;
   }
 
-  private tableBytes(table: string, columns: ColumnSpec[], rows: number): Uint8Array {
+  private tableBytes(table: string, columns: ColumnSpec[], rows: RowBuffer): Uint8Array {
     const metadata = runMetadata(table, this.instrument.spec, this.epochMs);
     return arrowFileBytes(columns, metadata, rows);
   }
 
-  /** ts_ns and time, read from column `c` of `rows`. */
-  private timeColumns(rows: RowBuffer, c: number): ColumnSpec[] {
-    const ts = col(rows, c);
+  /** ts_ns and time, from column `c`. */
+  private timeColumns(c: number): ColumnSpec[] {
     return [
-      { field: field("ts_ns", new Int64(), false, "ns"), build: (s, n) => int64Data("ts_ns", n, ts(s)) },
-      { field: field("time", new TimestampNanosecond("UTC"), false), build: (s, n) => timestampData("time", n, ts(s), this.epochNs) },
+      { field: field("ts_ns", new Int64(), false, "ns"), build: (cols) => int64Data("ts_ns", cols[c]) },
+      { field: field("time", new TimestampNanosecond("UTC"), false), build: (cols) => timestampData("time", cols[c], this.epochNs) },
     ];
   }
 
-  /** Human price (quote currency) and the integer ticks it came from. */
-  private priceColumns(name: string, get: (start: number) => Getter, nullable: boolean): ColumnSpec[] {
+  /** Human price (quote currency) and the integer ticks it came from, in column `c`. */
+  private priceColumns(name: string, c: number, nullable: boolean): ColumnSpec[] {
     const inst = this.instrument;
     return [
-      { field: field(name, new Float64(), nullable, inst.quote), build: (s, n) => float64Data(n, human(get(s), (t) => ticksToPrice(inst, t))) },
-      { field: field(`${name}_ticks`, new Int64(), nullable, "ticks"), build: (s, n) => int64Data(`${name}_ticks`, n, get(s)) },
+      { field: field(name, new Float64(), nullable, inst.quote), build: (cols) => float64Data(human(cols[c], (t) => ticksToPrice(inst, t))) },
+      { field: field(`${name}_ticks`, new Int64(), nullable, "ticks"), build: (cols) => int64Data(`${name}_ticks`, cols[c]) },
     ];
   }
 
-  /** Human size (base currency) and the integer lots it came from. */
-  private sizeColumns(name: string, get: (start: number) => Getter, nullable: boolean): ColumnSpec[] {
+  /** Human size (base currency) and the integer lots it came from, in column `c`. */
+  private sizeColumns(name: string, c: number, nullable: boolean): ColumnSpec[] {
     const inst = this.instrument;
     return [
-      { field: field(name, new Float64(), nullable, inst.base), build: (s, n) => float64Data(n, human(get(s), (l) => lotsToAmount(inst, l))) },
-      { field: field(`${name}_lots`, new Int64(), nullable, "lots"), build: (s, n) => int64Data(`${name}_lots`, n, get(s)) },
+      { field: field(name, new Float64(), nullable, inst.base), build: (cols) => float64Data(human(cols[c], (l) => lotsToAmount(inst, l))) },
+      { field: field(`${name}_lots`, new Int64(), nullable, "lots"), build: (cols) => int64Data(`${name}_lots`, cols[c]) },
     ];
   }
 
   private tradeColumns(): ColumnSpec[] {
-    const r = this.trades;
     const qs = this.instrument.spec.quoteScale;
     const quote = this.instrument.quote;
     const fee = (name: string, c: number): ColumnSpec[] => [
-      { field: field(name, new Float64(), false, quote), build: (s, n) => float64Data(n, human(col(r, c)(s), (u) => u / qs)) },
-      { field: field(`${name}_units`, new Int64(), false, `${quote}/${qs}`), build: (s, n) => int64Data(`${name}_units`, n, col(r, c)(s)) },
+      { field: field(name, new Float64(), false, quote), build: (cols) => float64Data(human(cols[c], (u) => u / qs)) },
+      { field: field(`${name}_units`, new Int64(), false, `${quote}/${qs}`), build: (cols) => int64Data(`${name}_units`, cols[c]) },
     ];
     return [
-      ...this.timeColumns(r, T_TS),
-      int64Column("trade_id", r, T_ID, false),
-      ...this.priceColumns("price", col(r, T_PRICE), false),
-      ...this.sizeColumns("size", col(r, T_SIZE), false),
-      int64Column("maker_order_id", r, T_MAKER_OID, false),
-      int64Column("taker_order_id", r, T_TAKER_OID, false),
-      int32Column("maker_account", r, T_MAKER_ACCT, false),
-      int32Column("taker_account", r, T_TAKER_ACCT, false),
+      ...this.timeColumns(T_TS),
+      int64Column("trade_id", T_ID, false),
+      ...this.priceColumns("price", T_PRICE, false),
+      ...this.sizeColumns("size", T_SIZE, false),
+      int64Column("maker_order_id", T_MAKER_OID, false),
+      int64Column("taker_order_id", T_TAKER_OID, false),
+      int32Column("maker_account", T_MAKER_ACCT, false),
+      int32Column("taker_account", T_TAKER_ACCT, false),
       ...fee("maker_fee", T_MAKER_FEE),
       ...fee("taker_fee", T_TAKER_FEE),
-      dictColumn("aggressor", AGGRESSOR, r, T_AGGRESSOR, false),
+      dictColumn("aggressor", AGGRESSOR, T_AGGRESSOR, false),
     ];
   }
 
   private orderColumns(): ColumnSpec[] {
-    const r = this.orders;
     return [
-      ...this.timeColumns(r, O_TS),
-      dictColumn("event", EVENT, r, O_EVENT, false),
-      int64Column("order_id", r, O_ID, true),
-      int32Column("account", r, O_ACCT, false),
-      int64Column("client_order_id", r, O_CLIENT, true),
-      dictColumn("side", SIDE, r, O_SIDE, true),
-      dictColumn("order_type", ORDER_TYPE, r, O_TYPE, true),
-      dictColumn("tif", TIF, r, O_TIF, true),
-      { field: field("post_only", new Bool(), true), build: (s, n) => boolData(n, col(r, O_POST)(s)) },
-      ...this.priceColumns("price", col(r, O_PRICE), true),
-      ...this.sizeColumns("size", col(r, O_SIZE), true),
-      dictColumn("request", REQUEST, r, O_REQUEST, true),
-      dictColumn("reason", REASON, r, O_REASON, true),
-      { field: field("priority_kept", new Bool(), true), build: (s, n) => boolData(n, col(r, O_PRIORITY)(s)) },
+      ...this.timeColumns(O_TS),
+      dictColumn("event", EVENT, O_EVENT, false),
+      int64Column("order_id", O_ID, true),
+      int32Column("account", O_ACCT, false),
+      int64Column("client_order_id", O_CLIENT, true),
+      dictColumn("side", SIDE, O_SIDE, true),
+      dictColumn("order_type", ORDER_TYPE, O_TYPE, true),
+      dictColumn("tif", TIF, O_TIF, true),
+      { field: field("post_only", new Bool(), true), build: (cols) => boolData(cols[O_POST]) },
+      ...this.priceColumns("price", O_PRICE, true),
+      ...this.sizeColumns("size", O_SIZE, true),
+      dictColumn("request", REQUEST, O_REQUEST, true),
+      dictColumn("reason", REASON, O_REASON, true),
+      { field: field("priority_kept", new Bool(), true), build: (cols) => boolData(cols[O_PRIORITY]) },
     ];
   }
 
   private l1Columns(): ColumnSpec[] {
-    const r = this.l1;
     return [
-      ...this.timeColumns(r, 0),
-      ...this.priceColumns("bid_price", col(r, 1), true),
-      ...this.sizeColumns("bid_size", col(r, 2), true),
-      ...this.priceColumns("ask_price", col(r, 3), true),
-      ...this.sizeColumns("ask_size", col(r, 4), true),
+      ...this.timeColumns(0),
+      ...this.priceColumns("bid_price", 1, true),
+      ...this.sizeColumns("bid_size", 2, true),
+      ...this.priceColumns("ask_price", 3, true),
+      ...this.sizeColumns("ask_size", 4, true),
     ];
   }
 
   private l2Columns(): ColumnSpec[] {
-    const r = this.l2;
     return [
-      ...this.timeColumns(r, L2_TS),
-      int32Column("snapshot", r, L2_SNAP, false),
-      dictColumn("side", BOOK_SIDE, r, L2_SIDE, false),
-      int32Column("level", r, L2_LEVEL, false),
-      ...this.priceColumns("price", col(r, L2_PRICE), false),
-      ...this.sizeColumns("size", col(r, L2_SIZE), false),
-      int32Column("orders", r, L2_ORDERS, false),
+      ...this.timeColumns(L2_TS),
+      int32Column("snapshot", L2_SNAP, false),
+      dictColumn("side", BOOK_SIDE, L2_SIDE, false),
+      int32Column("level", L2_LEVEL, false),
+      ...this.priceColumns("price", L2_PRICE, false),
+      ...this.sizeColumns("size", L2_SIZE, false),
+      int32Column("orders", L2_ORDERS, false),
     ];
   }
 }
@@ -414,45 +409,16 @@ function same(a: number, b: number): boolean {
   return a === b || (a !== a && b !== b);
 }
 
-/** Column `c` of `rows`, as a getter over the batch starting at row `start`. */
-function col(rows: RowBuffer, c: number): (start: number) => Getter {
-  return (start) => {
-    const d = rows.data;
-    const stride = rows.stride;
-    return (i) => d[(start + i) * stride + c];
-  };
+function int64Column(name: string, c: number, nullable: boolean): ColumnSpec {
+  return { field: field(name, new Int64(), nullable), build: (cols) => int64Data(name, cols[c]) };
 }
 
-/**
- * Converts an integer-unit getter to human units, keeping NaN (null) as is. A small
- * direct-mapped cache skips the decimal rounding in `ticksToPrice` for the prices and sizes
- * that recur, which is most of them; results are the same as calling `convert` every time.
- */
-function human(get: Getter, convert: (x: number) => number): Getter {
-  const keys = new Float64Array(4096).fill(NaN);
-  const vals = new Float64Array(4096);
-  return (i) => {
-    const x = get(i);
-    if (x !== x) return NaN;
-    const h = x & 4095;
-    if (keys[h] === x) return vals[h];
-    const v = convert(x);
-    keys[h] = x;
-    vals[h] = v;
-    return v;
-  };
+function int32Column(name: string, c: number, nullable: boolean): ColumnSpec {
+  return { field: field(name, new Int32(), nullable), build: (cols) => int32Data(cols[c]) };
 }
 
-function int64Column(name: string, rows: RowBuffer, c: number, nullable: boolean): ColumnSpec {
-  return { field: field(name, new Int64(), nullable), build: (s, n) => int64Data(name, n, col(rows, c)(s)) };
-}
-
-function int32Column(name: string, rows: RowBuffer, c: number, nullable: boolean): ColumnSpec {
-  return { field: field(name, new Int32(), nullable), build: (s, n) => int32Data(n, col(rows, c)(s)) };
-}
-
-function dictColumn(name: string, dict: StringDict, rows: RowBuffer, c: number, nullable: boolean): ColumnSpec {
-  return { field: field(name, dict.type, nullable), build: (s, n) => dict.data(n, col(rows, c)(s)) };
+function dictColumn(name: string, dict: StringDict, c: number, nullable: boolean): ColumnSpec {
+  return { field: field(name, dict.type, nullable), build: (cols) => dict.data(cols[c]) };
 }
 
 // The recorder's errors, built in functions of their own, off the hot path: see badAdvance in
