@@ -10,25 +10,24 @@ import { isSafeTime } from "./clock.ts";
  *   pop in insertion order. The order is therefore total and depends on nothing but the
  *   sequence of calls, which is what makes runs reproducible.
  *
- * Keys live in parallel typed arrays and payloads in a plain array, all grown by
- * doubling, so push and pop allocate nothing beyond the caller's payload.
+ * Keys live in typed arrays and payloads in a plain array, all grown by doubling, so
+ * push and pop allocate nothing beyond the caller's payload.
  */
 export class EventQueue<T> {
-  private times: Float64Array;
+  /** Time and sequence of each slot side by side (2i, 2i + 1): a sift reads one cache line per level. */
+  private keys: Float64Array;
   private prios: Int32Array;
-  // Float64 holds every counter value exactly up to 2^53 pushes; a run never gets near.
-  private seqs: Float64Array;
   private payloads: (T | undefined)[];
   private n = 0;
+  // Float64 holds every counter value exactly up to 2^53 pushes; a run never gets near.
   private nextSeq = 0;
   private popped = 0;
 
   /** @param initialCapacity slots reserved up front; the queue grows past it by doubling. */
   constructor(initialCapacity = 1024) {
     const cap = Math.max(16, initialCapacity | 0);
-    this.times = new Float64Array(cap);
+    this.keys = new Float64Array(2 * cap);
     this.prios = new Int32Array(cap);
-    this.seqs = new Float64Array(cap);
     // Filled rather than holey so V8 keeps the array in its fast packed representation.
     this.payloads = new Array<T | undefined>(cap).fill(undefined);
   }
@@ -48,7 +47,7 @@ export class EventQueue<T> {
 
   /** Time in ns of the next event, or `Infinity` when the queue is empty. */
   peekTime(): number {
-    return this.n === 0 ? Infinity : this.times[0];
+    return this.n === 0 ? Infinity : this.keys[0];
   }
 
   /**
@@ -58,30 +57,29 @@ export class EventQueue<T> {
    */
   push(time: number, priority: number, payload: T): void {
     if (!isSafeTime(time) || time < this.popped || (priority | 0) !== priority) throw badPush(time, priority, this.popped);
-    if (this.n === this.times.length) this.grow();
+    if (this.n === this.prios.length) this.grow();
     const seq = this.nextSeq++;
-    const times = this.times;
+    const keys = this.keys;
     const prios = this.prios;
-    const seqs = this.seqs;
     const payloads = this.payloads;
     // Sift up with a hole: move parents down until the new key's place is found, then
     // write it once, which halves the writes compared with swapping.
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const pt = times[p];
-      if (pt < time || (pt === time && (prios[p] < priority || (prios[p] === priority && seqs[p] < seq)))) {
+      const pt = keys[2 * p];
+      if (pt < time || (pt === time && (prios[p] < priority || (prios[p] === priority && keys[2 * p + 1] < seq)))) {
         break;
       }
-      times[i] = pt;
+      keys[2 * i] = pt;
+      keys[2 * i + 1] = keys[2 * p + 1];
       prios[i] = prios[p];
-      seqs[i] = seqs[p];
       payloads[i] = payloads[p];
       i = p;
     }
-    times[i] = time;
+    keys[2 * i] = time;
+    keys[2 * i + 1] = seq;
     prios[i] = priority;
-    seqs[i] = seq;
     payloads[i] = payload;
   }
 
@@ -92,19 +90,18 @@ export class EventQueue<T> {
   pop(): T | undefined {
     const n = this.n;
     if (n === 0) return undefined;
-    const times = this.times;
+    const keys = this.keys;
     const prios = this.prios;
-    const seqs = this.seqs;
     const payloads = this.payloads;
     const top = payloads[0];
-    this.popped = times[0];
+    this.popped = keys[0];
     const last = n - 1;
     this.n = last;
     if (last > 0) {
       // Sift the last element down from the root, again with a hole.
-      const t = times[last];
+      const t = keys[2 * last];
+      const s = keys[2 * last + 1];
       const pr = prios[last];
-      const s = seqs[last];
       const payload = payloads[last];
       let i = 0;
       for (;;) {
@@ -112,23 +109,23 @@ export class EventQueue<T> {
         if (c >= last) break;
         const r = c + 1;
         if (r < last) {
-          const ct = times[c];
-          const rt = times[r];
-          if (rt < ct || (rt === ct && (prios[r] < prios[c] || (prios[r] === prios[c] && seqs[r] < seqs[c])))) {
+          const ct = keys[2 * c];
+          const rt = keys[2 * r];
+          if (rt < ct || (rt === ct && (prios[r] < prios[c] || (prios[r] === prios[c] && keys[2 * r + 1] < keys[2 * c + 1])))) {
             c = r;
           }
         }
-        const ct = times[c];
-        if (t < ct || (t === ct && (pr < prios[c] || (pr === prios[c] && s < seqs[c])))) break;
-        times[i] = ct;
+        const ct = keys[2 * c];
+        if (t < ct || (t === ct && (pr < prios[c] || (pr === prios[c] && s < keys[2 * c + 1])))) break;
+        keys[2 * i] = ct;
+        keys[2 * i + 1] = keys[2 * c + 1];
         prios[i] = prios[c];
-        seqs[i] = seqs[c];
         payloads[i] = payloads[c];
         i = c;
       }
-      times[i] = t;
+      keys[2 * i] = t;
+      keys[2 * i + 1] = s;
       prios[i] = pr;
-      seqs[i] = s;
       payloads[i] = payload;
     }
     // Drop the reference so a popped payload can be collected.
@@ -148,16 +145,13 @@ export class EventQueue<T> {
   }
 
   private grow(): void {
-    const cap = this.times.length * 2;
-    const times = new Float64Array(cap);
-    times.set(this.times);
-    this.times = times;
+    const cap = this.prios.length * 2;
+    const keys = new Float64Array(2 * cap);
+    keys.set(this.keys);
+    this.keys = keys;
     const prios = new Int32Array(cap);
     prios.set(this.prios);
     this.prios = prios;
-    const seqs = new Float64Array(cap);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
     const old = this.payloads.length;
     this.payloads.length = cap;
     this.payloads.fill(undefined, old, cap);
