@@ -135,11 +135,13 @@ export async function runWorldWithSeries(opts: RunOptions): Promise<{ summary: R
   bars.finish(durationNs);
   await mkdir(opts.out, { recursive: true });
   const files = [...(await recorder.write(opts.out)), await bars.write(opts.out)];
+  const rows = { ...recorder.counts(), bars: bars.count };
+  recorder.release();
   const summary: RunSummary = {
     scenario: opts.scenario,
     ...stats,
     simulatedSeconds: durationNs / SECOND,
-    rows: { ...recorder.counts(), bars: bars.count },
+    rows,
     ...(spec === undefined ? {} : pathOutcome(spec, bars, durationNs)),
     bots: spec === undefined ? [] : botResults.results(spec),
     files: [...files.map((f) => f.split(/[\\/]/).pop()!), "summary.json"],

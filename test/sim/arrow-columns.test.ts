@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { int64Data, timestampData } from "../../sim/arrow-columns.ts";
+import { ChunkedRows, int64Data, ROWS_PER_BATCH, timestampData } from "../../sim/arrow-columns.ts";
 
 const safeInt = fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
 const valueOrNull = fc.oneof(
@@ -50,4 +50,30 @@ test("timestampData adds the epoch in ns and carries the UTC timestamp type", ()
   const d = timestampData("time", Float64Array.of(0, 4_294_967_296, 59_999_999_999), epochNs);
   assert.deepEqual([...(d.values as BigInt64Array)], [epochNs, epochNs + 4_294_967_296n, epochNs + 59_999_999_999n]);
   assert.equal(String(d.type), "Timestamp<NANOSECOND, UTC>");
+});
+
+test("ChunkedRows keeps rows across chunks, gives a batch's columns, and a released chunk carries nothing into the next table", () => {
+  const fill = (t: ChunkedRows, n: number, base: number) => {
+    for (let i = 0; i < n; i++) {
+      const o = t.add();
+      t.data[o] = base + i;
+      t.data[o + 1] = -(base + i);
+    }
+  };
+  const a = new ChunkedRows(2);
+  fill(a, ROWS_PER_BATCH + 3, 0);
+  assert.equal(a.length, ROWS_PER_BATCH + 3);
+  const [first, neg] = a.columns(0, ROWS_PER_BATCH);
+  assert.equal(first.length, ROWS_PER_BATCH);
+  assert.deepEqual([first[0], first[ROWS_PER_BATCH - 1], neg[ROWS_PER_BATCH - 1]], [0, ROWS_PER_BATCH - 1, -(ROWS_PER_BATCH - 1)]);
+  assert.deepEqual(a.columns(ROWS_PER_BATCH, 3).map((c) => [...c]), [[ROWS_PER_BATCH, ROWS_PER_BATCH + 1, ROWS_PER_BATCH + 2], [-ROWS_PER_BATCH, -ROWS_PER_BATCH - 1, -ROWS_PER_BATCH - 2]]);
+  assert.throws(() => a.columns(1, 2), /not one chunk/);
+  assert.throws(() => a.columns(ROWS_PER_BATCH, 4), /not one chunk/);
+  a.release();
+  assert.equal(a.length, 0);
+  // The next table takes the released chunks: it sees only its own rows.
+  const b = new ChunkedRows(2);
+  fill(b, 2, 1000);
+  assert.deepEqual(b.columns(0, 2).map((c) => [...c]), [[1000, 1001], [-1000, -1001]]);
+  assert.deepEqual(b.columns(0, 0).map((c) => c.length), [0, 0]);
 });
