@@ -6,6 +6,7 @@ import { buildScenario, builtinSpec, BUILTIN_SPECS } from "../../scenarios/built
 import { parseScenario } from "../../scenarios/spec.ts";
 import { typeRegistry } from "../../scenarios/build.ts";
 import { BarBuilder } from "../../sim/bars.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const HOUR = 3_600_000_000_000;
 
@@ -48,10 +49,8 @@ test("a bot naming an unknown strategy is refused with the field and the value",
 
 test("a run's summary lists each strategy bot's risk decisions and the ensemble's regime changes", async () => {
   const { runWorld } = await import("../../experiments/run.ts");
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
-  const s = await runWorld({ scenario: "crash", seed: 1, out: join(mkdtempSync(join(tmpdir(), "arena-bot-")), "crash") });
+  const s = await runWorld({ scenario: "crash", seed: 1, out: join(tempDir("arena-bot-"), "crash") });
   const byName = Object.fromEntries(s.bots.map((b) => [b.name, b]));
   assert.equal(byName.hodl.riskEvents, undefined);
   assert.ok(byName["mean-reversion"].riskEvents!.some((e) => e.rule === "max-position" && /10% of equity/.test(e.detail)));

@@ -1,13 +1,13 @@
 // `arena suite`: the same suite.json on 1 worker or 2; bad flags change nothing.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const arena = (...args: string[]) => spawnSync(process.execPath, ["bin/arena.mjs", ...args], { encoding: "utf8" });
-const dir = mkdtempSync(join(tmpdir(), "arena-suite-"));
+const dir = tempDir("arena-suite-");
 
 test("suite.json is byte-identical on 1 and 2 workers, and the table and report are written", () => {
   const common = ["suite", "--scenarios", "normal,crash", "--seeds", "2", "--duration", "35m", "--no-png"];

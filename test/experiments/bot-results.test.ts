@@ -1,13 +1,12 @@
 // Bots under test trade through the Exchange, and each run judges them from their accounts.
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runWorld } from "../../experiments/run.ts";
 import { Asset } from "../../market/ledger.ts";
 import { typeRegistry, buildScenario } from "../../scenarios/build.ts";
 import { parseScenario } from "../../scenarios/spec.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const spec = () =>
   parseScenario(
@@ -38,7 +37,7 @@ test("buy-and-hold ends holding BTC bought with most of its cash", async () => {
 });
 
 test("each run reports every bot against the criteria, consistently with its own numbers", async () => {
-  const out = join(await mkdtemp(join(tmpdir(), "arena-bots-")), "run");
+  const out = join(tempDir("arena-bots-"), "run");
   const s = spec();
   const summary = await runWorld({ scenario: s.name, spec: s, seed: 2, out });
   assert.deepEqual(summary.bots.map((b) => b.name), ["hodl", "ema"]);
@@ -62,7 +61,7 @@ test("bots are valued correctly on an instrument whose tick has no whole inverse
     },
     typeRegistry(),
   );
-  const out = join(await mkdtemp(join(tmpdir(), "arena-bots-")), "run");
+  const out = join(tempDir("arena-bots-"), "run");
   const [hodl] = (await runWorld({ scenario: s.name, spec: s, seed: 1, out })).bots;
   assert.ok(Number.isFinite(hodl.finalEquity) && Math.abs(hodl.finalEquity / 10_000 - 1) < 0.05, `final equity ${hodl.finalEquity}`);
 });

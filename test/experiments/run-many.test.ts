@@ -1,16 +1,15 @@
 // Many runs on worker threads give the same results, in the same order, on 1 worker or 2.
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runMany } from "../../experiments/run-many.ts";
 import { runWorld } from "../../experiments/run.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const MINUTE = 60_000_000_000;
 
 test("digests are identical on 1 worker and on 2, in task order, and equal to an in-process run", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "arena-many-"));
+  const dir = tempDir("arena-many-");
   const tasks = (w: number) =>
     [3, 1, 4, 2].map((seed) => ({ scenario: "smoke", seed, durationNs: 2 * MINUTE, out: join(dir, `w${w}-s${seed}`) }));
   const one = await runMany({ tasks: tasks(1), workers: 1 });
@@ -31,7 +30,7 @@ test("zero workers is refused, naming the field and the value", async () => {
 });
 
 test("a failing run rejects with its error and leaves no thread running", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "arena-many-"));
+  const dir = tempDir("arena-many-");
   await assert.rejects(
     runMany({ tasks: [{ scenario: "no-such-world", seed: 1, out: join(dir, "x") }], workers: 1 }),
     /"no-such-world" is not a built-in/,

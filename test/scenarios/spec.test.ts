@@ -1,11 +1,11 @@
 // Scenario files are checked at the boundary: every refusal names the field, the value and the rule.
 import assert from "node:assert/strict";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { z } from "zod";
 import { loadScenarioFile, parseScenario, type TypeRegistry } from "../../scenarios/spec.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const registry: TypeRegistry = {
   agents: {
@@ -64,7 +64,7 @@ for (const [name, edit, message] of refusals) {
 }
 
 test("a scenario file that is missing, not JSON or invalid is refused naming the file", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "arena-spec-"));
+  const dir = tempDir("arena-spec-");
   await assert.rejects(loadScenarioFile(join(dir, "nope.json"), registry), /nope\.json": cannot be read \(ENOENT\)/);
   await writeFile(join(dir, "bad.json"), "{ name: ");
   await assert.rejects(loadScenarioFile(join(dir, "bad.json"), registry), /bad\.json": is not JSON/);

@@ -1,8 +1,7 @@
 // Recorder: a small engine run written as Arrow IPC files that other tools read back exactly.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tableFromIPC, type Table } from "apache-arrow";
 import { MatchingEngine } from "../../market/engine.ts";
@@ -11,6 +10,7 @@ import { DEFAULT_INSTRUMENT, lotsToAmount, makeInstrument, ticksToPrice } from "
 import { Asset, Ledger } from "../../market/ledger.ts";
 import { OrderType, Side, TimeInForce, rejectReasonName, type TradeEvent } from "../../market/types.ts";
 import { Recorder } from "../../sim/recorder.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 /** 60,000.00 USDT in ticks of the default instrument. */
 const P = 6_000_000;
@@ -84,7 +84,7 @@ test("counts every trade, order event, top-of-book change and depth level", () =
 
 test("writes the four files with their columns, and the engine's trades in USDT and BTC", async () => {
   const { rec, log, rejectName } = run();
-  const dir = await mkdtemp(join(tmpdir(), "recorder-"));
+  const dir = tempDir("recorder-");
   const paths = await rec.write(join(dir, "out"));
   assert.deepEqual(paths, ["trades", "orders", "l1", "l2"].map((n) => join(dir, "out", `${n}.arrow`)));
   const [trades, orders, l1, l2] = await readTables(paths);
@@ -158,7 +158,7 @@ test("writes the four files with their columns, and the engine's trades in USDT 
 });
 
 test("the same run writes byte-identical files, again and from a second recorder", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "recorder-det-"));
+  const dir = tempDir("recorder-det-");
   const a = run().rec;
   const first = await a.write(join(dir, "a1"));
   const again = await a.write(join(dir, "a2"));
@@ -172,7 +172,7 @@ test("the same run writes byte-identical files, again and from a second recorder
 
 test("an empty recorder writes valid files that carry the schema", async () => {
   const rec = new Recorder(makeInstrument());
-  const dir = await mkdtemp(join(tmpdir(), "recorder-empty-"));
+  const dir = tempDir("recorder-empty-");
   const tables = await readTables(await rec.write(dir));
   assert.deepEqual(tables.map((t) => t.numRows), [0, 0, 0, 0]);
   assert.deepEqual(tables[1].schema.fields.map((f) => f.name), [
