@@ -7,13 +7,16 @@ const FIELDS = 5;
  * A ring of the last `capacity` top-of-book changes (venue time, bid, bid size, ask, ask
  * size). A simulated client reads the top as it stood `latency` ns ago: what its market data
  * feed would have shown, without the venue sending every change to every agent. Reads
- * older than the ring return its oldest entry (the ring covers far more than any latency).
+ * older than the ring, once it has dropped changes, return its oldest entry (the ring
+ * covers far more than any latency).
  */
 export class TopTape {
   private readonly data: Float64Array;
   private readonly capacity: number;
   private count = 0;
   private head = 0;
+  /** Whether changes have been dropped off the ring's old end. */
+  private wrapped = false;
 
   constructor(capacity = 1 << 16) {
     this.capacity = capacity;
@@ -31,24 +34,44 @@ export class TopTape {
     d[o + 4] = top.askSize;
     this.head = (this.head + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;
+    else this.wrapped = true;
   }
 
   /**
    * Index (into the ring) of the last change at or before venue time `t`, or -1 when there
-   * was none yet. Binary search from the oldest entry.
+   * was none yet. Reads come about one feed latency behind the newest change, so the search
+   * gallops back from the newest entry and then bisects: a few reads of the ring's recent end
+   * instead of a bisection over all of it, whose every probe missed the cache.
    */
   private indexAt(t: number): number {
-    if (this.count === 0) return -1;
-    const oldest = (this.head - this.count + this.capacity) % this.capacity;
+    const n = this.count;
+    if (n === 0) return -1;
+    const cap = this.capacity;
+    const d = this.data;
+    let newest = this.head - 1;
+    if (newest < 0) newest += cap;
+    // lo and hi count entries back from the newest; timestamps do not increase going back.
     let lo = 0;
-    let hi = this.count - 1;
-    if (this.data[oldest * FIELDS] > t) return this.count === this.capacity ? oldest : -1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.data[((oldest + mid) % this.capacity) * FIELDS] <= t) lo = mid;
-      else hi = mid - 1;
+    if (d[newest * FIELDS] <= t) return newest;
+    let hi = 1;
+    for (;;) {
+      if (hi >= n) {
+        hi = n - 1;
+        const oldest = ring(newest - hi, cap);
+        if (d[oldest * FIELDS] > t) return this.wrapped ? oldest : -1;
+        break;
+      }
+      if (d[ring(newest - hi, cap) * FIELDS] <= t) break;
+      lo = hi;
+      hi *= 2;
     }
-    return (oldest + lo) % this.capacity;
+    // The entry `lo` back is after t, the one `hi` back is not: find the first that is not.
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (d[ring(newest - mid, cap) * FIELDS] <= t) hi = mid;
+      else lo = mid;
+    }
+    return ring(newest - hi, cap);
   }
 
   /** Best bid in ticks as of venue time `t` (0 when none). */
@@ -71,4 +94,9 @@ export class TopTape {
     const d = this.data;
     return { bidPrice: d[o + 1], bidSize: d[o + 2], askPrice: d[o + 3], askSize: d[o + 4] };
   }
+}
+
+/** A ring position from one that may have gone below 0 by less than `cap`. */
+function ring(i: number, cap: number): number {
+  return i < 0 ? i + cap : i;
 }

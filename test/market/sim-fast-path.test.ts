@@ -1,6 +1,7 @@
 // The simulator's fast path for populations: callbacks instead of awaits, a delayed view of the top.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import type { OrderRec } from "../../market/ccxt-shapes.ts";
 import { TopTape } from "../../market/top-tape.ts";
 import { OrderType, Side, TimeInForce } from "../../market/types.ts";
@@ -69,6 +70,34 @@ test("TopTape answers the last change at or before a time, across ring wrap-arou
   assert.equal(tape.askAt(30), 4);
   assert.equal(tape.bidAt(5), 3, "older than the ring: its oldest entry");
   assert.deepEqual(tape.at(52), { bidPrice: 5, bidSize: 1, askPrice: 6, askSize: 1 });
+});
+
+test("TopTape reads as a scan of the changes it keeps would, for any times, capacity and query", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 9 }),
+      fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }),
+      fc.array(fc.integer({ min: -1, max: 70 }), { minLength: 1, maxLength: 10 }),
+      (capacity, gaps, queries) => {
+        const tape = new TopTape(capacity);
+        const pushed: { ts: number; bid: number }[] = [];
+        let ts = 0;
+        gaps.forEach((g, i) => {
+          ts += g;
+          tape.push(ts, { bidPrice: i + 1, bidSize: 1, askPrice: i + 2, askSize: 1 });
+          pushed.push({ ts, bid: i + 1 });
+        });
+        const kept = pushed.slice(-capacity);
+        for (const t of queries) {
+          const at = kept.filter((e) => e.ts <= t).at(-1);
+          // Older than every kept change: the oldest one once the ring has wrapped, else none.
+          const expected = at !== undefined ? at.bid : pushed.length > capacity ? kept[0].bid : 0;
+          assert.equal(tape.bidAt(t), expected, `t=${t}`);
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
 });
 
 test("sendOrder and sendCancel work without promises: the listener sees the order open and then canceled", async () => {
