@@ -59,6 +59,39 @@ test("an awaiting agent is resumed at the simulated time of each answer", async 
   assert.ok(stats.drains >= 5);
 });
 
+test("code awaiting through a deep chain of calls and thenables finishes at the answer's time, before any later event", async () => {
+  const seen: string[] = [];
+  // 300 nested async calls, a hand-made thenable (two extra microtask hops) and a chain of
+  // 300 .then callbacks between the answer and the line that records it.
+  const deep = async (ex: AgentContext["exchange"], n: number): Promise<number> => {
+    if (n > 0) return deep(ex, n - 1);
+    await ex.fetchBalance();
+    const viaThenable = await { then: (ok: (v: number) => void) => ok(1) };
+    let p = Promise.resolve(viaThenable);
+    for (let i = 0; i < 300; i++) p = p.then((v) => v + 1);
+    return p;
+  };
+  class Deep implements SimAgent {
+    async start(ctx: AgentContext): Promise<void> {
+      const v = await deep(ctx.exchange, 300);
+      seen.push(`deep ${v} at ${ctx.now}`);
+    }
+  }
+  class Watcher implements SimAgent {
+    start(ctx: AgentContext): void {
+      ctx.wakeAt(3001);
+    }
+    wake(ctx: AgentContext): void {
+      seen.push(`watcher at ${ctx.now}`);
+    }
+  }
+  const k = new Kernel({ seed: 1, defaultLatency: { inNs: 1000, outNs: 2000, jitterNs: 0 } });
+  k.addAgent("deep", new Deep(), { quote: 1000 });
+  k.addAgent("watcher", new Watcher());
+  await k.run(SECOND);
+  assert.deepEqual(seen, ["deep 301 at 3000", "watcher at 3001"]);
+});
+
 test("Observed records then, catch and await; rejectQuietly leaves a later handler its error", async () => {
   const p = new Observed<number>((res) => res(1));
   assert.equal(p.observed, false);
