@@ -4,7 +4,7 @@
  * A native promise that records when a handler is attached: `then`, `catch`, `finally` and
  * `await` all end up calling `then` (for `await`, one microtask after the await starts). The
  * simulator uses it to let awaiting code run at the simulated time of an answer only when
- * there is such code: fire-and-forget agents then cost the kernel no yield to the event loop.
+ * there is such code: fire-and-forget agents then cost the kernel no yield at all.
  * Derived promises are plain `Promise`s (species), so only the first link is observed.
  */
 export class Observed<T> extends Promise<T> {
