@@ -1,8 +1,9 @@
-// The kernel's event queue: a binary min-heap in typed arrays, totally ordered by (time, priority, sequence).
+// The kernel's event queue: a 4-ary min-heap in typed arrays, totally ordered by (time, priority, sequence).
 import { isSafeTime } from "./clock.ts";
 
 /**
- * A min-heap of scheduled events, popped in (time, priority, sequence) order.
+ * A 4-ary min-heap of scheduled events, popped in (time, priority, sequence) order: half
+ * the depth of a binary heap, and a node's four children's keys share a cache line.
  *
  * - `time` is integer nanoseconds from scenario start.
  * - `priority` is a small integer; lower runs first at equal time.
@@ -66,7 +67,7 @@ export class EventQueue<T> {
     // write it once, which halves the writes compared with swapping.
     let i = this.n++;
     while (i > 0) {
-      const p = (i - 1) >> 1;
+      const p = (i - 1) >> 2;
       const pt = keys[2 * p];
       if (pt < time || (pt === time && (prios[p] < priority || (prios[p] === priority && keys[2 * p + 1] < seq)))) {
         break;
@@ -105,17 +106,19 @@ export class EventQueue<T> {
       const payload = payloads[last];
       let i = 0;
       for (;;) {
-        let c = 2 * i + 1;
-        if (c >= last) break;
-        const r = c + 1;
-        if (r < last) {
-          const ct = keys[2 * c];
-          const rt = keys[2 * r];
-          if (rt < ct || (rt === ct && (prios[r] < prios[c] || (prios[r] === prios[c] && keys[2 * r + 1] < keys[2 * c + 1])))) {
-            c = r;
+        const first = 4 * i + 1;
+        if (first >= last) break;
+        // The least of up to four children (one cache line of keys).
+        let c = first;
+        let ct = keys[2 * c];
+        const end = Math.min(first + 4, last);
+        for (let k = first + 1; k < end; k++) {
+          const kt = keys[2 * k];
+          if (kt < ct || (kt === ct && (prios[k] < prios[c] || (prios[k] === prios[c] && keys[2 * k + 1] < keys[2 * c + 1])))) {
+            c = k;
+            ct = kt;
           }
         }
-        const ct = keys[2 * c];
         if (t < ct || (t === ct && (pr < prios[c] || (pr === prios[c] && s < keys[2 * c + 1])))) break;
         keys[2 * i] = ct;
         keys[2 * i + 1] = keys[2 * c + 1];
