@@ -3,7 +3,7 @@ import { isSafeTime } from "./clock.ts";
 
 /**
  * A 4-ary min-heap of scheduled events, popped in (time, priority, sequence) order: half
- * the depth of a binary heap, and a node's four children's keys share a cache line.
+ * the depth of a binary heap, and a node's four children's keys are 64 contiguous bytes.
  *
  * - `time` is integer nanoseconds from scenario start.
  * - `priority` is a small integer; lower runs first at equal time.
@@ -108,7 +108,7 @@ export class EventQueue<T> {
       for (;;) {
         const first = 4 * i + 1;
         if (first >= last) break;
-        // The least of up to four children (one cache line of keys).
+        // The least of up to four children (their keys are 64 contiguous bytes).
         let c = first;
         let ct = keys[2 * c];
         const end = Math.min(first + 4, last);
