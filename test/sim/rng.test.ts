@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import seedrandom from "seedrandom";
 import { Rng } from "../../sim/rng.ts";
 
 function draws(r: Rng, n = 20): number[] {
@@ -115,4 +116,19 @@ test("bad arguments throw instead of returning garbage", () => {
   assert.throws(() => r.bernoulli(1.1), /p 1\.1/);
   assert.throws(() => r.bernoulli(NaN), /p NaN/);
   assert.throws(() => r.pick([]), /empty/);
+});
+
+test("draws are seedrandom's alea for the stream's path, one step per uniform and two per wide int", () => {
+  fc.assert(
+    fc.property(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ minLength: 1, maxLength: 8 }), (seed, name) => {
+      const ours = Rng.root(seed).fork(name);
+      const theirs = seedrandom.alea(`${seed}/${name}`);
+      for (let i = 0; i < 50; i++) assert.equal(ours.next(), theirs());
+      // A span above 2^32 takes seedrandom's 53-bit double.
+      const span = 2 ** 40;
+      assert.equal(ours.int(0, span - 1), Math.min(Math.floor(theirs.double() * span), span - 1));
+      assert.equal(ours.int(5, 9), 5 + Math.floor(theirs() * 5));
+    }),
+    { numRuns: 200 },
+  );
 });
