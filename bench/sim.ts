@@ -23,7 +23,7 @@ const ABIDES_MESSAGES_PER_SEC = 53_000;
 const SUITE_RUNS = 16;
 /**
  * Timed single-thread runs after the first; the median is reported, since this machine's speed
- * drifts by ±20% from one second to the next.
+ * drifts by 10-20% over minutes.
  */
 const TIMED_RUNS = 5;
 

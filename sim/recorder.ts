@@ -15,9 +15,9 @@ import {
 import {
   arrowFileBytes,
   boolData,
+  ChunkedRows,
   field,
   float64Data,
-  ChunkedRows,
   human,
   int32Data,
   int64Data,

@@ -4,7 +4,7 @@ import type { RiskEvent } from "../../agents/risk/risk.ts";
 import type { Metrics } from "../metrics/performance.ts";
 import { chartScripts } from "../report/assets.ts";
 import { downsampleMinMax } from "../report/downsample.ts";
-import { escapeHtml } from "../report/html.ts";
+import { escapeHtml, htmlPage } from "../report/html.ts";
 import { regimeColorScale } from "../report/regimes.ts";
 import { drawdownFractions } from "./arrow-out.ts";
 import { NO_REGIME, REGIME_LABELS, type BacktestTrade } from "./runner.ts";
@@ -187,18 +187,7 @@ function riskTable(events: readonly RiskEvent[]): string {
 export function renderBacktestHtml(input: BacktestReportInput): string {
   const specs = backtestSpecs(input);
   const meta = input.meta.map(([k, v]) => `<b>${escapeHtml(k)}</b>: ${escapeHtml(v)}`).join("<br>");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${escapeHtml(input.generator)}">
-<title>${escapeHtml(input.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(input.title)}</h1>
-<p class="meta">${meta}</p>
+  return htmlPage(input.title, input.generator, STYLE, `<p class="meta">${meta}</p>
 <h2>Metrics</h2>
 ${metricsTable(input.metrics, input.finalEquity)}
 ${input.walkForward === undefined ? "" : walkForwardSection(input.walkForward)}
@@ -208,8 +197,5 @@ ${specs.map((s, i) => `<div class="chart" id="chart-${i}" data-chart="${escapeHt
 ${tradesTable(input.trades)}
 <h2>Risk events</h2>
 ${riskTable(input.riskEvents)}
-${chartScripts(specs.map((s) => s.spec))}
-</body>
-</html>
-`;
+${chartScripts(specs.map((s) => s.spec))}`);
 }
