@@ -12,6 +12,7 @@ export interface RunManyOptions {
 export function runMany(opts: RunManyOptions): Promise<RunTaskResult[]> {
   return runParallel<RunTask, RunTaskResult>({
     worker: new URL("./run-worker.mjs", import.meta.url),
+    module: new URL("./run-task.ts", import.meta.url),
     tasks: opts.tasks,
     workers: opts.workers,
     onDone: opts.onDone === undefined ? undefined : (d, t, r) => opts.onDone!(d, t, r),

@@ -1,9 +1,15 @@
 // Many runs across worker threads (piscina): one run per worker at a time, results in task order.
 import { Piscina } from "piscina";
+import { workerBundle } from "./worker-bundle.ts";
 
 export interface ParallelOptions<T, R> {
   /** Module run in each worker; its default export maps one task to one result. */
   readonly worker: URL;
+  /**
+   * The TypeScript module `worker` loads through tsx. When given, workers load a prebuilt
+   * bundle of it instead (see worker-bundle.ts), and `worker` only if that cannot be built.
+   */
+  readonly module?: URL;
   readonly tasks: readonly T[];
   /** Worker threads, a positive integer. */
   readonly workers: number;
@@ -22,8 +28,9 @@ export interface ParallelOptions<T, R> {
 export async function runParallel<T, R>(opts: ParallelOptions<T, R>): Promise<R[]> {
   const { workers, tasks } = opts;
   if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`workers: ${workers} must be a positive integer`);
+  const bundle = opts.module === undefined ? undefined : await workerBundle(opts.module);
   const pool = new Piscina<T, R>({
-    filename: opts.worker.href,
+    filename: (bundle ?? opts.worker).href,
     minThreads: Math.min(workers, Math.max(1, tasks.length)),
     maxThreads: workers,
     // One task per thread at a time: runs are CPU-bound and must not share a thread's time.
