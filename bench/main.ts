@@ -21,7 +21,7 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     load: () => import("./engine.ts"),
   },
   sim: {
-    about: "messages/s of the normal scenario on one thread; speed-up of 2 workers over 1 on a 16-run suite",
+    about: "messages/s of the normal scenario on one worker; speed-up of 2 workers over 1 on a 16-run suite",
     load: () => import("./sim.ts"),
   },
   strategies: {
