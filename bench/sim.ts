@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { runMany } from "../experiments/run-many.ts";
 import { builtinSpec } from "../scenarios/builtins.ts";
 import { runParallel } from "../sim/parallel.ts";
+import { workerBundle } from "../sim/worker-bundle.ts";
 import type { BenchArgs } from "./main.ts";
 import type { RateRun, RateTask } from "./sim-rate-task.ts";
 
@@ -97,6 +98,8 @@ export async function run(args: BenchArgs): Promise<void> {
   const days = builtinSpec("normal").duration / (24 * HOUR);
   say(`sim benchmark: normal, ${hours} simulated hours on one worker (the median of ${TIMED_RUNS} runs after a first one); then ${SUITE_RUNS} runs of normal (${days} simulated day each, recorded) on 1 and 2 workers, ${SUITE_PAIRS} times (Node ${process.version})`);
   const m = await messagesPerSec(hours);
+  // Built once per process (memoised), so this only reports which code the workers ran.
+  const bundled = (await workerBundle(new URL("./sim-rate-task.ts", import.meta.url))) !== undefined;
   const dir = await mkdtemp(join(tmpdir(), "arena-bench-sim-"));
   try {
     // Warm-up of the pool path: a fresh pool starts fresh threads, so this only warms the
@@ -120,13 +123,13 @@ export async function run(args: BenchArgs): Promise<void> {
       const out = {
         messagesPerSec: Math.round(m.perSec), speedup2Workers: round2(speedup), kernelMessagesPerSec: Math.round(m.kernelPerSec), messagesPerSecRuns: m.runs, messagesPerSecFirstRun: m.firstRun,
         suiteSeconds1Worker: round2(one.seconds), suiteSeconds2Workers: round2(two.seconds), coresBusy1Worker: round2(cores1), coresBusy2Workers: round2(cores2),
-        speedup2WorkersPairs: pairs.map((p) => round2(p.speedup)),
+        speedup2WorkersPairs: pairs.map((p) => round2(p.speedup)), workerBundled: bundled,
       };
       process.stdout.write(`${JSON.stringify(out)}\n`);
       return;
     }
     say("");
-    say(`messages/s, one worker   ${Math.round(m.perSec).toLocaleString("en-US")}  (${m.messages.toLocaleString("en-US")} messages in ${m.seconds.toFixed(2)} s; runs: ${m.runs.map((r) => r.toLocaleString("en-US")).join(", ")})`);
+    say(`messages/s, one worker   ${Math.round(m.perSec).toLocaleString("en-US")}  (${m.messages.toLocaleString("en-US")} messages in ${m.seconds.toFixed(2)} s; runs: ${m.runs.map((r) => r.toLocaleString("en-US")).join(", ")}; ${bundled ? "bundled worker" : "tsx worker: the bundle could not be built"})`);
     say(`  first run of a worker   ${m.firstRun.toLocaleString("en-US")}  (V8 still compiling; not counted above)`);
     say(`  vs ABIDES (quoted)      ${(m.perSec / ABIDES_MESSAGES_PER_SEC).toFixed(1)}x   target >= 1,000,000/s and >= 20x`);
     say(`kernel events/s          ${Math.round(m.kernelPerSec).toLocaleString("en-US")}  (${m.kernelMessages.toLocaleString("en-US")}: wake-ups, requests, deliveries; ABIDES's own way of counting)`);
