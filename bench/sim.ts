@@ -27,11 +27,12 @@ const ABIDES_MESSAGES_PER_SEC = 53_000;
 const SUITE_RUNS = 16;
 /**
  * Suites timed on 1 worker then on 2, alternately; the speed-up is the median of the pairs'
- * ratios, since one pair's ratio moved by 0.1 from one try to the next on this machine.
+ * ratios, since one pair's ratio moved by up to 0.2 from one try to the next on this machine
+ * (1.41, 1.49 and 1.61 in one run of this benchmark).
  */
 const SUITE_PAIRS = 3;
 /**
- * Timed single-thread runs after the first; the median is reported, since this machine's speed
+ * Timed runs on the worker after the first; the median is reported, since this machine's speed
  * drifts by 10-20% over minutes.
  */
 const TIMED_RUNS = 5;
@@ -49,8 +50,8 @@ interface ThreadRate {
 }
 
 /**
- * The first run on a thread takes about 40% longer than the ones after it (V8 compiles the
- * hot code while it runs: measured 0.52-0.60 s against 0.37-0.40 s for 12 simulated hours),
+ * The first run on a thread takes about half again as long as the ones after it (V8 compiles
+ * the hot code while it runs: measured 0.52-0.54 s against 0.34-0.36 s for 12 simulated hours),
  * so it is reported on its own and the rate is that of the runs after it: a worker running a
  * suite is in that state from its second run on.
  */

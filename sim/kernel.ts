@@ -5,7 +5,7 @@ import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
 import { SimExchange, type HistoryLimits } from "../market/sim-exchange.ts";
 import { SimVenue, type Deliverable, type SimNetwork, type VenueObserver } from "../market/sim-venue.ts";
-import { SimClock } from "./clock.ts";
+import { isSafeTime, SimClock } from "./clock.ts";
 import { RunDigest, type EventCounts } from "./digest.ts";
 import { LatencyModel, parseLatencySpec, type LatencySpec } from "./latency.ts";
 import { EventQueue } from "./queue.ts";
@@ -274,7 +274,7 @@ export class Kernel implements SimNetwork {
   }
 
   scheduleWake(id: number, t: number): void {
-    if (!Number.isSafeInteger(t) || t < this.clock.now) throw this.badWake(id, t);
+    if (!isSafeTime(t) || t < this.clock.now) throw this.badWake(id, t);
     this.queue.push(t, Priority.WAKE, this.slots[id].wake);
   }
 

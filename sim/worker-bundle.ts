@@ -5,8 +5,8 @@
 // prebuilt bundle skips all of that, and its code also runs faster: 12 simulated hours of
 // `normal` took 0.37-0.40 s loaded through tsx and 0.33-0.37 s bundled (same thread, same
 // digest). The 16-run suite's speed-up on 2 workers over 1 measured 1.35-1.45x with tsx
-// workers and 1.41-1.61x with bundled ones (median of 3 pairs: 1.49x, 1.50x), since the
-// start-up saved is paid once per worker.
+// workers and 1.41-1.61x with bundled ones (median of 3 pairs: 1.46x, 1.49x, 1.50x in three
+// benchmark runs), since the start-up saved is paid once per worker.
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";

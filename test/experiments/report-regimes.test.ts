@@ -1,10 +1,10 @@
 // Suite report regime band: spans from a strategy bot's change points, the chart in report.html and as a PNG.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "vega-lite";
+import { tempDir } from "../helpers/temp-dir.ts";
 import { chartSpecs, regimeSpans, renderHtml, runEndMs, writeReport, type SuiteReportInput } from "../../experiments/report/index.ts";
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -91,13 +91,9 @@ test("report.html has the regime chart when a strategy bot recorded regimes, and
 });
 
 test("the PNG export writes the regime chart beside the others", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "arena-regimes-"));
-  try {
-    const paths = await writeReport(dir, input(true));
-    assert.ok(paths.pngs.some((p) => p.endsWith("crash-regime.png")), paths.pngs.join(", "));
-    const png = readFileSync(join(dir, "charts", "crash-regime.png"));
-    assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = tempDir("arena-regimes-");
+  const paths = await writeReport(dir, input(true));
+  assert.ok(paths.pngs.some((p) => p.endsWith("crash-regime.png")), paths.pngs.join(", "));
+  const png = readFileSync(join(dir, "charts", "crash-regime.png"));
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
 });
