@@ -1,5 +1,6 @@
 // Momentum (trend-chasing) traders: buy after rises, sell after falls; they amplify moves.
 import { z } from "zod";
+import { numberArray } from "../market/array-kinds.ts";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
 import { midTicks, poissonGapNs, type World } from "./world.ts";
@@ -34,7 +35,8 @@ const SECOND = 1_000_000_000;
  * lookback of its own (heterogeneous horizons), with market orders; unwinds after `holdSec`.
  */
 export class MomentumTrader implements SimAgent {
-  private readonly times: number[] = [];
+  // Times in ns are doubles after the first 2 s of a run (see market/array-kinds.ts).
+  private readonly times = numberArray();
   private readonly mids: number[] = [];
   private lookbackNs = 0;
   /** Open position, lots (signed), and when it was opened. */

@@ -1,4 +1,5 @@
 // The limit order book and matching engine: price-time priority over integer ticks and lots.
+import { numberArray } from "./array-kinds.ts";
 import { IdIndex } from "./id-index.ts";
 import { feeOf, type Instrument } from "./instrument.ts";
 import { PriceTable } from "./price-table.ts";
@@ -128,9 +129,11 @@ export class MatchingEngine {
   // Per side: price → level, and prices sorted so the best is last (bids ascending, asks
   // descending) with the level ids alongside.
   private readonly levelOf: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
-  private readonly prices: [number[], number[]] = [[], []];
+  private readonly prices: [number[], number[]] = [numberArray(), numberArray()];
   private readonly levels: [number[], number[]] = [[], []];
-  private readonly emptyLevels = [0, 0];
+  // A typed array: a [0, 0] literal shares its elements with the literal until first written,
+  // and code compiled after that write is thrown away when the next run's engine writes.
+  private readonly emptyLevels = new Int32Array(2);
 
   private nextOrderId = 1;
   private nextTradeId = 1;

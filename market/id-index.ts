@@ -1,4 +1,5 @@
 // Order id → slot lookup in O(1) without a hash map: paged typed arrays over sequential ids.
+import { objectArray } from "./array-kinds.ts";
 
 const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
@@ -13,7 +14,7 @@ const ABSENT = -1;
  * on the engine's hot path.
  */
 export class IdIndex {
-  private pages: (Int32Array | undefined)[] = [];
+  private pages = objectArray<Int32Array | undefined>();
   private live: Int32Array = new Int32Array(16);
   private count = 0;
 

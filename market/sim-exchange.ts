@@ -649,7 +649,11 @@ export class SimExchange implements Exchange, AgentInbox {
   /** The request being built: one object reused, since `venue.send` copies it at once. */
   private readonly scratch: VenueRequest = {
     kind: RequestKind.PING, reqId: 0, side: Side.BUY, orderType: OrderType.LIMIT, tif: TimeInForce.GTC, postOnly: false,
-    price: 0, size: 0, orderId: 0, clientOrderId: 0, depth: 0,
+    // orderId starts as a double: ids read from the event rows are doubles to V8, and the
+    // object changing representation on its first cancel would throw away code compiled for
+    // this class when the next run builds its clients (see market/array-kinds.ts). Every
+    // request built from it sets every field.
+    price: 0, size: 0, orderId: 0.5, clientOrderId: 0, depth: 0,
   };
 
   private req(kind: RequestKind, orderId: number): VenueRequest {

@@ -1,4 +1,5 @@
 // The simulated venue: one engine, requests arriving over a latency network, events routed back.
+import { objectArray } from "./array-kinds.ts";
 import { MatchingEngine, type EngineOptions, type Level, type MutableTop, type TopOfBook } from "./engine.ts";
 import { EVENT_STRIDE, EventLog } from "./event-log.ts";
 import { TopTape } from "./top-tape.ts";
@@ -190,7 +191,7 @@ export class SimVenue {
   private routeMark = 0;
   /** This request's recipients besides the requester: `recipients[0..recipientsN)`. A count,
    * since emptying an array by setting its length is a runtime call. */
-  private readonly recipients: Endpoint[] = [];
+  private readonly recipients = objectArray<Endpoint>();
   private recipientsN = 0;
   /** The log's rows since the last flush, and the ones before (see flush). */
   private rowsNow: Generation;
@@ -201,8 +202,8 @@ export class SimVenue {
   private lastTop: MutableTop = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
   private curTop: MutableTop = { bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0 };
   /** Free messages for reuse (see Arrival, Departure). */
-  readonly arrivals: Arrival[] = [];
-  readonly departures: Departure[] = [];
+  readonly arrivals = objectArray<Arrival>();
+  readonly departures = objectArray<Departure>();
   /** Requests processed. */
   requests = 0;
   /** Messages delivered to agents. */

@@ -19,6 +19,7 @@ import {
   type Vector,
 } from "apache-arrow";
 import type { InstrumentSpec } from "../market/instrument.ts";
+import { objectArray } from "../market/array-kinds.ts";
 
 /**
  * Fixed-stride rows of Float64 that grow by doubling. One bounds check per row, no
@@ -81,7 +82,7 @@ export class ChunkedRows implements RowSource {
   readonly stride: number;
   /** The chunk rows are being added to; replaced when it is full. */
   data: Float64Array = EMPTY;
-  private readonly chunks: Float64Array[] = [];
+  private readonly chunks = objectArray<Float64Array>();
   /** Rows used in `data`. */
   private used = ROWS_PER_BATCH;
   private n = 0;

@@ -22,7 +22,8 @@ export class EventQueue<T> {
   private n = 0;
   // Float64 holds every counter value exactly up to 2^53 pushes; a run never gets near.
   private nextSeq = 0;
-  private popped = 0;
+  // A double from the start, though it reads 0 (see the constructor).
+  private popped = 0.5;
 
   /** @param initialCapacity slots reserved up front; the queue grows past it by doubling. */
   constructor(initialCapacity = 1024) {
@@ -31,6 +32,11 @@ export class EventQueue<T> {
     this.prios = new Int32Array(cap);
     // Filled rather than holey so V8 keeps the array in its fast packed representation.
     this.payloads = new Array<T | undefined>(cap).fill(undefined);
+    // Event times pass 2^31 ns (2 s) early in a run and are then doubles to V8, not small
+    // integers. A field that changes representation gives the queue a new hidden class, and
+    // code compiled for the kernel that holds the queue is thrown away when the next run's
+    // kernel is built. Initialised above as a double, the field keeps that representation.
+    this.popped = 0;
   }
 
   /** Events waiting. */
