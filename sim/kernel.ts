@@ -129,7 +129,14 @@ export class Kernel implements SimNetwork {
   readonly venue: SimVenue;
   readonly rng: Rng;
   private readonly clock = new SimClock();
-  private readonly queue = new EventQueue<Deliverable>();
+  // Two heaps under the one order (time, priority, sequence). Messages in flight (priorities
+  // VENUE and DELIVERY) are few at any moment, while every agent keeps a wake-up pending, so
+  // a single heap made each message's push and pop sift through the ~100 pending wake-ups.
+  // The lanes' priorities do not overlap (every message priority is below every timer's), so
+  // at equal time the in-flight lane goes first, and within a lane its own push order is the
+  // kernel's: the merged order is exactly the single heap's.
+  private readonly inFlight = new EventQueue<Deliverable>();
+  private readonly timers = new EventQueue<Deliverable>();
   private readonly slots: Slot[] = [];
   private readonly names = new Set<string>();
   private readonly defaultLatency: LatencySpec;
@@ -222,8 +229,12 @@ export class Kernel implements SimNetwork {
     this.started = true;
     for (const s of this.slots) this.invoke(s, "start");
     if (this.needsDrain) await this.drain();
-    const q = this.queue;
-    while (q.size > 0 && q.peekTime() <= durationNs) {
+    const m = this.inFlight;
+    const w = this.timers;
+    for (;;) {
+      // peekTime is Infinity for an empty lane, so this also ends the run when both are empty.
+      const q = m.peekTime() <= w.peekTime() ? m : w;
+      if (!(q.peekTime() <= durationNs)) break;
       const msg = q.pop()!;
       this.clock.advanceTo(q.lastTime);
       msg.deliver(this.clock.now);
@@ -252,14 +263,14 @@ export class Kernel implements SimNetwork {
     const s = this.slots[agent];
     const t = Math.max(this.clock.now + s.latency.orderIn(), s.lastIn);
     s.lastIn = t;
-    this.queue.push(t, Priority.VENUE, msg);
+    this.inFlight.push(t, Priority.VENUE, msg);
   }
 
   toAgent(agent: number, msg: Deliverable): void {
     const s = this.slots[agent];
     const t = Math.max(this.clock.now + s.latency.dataOut(), s.lastOut);
     s.lastOut = t;
-    this.queue.push(t, Priority.DELIVERY, msg);
+    this.inFlight.push(t, Priority.DELIVERY, msg);
   }
 
   settled(): void {
@@ -268,14 +279,18 @@ export class Kernel implements SimNetwork {
 
   // ---------------------------------------------------------------- internals
 
-  /** Schedules a message; for the kernel's own helpers. */
+  /**
+   * Schedules a message; for the kernel's own helpers.
+   * @throws RangeError for a time before now (each lane only knows its own last time).
+   */
   at(t: number, priority: number, msg: Deliverable): void {
-    this.queue.push(t, priority, msg);
+    if (t < this.clock.now) throw new RangeError(`event time ${t} ns is before the current time ${this.clock.now} ns`);
+    (priority < Priority.WAKE ? this.inFlight : this.timers).push(t, priority, msg);
   }
 
   scheduleWake(id: number, t: number): void {
     if (!isSafeTime(t) || t < this.clock.now) throw this.badWake(id, t);
-    this.queue.push(t, Priority.WAKE, this.slots[id].wake);
+    this.timers.push(t, Priority.WAKE, this.slots[id].wake);
   }
 
   wakeAgent(id: number): void {

@@ -146,6 +146,42 @@ test("events at equal time run in (priority, sequence) order: venue, deliveries,
   assert.deepEqual(order, ["early", "v1", "v2", "d1", "d2", "w1", "v3", "w2", "s1"]);
 });
 
+test("the kernel's two lanes (messages in flight, timers) merge into one (time, priority, sequence) order", async () => {
+  // Each event, when delivered, may schedule a follow-up; the model is one sorted list with a
+  // global sequence counter, which is what the kernel must be equivalent to.
+  const ev = fc.record({ t: fc.integer({ min: 0, max: 6 }), p: fc.integer({ min: 0, max: 3 }), next: fc.option(fc.record({ dt: fc.integer({ min: 0, max: 3 }), p: fc.integer({ min: 0, max: 3 })}), { nil: undefined }) });
+  await fc.assert(fc.asyncProperty(fc.array(ev, { maxLength: 40 }), async (events) => {
+    type E = { t: number; p: number; seq: number; name: string; next?: { dt: number; p: number } };
+    let seq = 0;
+    const pending: E[] = events.map((e, i) => ({ ...e, seq: seq++, name: `e${i}` }));
+    const expected: string[] = [];
+    while (pending.length > 0) {
+      pending.sort((a, b) => a.t - b.t || a.p - b.p || a.seq - b.seq);
+      const e = pending.shift()!;
+      expected.push(e.name);
+      if (e.next !== undefined) pending.push({ t: e.t + e.next.dt, p: e.next.p, seq: seq++, name: `${e.name}+` });
+    }
+    const k = new Kernel({ seed: 1 });
+    const order: string[] = [];
+    const mark = (name: string, next?: { dt: number; p: number }): Deliverable => ({
+      deliver: (now: number) => {
+        order.push(name);
+        if (next !== undefined) k.at(now + next.dt, next.p, mark(`${name}+`));
+      },
+    });
+    events.forEach((e, i) => k.at(e.t, e.p, mark(`e${i}`, e.next)));
+    await k.run(100);
+    assert.deepEqual(order, expected);
+  }));
+});
+
+test("a message scheduled before now is refused even when its lane has not yet reached now", async () => {
+  const k = new Kernel({ seed: 1 });
+  // Only the timers lane has popped (at 10); the in-flight lane alone would accept time 5.
+  k.at(10, Priority.WAKE, { deliver: () => k.at(5, Priority.VENUE, { deliver: () => {} }) });
+  await assert.rejects(k.run(20), /event time 5 ns is before the current time 10 ns/);
+});
+
 test("at equal time an arriving order is in the book before an agent woken then looks, and samplers run last", async () => {
   const k = new Kernel({ seed: 1 });
   const seen: string[] = [];
