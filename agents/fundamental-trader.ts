@@ -48,7 +48,8 @@ export class FundamentalTrader implements SimAgent {
     const market = ex.markets[ctx.symbol];
     const tick = market.precision.price;
     const lifetimeNs = p.lifetimeSec * 1e9;
-    for (const o of ex.openOrderStates()) {
+    for (let i = 0, n = ex.openOrderCount; i < n; i++) {
+      const o = ex.openOrderAt(i);
       if (ctx.now - o.localTs > lifetimeNs) ex.sendCancel(o.id);
     }
     const mid = midTicks(ex, Math.round(this.world.initialPrice / tick)) * tick;

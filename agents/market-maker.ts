@@ -92,7 +92,7 @@ export class MarketMaker implements SimAgent {
     const pnl = this.cash + this.inventory * mid * tick;
     if (pnl < -p.lossLimit && this.pausedUntil === 0) this.pausedUntil = ctx.now + p.cooldownSec * 1e9;
     if (ctx.now < this.pausedUntil || withdrawn(this.world, ctx)) {
-      for (const o of ex.openOrderStates()) ex.sendCancel(o.id);
+      for (let k = 0, n = ex.openOrderCount; k < n; k++) ex.sendCancel(ex.openOrderAt(k).id);
       return;
     }
     this.pausedUntil = 0;
@@ -112,7 +112,8 @@ export class MarketMaker implements SimAgent {
     }
     // Quotes already standing where they should, at full size, keep their place in the queue;
     // only the rest is canceled and re-sent (a maker does not churn identical quotes).
-    for (const o of ex.openOrderStates()) {
+    for (let k = 0, n = ex.openOrderCount; k < n; k++) {
+      const o = ex.openOrderAt(k);
       const want = o.side === Side.BUY ? bids : asks;
       const at = o.amount - o.filled === lots ? want.indexOf(o.price) : -1;
       if (at >= 0 && at < p.levels) want[at] = 0;

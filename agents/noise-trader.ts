@@ -46,7 +46,8 @@ export class NoiseTrader implements SimAgent {
     const lifetimeNs = p.lifetimeSec * 1e9;
     // Open orders come in acceptance order, which is also the order they were heard of in
     // (one FIFO feed), so the ones past their lifetime are a prefix.
-    for (const o of ex.openOrderStates()) {
+    for (let i = 0, n = ex.openOrderCount; i < n; i++) {
+      const o = ex.openOrderAt(i);
       if (ctx.now - o.localTs <= lifetimeNs) break;
       ex.sendCancel(o.id);
     }

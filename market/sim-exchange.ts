@@ -19,6 +19,7 @@ import {
 import { CcxtShapes, type OrderRec, type RawTrade } from "./ccxt-shapes.ts";
 import { deferred, rejectQuietly, resolveLazily, type Deferred } from "./observed.ts";
 import { amountToLots, priceToTicks, type Instrument } from "./instrument.ts";
+import { OpenOrders } from "./open-orders.ts";
 import { RequestKind, type AgentInbox, type BookSnapshot, type SimVenue, type VenueBatch, type VenueRequest } from "./sim-venue.ts";
 import { decodeEvent, EVENT_STRIDE } from "./event-log.ts";
 import {
@@ -123,7 +124,7 @@ export class SimExchange implements Exchange, AgentInbox {
   private myTradeWaiters: Deferred<Trade[]>[] = [];
   private orderWaiters: Deferred<Order[]>[] = [];
   /** Open orders by id, in acceptance order: what fetchOpenOrders lists. */
-  private readonly open = new Map<number, OrderRec>();
+  private readonly open = new OpenOrders<OrderRec>();
   private tradeBuf: RawTrade[] = [];
   private myTradeBuf: RawTrade[] = [];
   private changedOrders = new Set<number>();
@@ -414,6 +415,20 @@ export class SimExchange implements Exchange, AgentInbox {
     return this.open.values();
   }
 
+  /**
+   * Open orders this client knows of, for walking them by index with `openOrderAt` without
+   * building an iterator: for synchronous code only, since an await lets orders close and
+   * the indexes move.
+   */
+  get openOrderCount(): number {
+    return this.open.size;
+  }
+
+  /** The `i`-th oldest open order (0 <= i < openOrderCount); see `openOrderStates` on reuse. */
+  openOrderAt(i: number): Readonly<OrderRec> {
+    return this.open.at(i);
+  }
+
   /** The last book this agent received from a watch, if any (ccxt pro's cached book). */
   get cachedBook(): OrderBook | undefined {
     return this.lastBook;
@@ -556,7 +571,7 @@ export class SimExchange implements Exchange, AgentInbox {
       rec.venueTs = venueTs;
       rec.localTs = localTs;
       rec.lastTradeTs = undefined;
-      this.open.set(orderId, rec);
+      this.open.set(rec);
       this.touch(orderId);
       this.listener?.onOrder?.(rec);
       return;
