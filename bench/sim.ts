@@ -51,7 +51,7 @@ interface ThreadRate {
 
 /**
  * The first run on a thread takes about half again as long as the ones after it (V8 compiles
- * the hot code while it runs: measured 0.52-0.54 s against 0.34-0.36 s for 12 simulated hours),
+ * the hot code while it runs: measured 0.58 s against 0.33-0.39 s for 12 simulated hours),
  * so it is reported on its own and the rate is that of the runs after it: a worker running a
  * suite is in that state from its second run on.
  */

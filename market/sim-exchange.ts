@@ -408,7 +408,8 @@ export class SimExchange implements Exchange, AgentInbox {
   }
 
   /**
-   * Open orders of this client as it knows them (no round trip; acceptance order). Records
+   * Open orders of this client as it knows them (no round trip; acceptance order), as they
+   * stand at the call: code that awaits while walking them still sees each one once. Records
    * are valid until the order closes (see `SimListener` on reuse).
    */
   openOrderStates(): IterableIterator<Readonly<OrderRec>> {
