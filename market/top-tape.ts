@@ -48,8 +48,7 @@ export class TopTape {
     if (n === 0) return -1;
     const cap = this.capacity;
     const d = this.data;
-    let newest = this.head - 1;
-    if (newest < 0) newest += cap;
+    const newest = ring(this.head - 1, cap);
     // lo and hi count entries back from the newest; timestamps do not increase going back.
     let lo = 0;
     if (d[newest * FIELDS] <= t) return newest;

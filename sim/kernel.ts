@@ -232,9 +232,11 @@ export class Kernel implements SimNetwork {
     const m = this.inFlight;
     const w = this.timers;
     for (;;) {
+      const tm = m.peekTime();
+      const tw = w.peekTime();
       // peekTime is Infinity for an empty lane, so this also ends the run when both are empty.
-      const q = m.peekTime() <= w.peekTime() ? m : w;
-      if (!(q.peekTime() <= durationNs)) break;
+      if (!(Math.min(tm, tw) <= durationNs)) break;
+      const q = tm <= tw ? m : w;
       const msg = q.pop()!;
       this.clock.advanceTo(q.lastTime);
       msg.deliver(this.clock.now);
