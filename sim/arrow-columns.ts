@@ -311,19 +311,26 @@ export const ROWS_PER_BATCH = 1 << 16;
 /**
  * Serialises the rows of `rows` as an Arrow IPC file, in record batches of `ROWS_PER_BATCH`.
  * An empty table is one empty batch, so the file carries its schema and dictionaries.
- * Deterministic: the bytes depend only on the schema and the values.
+ * Deterministic: the bytes depend only on the schema and the values. For a table of any
+ * size, `writeArrowFile` (sim/arrow-file.ts) writes the same bytes one batch at a time.
  */
 export function arrowFileBytes(columns: readonly ColumnSpec[], metadata: Map<string, string>, rows: RowSource): Uint8Array {
+  return RecordBatchFileWriter.writeAll(recordBatches(columns, metadata, rows)).toUint8Array(true);
+}
+
+/**
+ * The record batches of `rows`, built one at a time as they are asked for, so a caller that
+ * writes each before taking the next holds one batch's arrays at a time.
+ */
+export function* recordBatches(columns: readonly ColumnSpec[], metadata: Map<string, string>, rows: RowSource): Generator<RecordBatch> {
   const schema = new Schema(columns.map((c) => c.field), metadata);
   const type = new Struct(schema.fields);
-  const batches: RecordBatch[] = [];
-  for (let start = 0; start < rows.length || batches.length === 0; start += ROWS_PER_BATCH) {
+  for (let start = 0; start < rows.length || start === 0; start += ROWS_PER_BATCH) {
     const n = Math.min(ROWS_PER_BATCH, rows.length - start);
     const cols = rows.columns(start, n);
     const children = columns.map((c) => c.build(cols));
-    batches.push(new RecordBatch(schema, makeData({ type, length: n, nullCount: 0, children })));
+    yield new RecordBatch(schema, makeData({ type, length: n, nullCount: 0, children }));
   }
-  return RecordBatchFileWriter.writeAll(batches).toUint8Array(true);
 }
 
 /**

@@ -1,5 +1,5 @@
 // Run recorder: trades, order lifecycle, L1 on change and periodic L2 snapshots, as Arrow IPC files.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Bool, Float64, Int32, Int64, TimestampNanosecond } from "apache-arrow";
 import type { Level, TopOfBook } from "../market/engine.ts";
@@ -13,7 +13,6 @@ import {
   rejectReasonName,
 } from "../market/types.ts";
 import {
-  arrowFileBytes,
   boolData,
   ChunkedRows,
   field,
@@ -26,6 +25,7 @@ import {
   timestampData,
   type ColumnSpec,
 } from "./arrow-columns.ts";
+import { writeArrowFile } from "./arrow-file.ts";
 
 export interface RecorderOptions {
   /** UTC milliseconds of sim time 0, for the `time` columns. Default 0 (1970-01-01). */
@@ -272,16 +272,16 @@ export class Recorder {
    */
   async write(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });
-    const files: [string, Uint8Array][] = [
-      ["trades", this.tableBytes("trades", this.tradeColumns(), this.trades)],
-      ["orders", this.tableBytes("orders", this.orderColumns(), this.orders)],
-      ["l1", this.tableBytes("l1", this.l1Columns(), this.l1)],
-      ["l2", this.tableBytes("l2", this.l2Columns(), this.l2)],
+    const tables: [string, ColumnSpec[], ChunkedRows][] = [
+      ["trades", this.tradeColumns(), this.trades],
+      ["orders", this.orderColumns(), this.orders],
+      ["l1", this.l1Columns(), this.l1],
+      ["l2", this.l2Columns(), this.l2],
     ];
     const paths: string[] = [];
-    for (const [name, bytes] of files) {
+    for (const [name, columns, rows] of tables) {
       const path = join(dir, `${name}.arrow`);
-      await writeFile(path, bytes);
+      await writeArrowFile(path, columns, runMetadata(name, this.instrument.spec, this.epochMs), rows);
       paths.push(path);
     }
     return paths;
@@ -315,11 +315,6 @@ export class Recorder {
     }
     this.info[id] = KNOWN | side | (type << 1) | (tif << 2) | (postOnly << 4);
     this.limitPrice[id] = price;
-  }
-
-  private tableBytes(table: string, columns: ColumnSpec[], rows: ChunkedRows): Uint8Array {
-    const metadata = runMetadata(table, this.instrument.spec, this.epochMs);
-    return arrowFileBytes(columns, metadata, rows);
   }
 
   /** ts_ns and time, from column `c`. */
