@@ -137,7 +137,12 @@ export async function run(args: BenchArgs): Promise<void> {
     say(`  vs ABIDES, same count   ${(m.kernelPerSec / ABIDES_MESSAGES_PER_SEC).toFixed(1)}x`);
     say(`${SUITE_RUNS}-run suite             1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s: speed-up ${speedup.toFixed(2)}x (the median of ${SUITE_PAIRS} pairs: ${pairs.map((p) => p.speedup.toFixed(2)).join(", ")})   target >= 1.8x`);
     // One worker's run also keeps part of the second core busy (V8 compiles and collects
-    // garbage on helper threads); two workers have no spare core for that work.
+    // garbage on helper threads); two workers have no spare core for that work. Measured on
+    // this 2-core VM (2026-11-25), 16 days of normal: with every V8 helper thread off
+    // (node --single-threaded) 1 worker took 19.2 s and 2 workers 11.1-11.3 s (1.70-1.73x);
+    // unrecorded, each run alone or beside another took the same 0.63-0.70 s, and the rest
+    // of the gap is each worker's own start and JIT warm-up (its first day 1.1-1.3 s), which
+    // isolates cannot share.
     say(`  cores busy             1 worker ${cores1.toFixed(2)}, 2 workers ${cores2.toFixed(2)} (process CPU time / wall time; this machine has ${availableParallelism()})`);
   } finally {
     await rm(dir, { recursive: true, force: true });
