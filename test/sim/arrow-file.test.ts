@@ -51,6 +51,19 @@ for (const rows of [0, 5, ROWS_PER_BATCH, ROWS_PER_BATCH + 40_000]) {
   });
 }
 
+test("two files written at once on one thread each get their own bytes", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "arena-arrow-file-"));
+  try {
+    const a = table(ROWS_PER_BATCH + 40_000);
+    const b = table(40_001);
+    await Promise.all([writeArrowFile(join(dir, "a.arrow"), columns, metadata, a), writeArrowFile(join(dir, "b.arrow"), columns, metadata, b)]);
+    assert.deepEqual(new Uint8Array(await readFile(join(dir, "a.arrow"))), arrowFileBytes(columns, metadata, a));
+    assert.deepEqual(new Uint8Array(await readFile(join(dir, "b.arrow"))), arrowFileBytes(columns, metadata, b));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("writeArrowFile fails with the file system's error when the directory is missing", async () => {
   await assert.rejects(writeArrowFile(join(tmpdir(), "arena-no-such-dir", "t.arrow"), columns, metadata, table(3)), /ENOENT/);
 });
