@@ -65,19 +65,24 @@ export class RowBuffer implements RowSource {
 /** What a table is written from: its row count and the columns of a batch of rows. */
 export interface RowSource {
   readonly length: number;
-  /** Rows [start, start + n) as one fresh array per column. */
+  /**
+   * Rows [start, start + n) as one array per column: fresh (RowBuffer) or views of the
+   * table's memory (ChunkedRows), valid until the table changes.
+   */
   columns(start: number, n: number): Float64Array[];
 }
 
 /**
- * Fixed-stride rows of Float64 in chunks of `ROWS_PER_BATCH` rows, for tables that grow to
+ * Rows of `stride` Float64 columns in chunks of `ROWS_PER_BATCH` rows, for tables that grow to
  * hundreds of thousands of rows (the recorder's): growing never copies, a record batch is one
  * chunk, and chunks come from a per-thread pool and go back to it on `release`. A worker that
  * records run after run then reuses the same memory, where doubling one array left garbage
  * buffers that only a full collection frees (measured with --trace-gc over a worker's
  * recorded days of `normal` after its first: 4-6 full collections a day without the pool,
  * 3-4 with it).
- * Same protocol as `RowBuffer`: `add()` returns an offset into `data`, read after the call.
+ * A chunk is column-major: `add()` returns the row's slot `o`, and column `c` of that row is
+ * `data[o + c * COLUMN_STRIDE]`. A batch's columns are then views of its chunk, not copies:
+ * transposing row-major chunks allocated and filled 17 arrays of 512 KB per orders batch.
  */
 export class ChunkedRows implements RowSource {
   readonly stride: number;
@@ -96,7 +101,10 @@ export class ChunkedRows implements RowSource {
     return this.n;
   }
 
-  /** Reserves one row and returns its offset into `data`. */
+  /**
+   * Reserves one row and returns its slot in `data`: column `c` of the row is
+   * `data[slot + c * COLUMN_STRIDE]`. Read `data` after the call (it moves to a new chunk).
+   */
   add(): number {
     if (this.used === ROWS_PER_BATCH) {
       this.data = takeChunk(ROWS_PER_BATCH * this.stride);
@@ -104,14 +112,20 @@ export class ChunkedRows implements RowSource {
       this.used = 0;
     }
     this.n++;
-    return this.used++ * this.stride;
+    return this.used++;
   }
 
-  /** Rows [start, start + n) of one chunk: `start` a multiple of `ROWS_PER_BATCH`, `n` at most that. */
+  /**
+   * Rows [start, start + n) of one chunk (`start` a multiple of `ROWS_PER_BATCH`, `n` at most
+   * that), one view of the chunk per column: valid until `release`, so encode them first.
+   */
   columns(start: number, n: number): Float64Array[] {
     const k = start / ROWS_PER_BATCH;
     if (!Number.isInteger(k) || n > ROWS_PER_BATCH || start + n > this.n) throw new RangeError(`ChunkedRows.columns(${start}, ${n}): not one chunk of rows [0, ${this.n})`);
-    return transpose(n === 0 ? EMPTY : this.chunks[k], 0, n, this.stride);
+    const chunk = n === 0 ? EMPTY : this.chunks[k];
+    const out: Float64Array[] = [];
+    for (let c = 0; c < this.stride; c++) out.push(chunk.subarray(c * COLUMN_STRIDE, c * COLUMN_STRIDE + n));
+    return out;
   }
 
   /** Empties the table and gives its chunks back to the pool for the next table. */
@@ -307,6 +321,9 @@ export interface ColumnSpec {
 
 /** Rows per record batch: bounds the temporary arrays made while writing. */
 export const ROWS_PER_BATCH = 1 << 16;
+
+/** Distance in `ChunkedRows.data` between a row's columns. */
+export const COLUMN_STRIDE = ROWS_PER_BATCH;
 
 /**
  * Serialises the rows of `rows` as an Arrow IPC file, in record batches of `ROWS_PER_BATCH`.

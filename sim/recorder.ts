@@ -15,6 +15,7 @@ import {
 import {
   boolData,
   ChunkedRows,
+  COLUMN_STRIDE,
   field,
   float64Data,
   human,
@@ -40,7 +41,9 @@ export interface RecorderCounts {
   readonly l2: number;
 }
 
-// Row layouts (Float64; NaN or -1 marks null). Trades keep the event log's columns 1..11.
+// Row layouts (Float64; NaN or -1 marks null): column numbers, column X of row slot o being
+// at data[o + X * C] (see ChunkedRows). Trades keep the event log's columns 1..11.
+const C = COLUMN_STRIDE;
 const T_STRIDE = 11;
 const T_TS = 0, T_ID = 1, T_TAKER_ACCT = 2, T_PRICE = 3, T_SIZE = 4, T_MAKER_OID = 5,
   T_TAKER_OID = 6, T_MAKER_ACCT = 7, T_MAKER_FEE = 8, T_TAKER_FEE = 9, T_AGGRESSOR = 10;
@@ -139,7 +142,7 @@ export class Recorder {
       if (kind === EventKind.TRADE) {
         const o = this.trades.add();
         const d = this.trades.data;
-        for (let c = 0; c < T_STRIDE; c++) d[o + c] = log.field(i, c + 1);
+        for (let c = 0; c < T_STRIDE; c++) d[o + c * C] = log.field(i, c + 1);
         continue;
       }
       const code = EVENT_CODE[kind];
@@ -147,60 +150,60 @@ export class Recorder {
       const id = log.field(i, 2);
       const o = this.orders.add();
       const d = this.orders.data;
-      d[o + O_TS] = log.field(i, 1);
-      d[o + O_EVENT] = code;
-      d[o + O_ACCT] = log.field(i, 3);
-      d[o + O_CLIENT] = NaN;
-      d[o + O_PRICE] = NaN;
-      d[o + O_SIZE] = NaN;
-      d[o + O_REQUEST] = -1;
-      d[o + O_REASON] = -1;
-      d[o + O_PRIORITY] = -1;
+      d[o + O_TS * C] = log.field(i, 1);
+      d[o + O_EVENT * C] = code;
+      d[o + O_ACCT * C] = log.field(i, 3);
+      d[o + O_CLIENT * C] = NaN;
+      d[o + O_PRICE * C] = NaN;
+      d[o + O_SIZE * C] = NaN;
+      d[o + O_REQUEST * C] = -1;
+      d[o + O_REASON * C] = -1;
+      d[o + O_PRIORITY * C] = -1;
       switch (kind) {
         case EventKind.ACCEPTED: {
           const price = log.field(i, 4);
           this.remember(id, log.field(i, 7), log.field(i, 8), log.field(i, 9), log.field(i, 10), price);
           const client = log.field(i, 6);
-          d[o + O_CLIENT] = client === 0 ? NaN : client;
-          d[o + O_PRICE] = price === 0 ? NaN : price;
-          d[o + O_SIZE] = log.field(i, 5);
+          d[o + O_CLIENT * C] = client === 0 ? NaN : client;
+          d[o + O_PRICE * C] = price === 0 ? NaN : price;
+          d[o + O_SIZE * C] = log.field(i, 5);
           break;
         }
         case EventKind.REJECTED: {
           const client = log.field(i, 6);
-          d[o + O_CLIENT] = client === 0 ? NaN : client;
-          d[o + O_REQUEST] = log.field(i, 7);
-          d[o + O_REASON] = REJECT_CODE[log.field(i, 8)];
+          d[o + O_CLIENT * C] = client === 0 ? NaN : client;
+          d[o + O_REQUEST * C] = log.field(i, 7);
+          d[o + O_REASON * C] = REJECT_CODE[log.field(i, 8)];
           break;
         }
         case EventKind.AMENDED: {
           const price = log.field(i, 4);
           if (id < this.limitPrice.length) this.limitPrice[id] = price;
-          d[o + O_PRICE] = price;
-          d[o + O_SIZE] = log.field(i, 5);
-          d[o + O_PRIORITY] = log.field(i, 8);
+          d[o + O_PRICE * C] = price;
+          d[o + O_SIZE * C] = log.field(i, 5);
+          d[o + O_PRIORITY * C] = log.field(i, 8);
           break;
         }
         default: {
           // canceled, expired: the remaining size, and the limit price the order had.
-          d[o + O_SIZE] = log.field(i, 5);
-          d[o + O_REASON] = END_CODE[log.field(i, 8)];
+          d[o + O_SIZE * C] = log.field(i, 5);
+          d[o + O_REASON * C] = END_CODE[log.field(i, 8)];
           const was = id < this.info.length ? this.info[id] : 0;
-          d[o + O_PRICE] = (was & KNOWN) !== 0 && (was & 2) === 0 ? this.limitPrice[id] : NaN;
+          d[o + O_PRICE * C] = (was & KNOWN) !== 0 && (was & 2) === 0 ? this.limitPrice[id] : NaN;
         }
       }
-      d[o + O_ID] = id === 0 ? NaN : id;
+      d[o + O_ID * C] = id === 0 ? NaN : id;
       const known = id > 0 && id < this.info.length ? this.info[id] : 0;
       if ((known & KNOWN) !== 0) {
-        d[o + O_SIDE] = known & 1;
-        d[o + O_TYPE] = (known >> 1) & 1;
-        d[o + O_TIF] = (known >> 2) & 3;
-        d[o + O_POST] = (known >> 4) & 1;
+        d[o + O_SIDE * C] = known & 1;
+        d[o + O_TYPE * C] = (known >> 1) & 1;
+        d[o + O_TIF * C] = (known >> 2) & 3;
+        d[o + O_POST * C] = (known >> 4) & 1;
       } else {
-        d[o + O_SIDE] = -1;
-        d[o + O_TYPE] = -1;
-        d[o + O_TIF] = -1;
-        d[o + O_POST] = -1;
+        d[o + O_SIDE * C] = -1;
+        d[o + O_TYPE * C] = -1;
+        d[o + O_TIF * C] = -1;
+        d[o + O_POST * C] = -1;
       }
     }
   }
@@ -228,10 +231,10 @@ export class Recorder {
     const o = this.l1.add();
     const d = this.l1.data;
     d[o] = ts;
-    d[o + 1] = bp;
-    d[o + 2] = bs;
-    d[o + 3] = ap;
-    d[o + 4] = as;
+    d[o + C] = bp;
+    d[o + 2 * C] = bs;
+    d[o + 3 * C] = ap;
+    d[o + 4 * C] = as;
   }
 
   /**
@@ -249,13 +252,13 @@ export class Recorder {
         const lv = levels[k];
         const o = this.l2.add();
         const d = this.l2.data;
-        d[o + L2_TS] = ts;
-        d[o + L2_SNAP] = snap;
-        d[o + L2_SIDE] = side;
-        d[o + L2_LEVEL] = k;
-        d[o + L2_PRICE] = lv.price;
-        d[o + L2_SIZE] = lv.size;
-        d[o + L2_ORDERS] = lv.orders;
+        d[o + L2_TS * C] = ts;
+        d[o + L2_SNAP * C] = snap;
+        d[o + L2_SIDE * C] = side;
+        d[o + L2_LEVEL * C] = k;
+        d[o + L2_PRICE * C] = lv.price;
+        d[o + L2_SIZE * C] = lv.size;
+        d[o + L2_ORDERS * C] = lv.orders;
       }
     }
   }

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ChunkedRows, int64Data, ROWS_PER_BATCH, timestampData } from "../../sim/arrow-columns.ts";
+import { ChunkedRows, COLUMN_STRIDE, int64Data, ROWS_PER_BATCH, timestampData } from "../../sim/arrow-columns.ts";
 
 const safeInt = fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
 const valueOrNull = fc.oneof(
@@ -57,7 +57,7 @@ test("ChunkedRows keeps rows across chunks, gives a batch's columns, and a relea
     for (let i = 0; i < n; i++) {
       const o = t.add();
       t.data[o] = base + i;
-      t.data[o + 1] = -(base + i);
+      t.data[o + COLUMN_STRIDE] = -(base + i);
     }
   };
   const a = new ChunkedRows(2);

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Float64, Int32, tableFromIPC } from "apache-arrow";
-import { arrowFileBytes, ChunkedRows, field, float64Data, int32Data, ROWS_PER_BATCH, type ColumnSpec } from "../../sim/arrow-columns.ts";
+import { arrowFileBytes, ChunkedRows, COLUMN_STRIDE, field, float64Data, int32Data, ROWS_PER_BATCH, type ColumnSpec } from "../../sim/arrow-columns.ts";
 import { writeArrowFile } from "../../sim/arrow-file.ts";
 
 // One Float64 column (a full batch of it is 512 KB: written as it is) and 20 Int32 columns
@@ -22,7 +22,7 @@ function table(rows: number): ChunkedRows {
   for (let r = 0; r < rows; r++) {
     const o = t.add();
     t.data[o] = r % 97 === 0 ? NaN : r * 0.5;
-    for (let k = 0; k < INTS; k++) t.data[o + 1 + k] = r % (k + 13) === 0 ? NaN : r * (k + 1) - 1000;
+    for (let k = 0; k < INTS; k++) t.data[o + (1 + k) * COLUMN_STRIDE] = r % (k + 13) === 0 ? NaN : r * (k + 1) - 1000;
   }
   return t;
 }
