@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { BuyAndHold } from "../../agents/bots/buy-and-hold.ts";
 import { runWorld } from "../../experiments/run.ts";
 import { Asset } from "../../market/ledger.ts";
 import { typeRegistry, buildScenario } from "../../scenarios/build.ts";
@@ -64,4 +65,17 @@ test("bots are valued correctly on an instrument whose tick has no whole inverse
   const out = join(tempDir("arena-bots-"), "run");
   const [hodl] = (await runWorld({ scenario: s.name, spec: s, seed: 1, out })).bots;
   assert.ok(Number.isFinite(hodl.finalEquity) && Math.abs(hodl.finalEquity / 10_000 - 1) < 0.05, `final equity ${hodl.finalEquity}`);
+});
+
+test("buy-and-hold stops buying once what is left is below the venue's minimum order, instead of sending orders the venue refuses", async () => {
+  // In normal seed 4 its last slice leaves a little over the 5 USDT minimum, which buys one
+  // lot (about 3 USDT at 30,000): under the minimum, so the venue refused it every 10 s.
+  const { buildScenario: buildBuiltin, builtinSpec } = await import("../../scenarios/builtins.ts");
+  const { kernel, bots } = buildBuiltin(builtinSpec("normal"), 4);
+  await kernel.run(15 * 60e9);
+  const hodl = bots.find((b) => b.name === "hodl")!;
+  assert.equal((kernel.agent(hodl.agent) as BuyAndHold).refused, 0);
+  const acct = kernel.accountOf(hodl.agent);
+  assert.ok(kernel.venue.ledger.freeOf(acct, Asset.BASE) > 0, "it bought");
+  assert.ok(kernel.venue.ledger.freeOf(acct, Asset.QUOTE) / 1e6 < 0.06 * 100_000, "with most of its cash");
 });
