@@ -1,12 +1,12 @@
 // Streams an Arrow IPC file to disk one record batch at a time.
 import { open, type FileHandle } from "node:fs/promises";
 import { AsyncByteQueue, RecordBatchFileWriter } from "apache-arrow";
-import { recordBatches, type ColumnSpec, type RowSource } from "./arrow-columns.ts";
+import { BatchMemory, recordBatches, type ColumnSpec, type RowSource } from "./arrow-columns.ts";
 
 /**
  * Writes the rows of `rows` to `path` as an Arrow IPC file, the same bytes as
  * `arrowFileBytes`, without ever holding the whole file: each batch is encoded, written and
- * dropped before the next is built. A day of `normal` makes a 39 MB orders table, and a
+ * dropped before the next is built in the same memory. A day of `normal` makes a 39 MB orders table, and a
  * month's would not fit twice in memory (once as batches, once joined into one buffer).
  * @throws Error from the file system (the path's directory missing, disk full); the file may
  * then be partly written.
@@ -15,13 +15,16 @@ export async function writeArrowFile(path: string, columns: readonly ColumnSpec[
   const sink = new ChunkSink();
   // Per call, not per module: two files written at once on one thread must not share it.
   const staging = new Uint8Array(STAGING_BYTES);
+  // The next batch is built in the arrays of the one just written.
+  const mem = new BatchMemory();
   const writer = new RecordBatchFileWriter();
   writer.reset(sink);
   const file = await open(path, "w");
   try {
-    for (const batch of recordBatches(columns, metadata, rows)) {
+    for (const batch of recordBatches(columns, metadata, rows, mem)) {
       writer.write(batch);
       await writeAll(file, sink.take(), staging);
+      mem.reclaim();
     }
     writer.finish();
     await writeAll(file, sink.take(), staging);

@@ -323,8 +323,8 @@ export class Recorder {
   /** ts_ns and time, from column `c`. */
   private timeColumns(c: number): ColumnSpec[] {
     return [
-      { field: field("ts_ns", new Int64(), false, "ns"), build: (cols) => int64Data("ts_ns", cols[c]) },
-      { field: field("time", new TimestampNanosecond("UTC"), false), build: (cols) => timestampData("time", cols[c], this.epochNs) },
+      { field: field("ts_ns", new Int64(), false, "ns"), build: (cols, mem) => int64Data("ts_ns", cols[c], 0n, mem) },
+      { field: field("time", new TimestampNanosecond("UTC"), false), build: (cols, mem) => timestampData("time", cols[c], this.epochNs, mem) },
     ];
   }
 
@@ -332,8 +332,8 @@ export class Recorder {
   private priceColumns(name: string, c: number, nullable: boolean): ColumnSpec[] {
     const inst = this.instrument;
     return [
-      { field: field(name, new Float64(), nullable, inst.quote), build: (cols) => float64Data(human(cols[c], (t) => ticksToPrice(inst, t))) },
-      { field: field(`${name}_ticks`, new Int64(), nullable, "ticks"), build: (cols) => int64Data(`${name}_ticks`, cols[c]) },
+      { field: field(name, new Float64(), nullable, inst.quote), build: (cols, mem) => float64Data(human(cols[c], (t) => ticksToPrice(inst, t), mem), mem) },
+      { field: field(`${name}_ticks`, new Int64(), nullable, "ticks"), build: (cols, mem) => int64Data(`${name}_ticks`, cols[c], 0n, mem) },
     ];
   }
 
@@ -341,8 +341,8 @@ export class Recorder {
   private sizeColumns(name: string, c: number, nullable: boolean): ColumnSpec[] {
     const inst = this.instrument;
     return [
-      { field: field(name, new Float64(), nullable, inst.base), build: (cols) => float64Data(human(cols[c], (l) => lotsToAmount(inst, l))) },
-      { field: field(`${name}_lots`, new Int64(), nullable, "lots"), build: (cols) => int64Data(`${name}_lots`, cols[c]) },
+      { field: field(name, new Float64(), nullable, inst.base), build: (cols, mem) => float64Data(human(cols[c], (l) => lotsToAmount(inst, l), mem), mem) },
+      { field: field(`${name}_lots`, new Int64(), nullable, "lots"), build: (cols, mem) => int64Data(`${name}_lots`, cols[c], 0n, mem) },
     ];
   }
 
@@ -350,8 +350,8 @@ export class Recorder {
     const qs = this.instrument.spec.quoteScale;
     const quote = this.instrument.quote;
     const fee = (name: string, c: number): ColumnSpec[] => [
-      { field: field(name, new Float64(), false, quote), build: (cols) => float64Data(human(cols[c], (u) => u / qs)) },
-      { field: field(`${name}_units`, new Int64(), false, `${quote}/${qs}`), build: (cols) => int64Data(`${name}_units`, cols[c]) },
+      { field: field(name, new Float64(), false, quote), build: (cols, mem) => float64Data(human(cols[c], (u) => u / qs, mem), mem) },
+      { field: field(`${name}_units`, new Int64(), false, `${quote}/${qs}`), build: (cols, mem) => int64Data(`${name}_units`, cols[c], 0n, mem) },
     ];
     return [
       ...this.timeColumns(T_TS),
@@ -378,12 +378,12 @@ export class Recorder {
       dictColumn("side", SIDE, O_SIDE, true),
       dictColumn("order_type", ORDER_TYPE, O_TYPE, true),
       dictColumn("tif", TIF, O_TIF, true),
-      { field: field("post_only", new Bool(), true), build: (cols) => boolData(cols[O_POST]) },
+      { field: field("post_only", new Bool(), true), build: (cols, mem) => boolData(cols[O_POST], mem) },
       ...this.priceColumns("price", O_PRICE, true),
       ...this.sizeColumns("size", O_SIZE, true),
       dictColumn("request", REQUEST, O_REQUEST, true),
       dictColumn("reason", REASON, O_REASON, true),
-      { field: field("priority_kept", new Bool(), true), build: (cols) => boolData(cols[O_PRIORITY]) },
+      { field: field("priority_kept", new Bool(), true), build: (cols, mem) => boolData(cols[O_PRIORITY], mem) },
     ];
   }
 
@@ -416,15 +416,15 @@ function same(a: number, b: number): boolean {
 }
 
 function int64Column(name: string, c: number, nullable: boolean): ColumnSpec {
-  return { field: field(name, new Int64(), nullable), build: (cols) => int64Data(name, cols[c]) };
+  return { field: field(name, new Int64(), nullable), build: (cols, mem) => int64Data(name, cols[c], 0n, mem) };
 }
 
 function int32Column(name: string, c: number, nullable: boolean): ColumnSpec {
-  return { field: field(name, new Int32(), nullable), build: (cols) => int32Data(cols[c]) };
+  return { field: field(name, new Int32(), nullable), build: (cols, mem) => int32Data(cols[c], mem) };
 }
 
 function dictColumn(name: string, dict: StringDict, c: number, nullable: boolean): ColumnSpec {
-  return { field: field(name, dict.type, nullable), build: (cols) => dict.data(cols[c]) };
+  return { field: field(name, dict.type, nullable), build: (cols, mem) => dict.data(cols[c], mem) };
 }
 
 // The recorder's errors, built in functions of their own, off the hot path: see badAdvance in

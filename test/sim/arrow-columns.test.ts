@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ChunkedRows, COLUMN_STRIDE, int64Data, ROWS_PER_BATCH, timestampData } from "../../sim/arrow-columns.ts";
+import { BatchMemory, ChunkedRows, COLUMN_STRIDE, int64Data, ROWS_PER_BATCH, timestampData } from "../../sim/arrow-columns.ts";
 
 const safeInt = fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
 const valueOrNull = fc.oneof(
@@ -76,4 +76,22 @@ test("ChunkedRows keeps rows across chunks, gives a batch's columns, and a relea
   fill(b, 2, 1000);
   assert.deepEqual(b.columns(0, 2).map((c) => [...c]), [[1000, 1001], [-1000, -1001]]);
   assert.deepEqual(b.columns(0, 0).map((c) => c.length), [0, 0]);
+});
+
+test("BatchMemory lends zero-filled arrays and, after reclaim, the same memory again, zero-filled", () => {
+  const mem = new BatchMemory();
+  const a = mem.float64(1000);
+  const b = mem.bytes(125);
+  assert.notEqual(a.buffer, b.buffer);
+  a.fill(7);
+  b.fill(255);
+  // Lent arrays are not handed out twice before reclaim.
+  assert.notEqual(mem.float64(1000).buffer, a.buffer);
+  mem.reclaim();
+  const again = mem.int64(1000);
+  assert.ok(again.buffer === a.buffer || again.buffer.byteLength === a.buffer.byteLength);
+  assert.ok(again.every((x) => x === 0n));
+  const bits = mem.bytes(125);
+  assert.equal(bits.buffer, b.buffer);
+  assert.ok(bits.every((x) => x === 0));
 });
