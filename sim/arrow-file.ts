@@ -5,9 +5,9 @@ import { BatchMemory, recordBatches, type ColumnSpec, type RowSource } from "./a
 
 /**
  * Writes the rows of `rows` to `path` as an Arrow IPC file, the same bytes as
- * `arrowFileBytes`, without ever holding the whole file: each batch is encoded, written and
- * dropped before the next is built in the same memory. A day of `normal` makes a 39 MB orders table, and a
- * month's would not fit twice in memory (once as batches, once joined into one buffer).
+ * `arrowFileBytes`, without ever holding the whole file: each batch is encoded and written
+ * before the next is built in the same memory. A day of `normal` makes a 39 MB orders table,
+ * and a month's would not fit twice in memory (once as batches, once joined into one buffer).
  * @throws Error from the file system (the path's directory missing, disk full); the file may
  * then be partly written.
  */

@@ -6,6 +6,7 @@ import { BuyAndHold } from "../../agents/bots/buy-and-hold.ts";
 import { runWorld } from "../../experiments/run.ts";
 import { Asset } from "../../market/ledger.ts";
 import { typeRegistry, buildScenario } from "../../scenarios/build.ts";
+import { builtinSpec } from "../../scenarios/builtins.ts";
 import { parseScenario } from "../../scenarios/spec.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
@@ -70,8 +71,7 @@ test("bots are valued correctly on an instrument whose tick has no whole inverse
 test("buy-and-hold stops buying once what is left is below the venue's minimum order, instead of sending orders the venue refuses", async () => {
   // In normal seed 4 its last slice leaves a little over the 5 USDT minimum, which buys one
   // lot (about 3 USDT at 30,000): under the minimum, so the venue refused it every 10 s.
-  const { buildScenario: buildBuiltin, builtinSpec } = await import("../../scenarios/builtins.ts");
-  const { kernel, bots } = buildBuiltin(builtinSpec("normal"), 4);
+  const { kernel, bots } = buildScenario(builtinSpec("normal"), 4);
   await kernel.run(15 * 60e9);
   const hodl = bots.find((b) => b.name === "hodl")!;
   assert.equal((kernel.agent(hodl.agent) as BuyAndHold).refused, 0);
