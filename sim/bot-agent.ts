@@ -46,7 +46,7 @@ export class SimBotContext implements BotContext {
  */
 export class BotAgent implements SimAgent {
   private ctx: SimBotContext | undefined = undefined;
-  constructor(readonly bot: Bot, private readonly epochMs: number, private readonly log: BotLog) {}
+  constructor(readonly bot: Bot, private readonly epochMs: number, readonly log: BotLog) {}
 
   start(agent: AgentContext): void | Promise<void> {
     this.ctx = new SimBotContext(agent, this.epochMs, this.log);
