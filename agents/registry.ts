@@ -1,6 +1,7 @@
 // Agent types by name, each with its parameter schema and a factory: what scenario files can name.
 import type { z } from "zod";
 import type { SimAgent } from "../sim/kernel.ts";
+import type { Bot } from "./bot.ts";
 import { BuyAndHold, BuyAndHoldParams } from "./bots/buy-and-hold.ts";
 import { EmaCross, EmaCrossParams } from "./bots/ema-cross.ts";
 import { StrategyBot, StrategyBotParams } from "./bots/strategy-bot.ts";
@@ -79,11 +80,15 @@ export function agentParamSchemas(): Record<string, z.ZodType> {
   return out;
 }
 
-/** A bot under test: built from its params; funded from the scenario's `bots[i]` entry. */
+/**
+ * A bot under test: built from its params (a `Bot`, which runs in the simulator and on
+ * recorded bars alike); funded from the scenario's `bots[i]` entry, or the backtest's cash.
+ */
 export interface BotType<S extends z.ZodType = z.ZodType> {
   readonly describe: string;
   readonly params: S;
-  create(params: z.infer<S>): SimAgent;
+  /** @throws ValidationError naming the field for params only the bot itself can check. */
+  create(params: z.infer<S>): Bot;
 }
 
 function bot<S extends z.ZodType>(t: BotType<S>): BotType {

@@ -6,6 +6,9 @@ import { BacktestInputError, executeBacktest, prepareBacktest, writeBacktest } f
 import { parseSearch, type ParamSpace } from "../experiments/backtest/param-space.ts";
 import { TIMEFRAMES } from "../experiments/backtest/resample.ts";
 import { formatWalkForward } from "../experiments/backtest/walk-forward.ts";
+import { BOT_TYPES } from "../agents/registry.ts";
+import { executeBotBacktest, prepareBotBacktest, writeBotBacktest } from "../experiments/backtest/bot-job.ts";
+import type { Metrics } from "../experiments/metrics/performance.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -48,7 +51,8 @@ function jsonObjectOrFile(flag: string, raw: string, example: string): Record<st
 
 interface Flags {
   data: string[];
-  strategy: string;
+  strategy?: string;
+  bot?: string;
   params?: Record<string, unknown>;
   commission: number;
   slippage: number;
@@ -69,10 +73,11 @@ interface Flags {
 export function addBacktestCommand(program: Command): void {
   program
     .command("backtest")
-    .description("replay strategies on recorded bars (fills at the next open, slippage, commission); write summary.json, trades.arrow, equity.arrow, report.html")
+    .description("replay a strategy, or any registered bot, on recorded bars (fills at the next open, slippage, commission); write summary.json, trades.arrow, equity.arrow, report.html")
     .option("--data <file>", "OHLCV file (CSV, .csv.gz or Arrow); repeat or comma-separate for several pairs (pair name = file name)", (v: string, prev: string[]) => [...prev, ...v.split(",").map((s) => s.trim()).filter((s) => s !== "")], [] as string[])
-    .requiredOption("--strategy <name>", "registry name: sma-cross, trend-following, mean-reversion, breakout, ensemble")
-    .option("--params <json>", "strategy params as a JSON object, e.g. '{\"fast\":10,\"slow\":30}'", (v) => jsonObject("--params", v))
+    .option("--strategy <name>", "registry name: sma-cross, trend-following, mean-reversion, breakout, ensemble (or give --bot)")
+    .option("--bot <name>", `a registered bot (${Object.keys(BOT_TYPES).join(", ")}) run unchanged through the replay exchange; its wake-ups are served at bar closes (or give --strategy)`)
+    .option("--params <json>", "strategy params (with --bot: the bot's params) as a JSON object, e.g. '{\"fast\":10,\"slow\":30}'", (v) => jsonObject("--params", v))
     .option("--commission <r>", "commission per side, a fraction of traded value", fraction("--commission"), 0.001)
     .option("--slippage <r>", "slippage: buys pay open·(1+r), sells get open·(1−r)", fraction("--slippage"), 0.0005)
     .option("--cash <n>", "starting cash, quote", (v) => decimal("--cash", v, (x) => x > 0, "a positive amount"), 10_000)
@@ -85,12 +90,18 @@ export function addBacktestCommand(program: Command): void {
     .option("--walk-forward <train,test,step>", "rolling walk-forward optimisation; bars (20000,5000,5000) or durations (6mo,1mo,1mo; 180d,30d,30d)")
     .option("--timeframe <tf>", "bar length the strategy runs on (sets params.timeframe; the data are resampled): 1m, 5m, 15m, 1h, 4h, 1d")
     .option("--search <kind>", "walk-forward search: grid, or random:N", "grid")
-    .option("--seed <n>", "seed of the random search", (v) => parseSeed("--seed", v), 1)
+    .option("--seed <n>", "seed of the random search (with --bot: root of the bot's random stream)", (v) => parseSeed("--seed", v), 1)
     .option("--space <json>", "walk-forward parameter space, e.g. '{\"fast\":[5,10],\"slow\":[20,40]}' (default: the strategy's)", (v) => jsonObject("--space", v))
     .option("--workers <n>", "worker threads for the walk-forward searches", (v) => decimal("--workers", v, (x) => Number.isInteger(x) && x >= 1 && x <= 64, "an integer from 1 to 64"), 2)
     .option("--pbo-blocks <n>", "blocks S of PBO's combinatorially symmetric cross-validation (even; C(S, S/2) splits per window)", (v) => decimal("--pbo-blocks", v, (x) => Number.isInteger(x) && x >= 2 && x <= 20 && x % 2 === 0, "an even integer from 2 to 20"), 16)
     .option("--out <dir>", "output directory", (v) => parsePath("--out", v), "runs/backtest")
-    .action(async (o: Flags) => {
+    .action(async (o: Flags, cmd: Command) => {
+      if ((o.strategy === undefined) === (o.bot === undefined)) {
+        throw new UsageError(o.bot === undefined
+          ? "backtest: give --strategy NAME or --bot NAME (neither was given)"
+          : `backtest: give --strategy or --bot, not both (--strategy ${JSON.stringify(o.strategy)}, --bot ${JSON.stringify(o.bot)})`);
+      }
+      if (o.bot !== undefined) return backtestBot(o, o.bot, cmd);
       if (o.data.length === 0) throw new UsageError("--data: no data file given (e.g. --data data/btcusdt-1m-binanceus-2023-03-01_2023-03-21.csv.gz)");
       if (o.timeframe !== undefined && !(TIMEFRAMES as readonly string[]).includes(o.timeframe)) {
         throw new UsageError(`--timeframe: ${JSON.stringify(o.timeframe)} is not one of ${TIMEFRAMES.join(", ")}`);
@@ -107,7 +118,7 @@ export function addBacktestCommand(program: Command): void {
         }
       }
       const request = {
-        strategy: o.strategy, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash,
+        strategy: o.strategy!, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash,
         risk: o.risk === "on", riskConfig: o.riskConfig, walkForward: o.walkForward, timeframe: o.timeframe, search, space: o.space as ParamSpace | undefined, workers: o.workers, pboBlocks: o.pboBlocks,
       };
       let plan;
@@ -121,16 +132,57 @@ export function addBacktestCommand(program: Command): void {
       const outcome = await executeBacktest(plan, createStrategy);
       const written = await writeBacktest(o.out, plan, outcome);
       const m = outcome.metrics;
-      const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(2)}%`);
-      const num = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
       const bars = plan.files.map((f) => `${f.pair} ${f.fileBars} bars → ${f.bars} ${plan.timeframe} bars`).join(", ");
       process.stdout.write(
         `backtest ${o.strategy} (${plan.timeframe}, risk ${o.risk}${o.riskConfig === undefined ? "" : ` with --risk-config ${JSON.stringify(o.riskConfig)}`}, commission ${o.commission}, slippage ${o.slippage}): ${bars}\n` +
           (outcome.walkForward === undefined ? "" : formatWalkForward(outcome.walkForward) + "out of sample, stitched:\n") +
-          `  ${new Date(m.startTime).toISOString()} → ${new Date(m.endTime).toISOString()}: trades ${m.tradeCount ?? 0} (win rate ${pct(m.winRate)}), ` +
-          `total return ${pct(m.totalReturn)}, Sharpe ${num(m.sharpe)}, max drawdown ${pct(m.maxDrawdown.depth)}, final equity ${outcome.finalEquity.toFixed(2)}` +
-          `${outcome.riskEvents.length > 0 ? `, risk events ${outcome.riskEvents.length}` : ""}\n` +
+          `  ${resultLine(m, outcome.finalEquity)}${outcome.riskEvents.length > 0 ? `, risk events ${outcome.riskEvents.length}` : ""}\n` +
           `  wrote ${written.join(", ")}\n`,
       );
     });
+}
+
+const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
+
+/** "FROM → TO: trades N (win rate), total return, Sharpe, max drawdown, final equity". */
+function resultLine(m: Metrics, finalEquity: number): string {
+  return `${new Date(m.startTime).toISOString()} → ${new Date(m.endTime).toISOString()}: trades ${m.tradeCount ?? 0} (win rate ${pct(m.winRate)}), ` +
+    `total return ${pct(m.totalReturn)}, Sharpe ${num(m.sharpe)}, max drawdown ${pct(m.maxDrawdown.depth)}, final equity ${finalEquity.toFixed(2)}`;
+}
+
+/** Flags that only a strategy backtest takes: refused with --bot rather than silently ignored. */
+const STRATEGY_ONLY = ["risk", "riskConfig", "walkForward", "search", "space", "workers", "pboBlocks"] as const;
+
+/** `arena backtest --bot NAME`: the bot, unchanged, through the replay exchange (experiments/backtest/bot-driver.ts). */
+async function backtestBot(o: Flags, bot: string, cmd: Command): Promise<void> {
+  for (const k of STRATEGY_ONLY) {
+    if (cmd.getOptionValueSource(k) === "cli") {
+      const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new UsageError(`${flag}: applies to --strategy only (a bot's own rules are its --params, e.g. the strategy bot's "risk")`);
+    }
+  }
+  if (o.data.length === 0) throw new UsageError("--data: no data file given (e.g. --data data/btcusdt-1m-binanceus-2023-03-01_2023-03-21.csv.gz)");
+  if (o.timeframe !== undefined && !(TIMEFRAMES as readonly string[]).includes(o.timeframe)) {
+    throw new UsageError(`--timeframe: ${JSON.stringify(o.timeframe)} is not one of ${TIMEFRAMES.join(", ")}`);
+  }
+  let plan;
+  try {
+    plan = await prepareBotBacktest({
+      bot, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash, timeframe: o.timeframe, seed: o.seed,
+    });
+  } catch (err) {
+    if (err instanceof BacktestInputError) throw new UsageError(err.message);
+    throw err;
+  }
+  for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
+  const outcome = await executeBotBacktest(plan);
+  const written = await writeBotBacktest(o.out, plan, outcome);
+  const f = plan.file;
+  process.stdout.write(
+    `backtest bot ${bot} ${JSON.stringify(plan.params)} (${plan.timeframe}, commission ${o.commission}, slippage ${o.slippage}): ${f.pair} ${f.fileBars} bars → ${f.bars} ${plan.timeframe} bars, ${outcome.wakes} wake-ups\n` +
+      `  ${resultLine(outcome.metrics, outcome.finalEquity)}` +
+      `${outcome.riskEvents.length > 0 ? `, risk events ${outcome.riskEvents.length}` : ""}${outcome.refused ? `, refused orders ${outcome.refused}` : ""}\n` +
+      `  wrote ${written.join(", ")}\n`,
+  );
 }

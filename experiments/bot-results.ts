@@ -84,7 +84,7 @@ export class BotResults {
       const maxDrawdownPct = Math.round(t.maxDd * 1e4) / 100;
       const c = spec.criteria;
       const pass = (!c.mustSurvive || survived) && maxDrawdownPct < c.maxDrawdownPct && (!c.noBlownAccount || !blown);
-      const agent = this.kernel.agent(t.bot.agent);
+      const agent = t.bot.bot;
       return {
         name: t.bot.name, type: t.bot.type, initialEquity: round2(first), finalEquity: round2(last),
         returnPct: first > 0 ? Math.round((last / first - 1) * 1e4) / 100 : 0, maxDrawdownPct, survived, blown, pass,

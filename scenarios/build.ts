@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { Fundamental, FUNDAMENTAL_DEFAULTS } from "../agents/fundamental.ts";
 import { AGENT_TYPES, agentParamSchemas, BOT_TYPES, botParamSchemas } from "../agents/registry.ts";
+import type { Bot } from "../agents/bot.ts";
 import type { World } from "../agents/world.ts";
 import { DEFAULT_INSTRUMENT } from "../market/instrument.ts";
 import { Kernel, type AgentContext, type SimAgent } from "../sim/kernel.ts";
@@ -41,11 +42,13 @@ class ShockAgent implements SimAgent {
  * population agent (named `TYPE/INDEX`, so each draws from its own stream), the bots under
  * test (named `bot/NAME`) and the shocks.
  */
-/** A bot placed in a world: its name and type from the spec, its agent id in the kernel. */
+/** A bot placed in a world: its name and type from the spec, its agent id in the kernel, the bot object. */
 export interface PlacedBot {
   readonly name: string;
   readonly type: string;
   readonly agent: number;
+  /** The bot itself, for reports that read what it recorded (risk events, regimes, refusals). */
+  readonly bot: Bot;
 }
 
 export function buildScenario(spec: ScenarioSpec, seed: number | string): { kernel: Kernel; world: World; bots: PlacedBot[] } {
@@ -64,11 +67,10 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
     const history = { ordersLimit: 0, tradesLimit: 0 };
     for (let i = 0; i < pop.count; i++) kernel.addAgent(`${pop.type}/${i}`, t.create(params, world), { base, quote, history });
   }
-  const bots: PlacedBot[] = spec.bots.map((b) => ({
-    name: b.name,
-    type: b.type,
-    agent: kernel.addAgent(`bot/${b.name}`, BOT_TYPES[b.type].create(b.params), { base: b.base, quote: b.quote }),
-  }));
+  const bots: PlacedBot[] = spec.bots.map((b) => {
+    const bot = BOT_TYPES[b.type].create(b.params);
+    return { name: b.name, type: b.type, agent: kernel.addBot(`bot/${b.name}`, bot, { base: b.base, quote: b.quote }), bot };
+  });
   spec.shocks.forEach((s, i) => {
     const p = s.params as ShockParams;
     const apply =

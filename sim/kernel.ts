@@ -1,5 +1,8 @@
 // The discrete-event kernel: simulated clock, event queue, per-agent latency, agents, one venue.
+import type { Bot, BotLog } from "../agents/bot.ts";
+import { MemoryLog } from "../agents/bot.ts";
 import { BarBuilder } from "./bars.ts";
+import { BotAgent } from "./bot-agent.ts";
 import type { EngineOptions, Level } from "../market/engine.ts";
 import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
@@ -30,13 +33,14 @@ export interface AgentContext {
 }
 
 /**
- * An agent: started once at time 0, woken when it asked to be. Either method may be async
- * (awaiting its exchange); the kernel lets awaiting code finish at the simulated time its
- * answer arrives, before any later event.
+ * An agent: started once at time 0, woken when it asked to be, stopped when the run ends
+ * (`finish`). Any method may be async (awaiting its exchange); the kernel lets awaiting code
+ * finish at the simulated time its answer arrives, before any later event.
  */
 export interface SimAgent {
   start(ctx: AgentContext): void | Promise<void>;
   wake?(ctx: AgentContext): void | Promise<void>;
+  stop?(ctx: AgentContext): void | Promise<void>;
 }
 
 export interface AgentOptions {
@@ -47,6 +51,11 @@ export interface AgentOptions {
   readonly quote?: number;
   /** Closed orders and own fills its client keeps for fetchOrder / fetchMyTrades (default 10,000 each). */
   readonly history?: HistoryLimits;
+}
+
+export interface BotOptions extends AgentOptions {
+  /** Where the bot's log records go; default a MemoryLog keeping the first 10,000. */
+  readonly log?: BotLog;
 }
 
 export interface KernelOptions {
@@ -144,6 +153,7 @@ export class Kernel implements SimNetwork {
   private needsDrain = false;
   private failure: unknown = undefined;
   private started = false;
+  private finished = false;
   private messages = 0;
   private wakes = 0;
   private drains = 0;
@@ -151,6 +161,7 @@ export class Kernel implements SimNetwork {
   constructor(options: KernelOptions) {
     this.rng = Rng.root(options.seed);
     this.seed = options.seed;
+    this.epochMs = options.epochMs ?? 0;
     const inst = makeInstrument(options.instrument);
     this.venue = new SimVenue(inst, this, { stp: options.stp, epochMs: options.epochMs });
     this.venue.onFlush((log) => this.digest.update(log));
@@ -163,6 +174,7 @@ export class Kernel implements SimNetwork {
   }
 
   private readonly seed: number | string;
+  private readonly epochMs: number;
   /** 1-minute bars of the venue's trades (bar k covers [k, k+1) minutes of simulated time). */
   readonly bars: BarBuilder;
 
@@ -190,6 +202,16 @@ export class Kernel implements SimNetwork {
     const ctx = new Ctx(this, id, name, exchange, rng, spec.symbol);
     this.slots.push({ agent, ctx, latency, wake: new Wake(this, id), lastIn: 0, lastOut: 0 });
     return id;
+  }
+
+  /**
+   * Adds a bot (agents/bot.ts) in an agent slot: it sees its exchange through the port, time
+   * in Unix ms (`epochMs` + simulated time) and its own stream `agents/NAME`, as any agent.
+   * @throws as addAgent.
+   */
+  addBot(name: string, bot: Bot, options: BotOptions = {}): number {
+    const log = options.log ?? new MemoryLog(() => this.epochMs + Math.floor(this.clock.now / 1_000_000));
+    return this.addAgent(name, new BotAgent(bot, this.epochMs, log), options);
   }
 
   /** The agent object of id `id`, for reports and tests that read what it recorded (never for agents). */
@@ -220,22 +242,40 @@ export class Kernel implements SimNetwork {
 
   /**
    * Runs until `durationNs` of simulated time have passed (events at exactly that time
-   * included) and reports the run.
+   * included) and reports the run: `runUntil(durationNs)` then `finish()`.
    * @throws the first error an agent threw, prefixed with the agent's name.
    */
   async run(durationNs: number): Promise<RunStats> {
     if (!Number.isSafeInteger(durationNs) || durationNs <= 0) throw new Error(`run.durationNs: ${durationNs} must be a positive integer of ns`);
     if (this.started) throw new Error("run: a kernel runs once");
-    this.started = true;
-    for (const s of this.slots) this.invoke(s, "start");
+    await this.runUntil(durationNs);
+    return this.finish();
+  }
+
+  /**
+   * Advances simulated time to `tNs`: starts the agents on the first call, then dispatches
+   * every event at or before `tNs` (including those that events at `tNs` schedule at `tNs`)
+   * and leaves the clock at `tNs`. Callable again and again with times that do not decrease,
+   * so a controller outside the kernel can act between steps (read the book, send orders
+   * through an agent's exchange); a run in steps of any sizes has the digest of the same run
+   * in one go, as long as nothing acts between them.
+   * @throws Error for a time before now, not an integer ns, or after `finish`; the first error an agent threw.
+   */
+  async runUntil(tNs: number): Promise<void> {
+    if (this.finished) throw new Error("runUntil: the run is finished");
+    if (!isSafeTime(tNs) || tNs < this.clock.now) throw new Error(`runUntil.tNs: ${tNs} must be an integer ns at or after now (${this.clock.now})`);
+    if (!this.started) {
+      this.started = true;
+      for (const s of this.slots) this.invoke(s, "start");
+    }
     if (this.needsDrain) await this.drain();
     const m = this.inFlight;
     const w = this.timers;
     for (;;) {
       const tm = m.peekTime();
       const tw = w.peekTime();
-      // peekTime is Infinity for an empty lane, so this also ends the run when both are empty.
-      if (!(Math.min(tm, tw) <= durationNs)) break;
+      // peekTime is Infinity for an empty lane, so this also ends the step when both are empty.
+      if (!(Math.min(tm, tw) <= tNs)) break;
       const q = tm <= tw ? m : w;
       const msg = q.pop()!;
       this.clock.advanceTo(q.lastTime);
@@ -243,12 +283,26 @@ export class Kernel implements SimNetwork {
       this.messages++;
       if (this.needsDrain) await this.drain();
     }
-    this.clock.advanceTo(Math.max(this.clock.now, durationNs));
+    this.clock.advanceTo(Math.max(this.clock.now, tNs));
+  }
+
+  /**
+   * Ends the run at the current time: calls every agent's `stop` hook (in the order they were
+   * added; what they send is not delivered), then flushes the venue and reports the run, its
+   * duration being the time reached. A kernel that never ran is started first, at time 0.
+   * @throws Error when called twice; the first error an agent threw.
+   */
+  async finish(): Promise<RunStats> {
+    if (this.finished) throw new Error("finish: the run is already finished");
+    if (!this.started) await this.runUntil(this.clock.now);
+    this.finished = true;
+    for (const s of this.slots) if (s.agent.stop !== undefined) this.invoke(s, "stop");
+    if (this.needsDrain) await this.drain();
     this.venue.flush();
     const c = this.digest.counts;
     return {
       seed: this.seed,
-      durationNs,
+      durationNs: this.clock.now,
       messages: this.messages,
       requests: this.venue.requests,
       deliveries: this.venue.deliveries,
@@ -300,13 +354,13 @@ export class Kernel implements SimNetwork {
     this.invoke(this.slots[id], "wake");
   }
 
-  private invoke(s: Slot, method: "start" | "wake"): void {
+  private invoke(s: Slot, method: "start" | "wake" | "stop"): void {
     const agent = s.agent;
     let r: void | Promise<void>;
     try {
       // Named calls: a keyed load (agent[method]) across the many agent classes goes
       // megamorphic and costs a generic lookup per wake.
-      r = method === "wake" ? agent.wake?.(s.ctx) : agent.start(s.ctx);
+      r = method === "wake" ? agent.wake?.(s.ctx) : method === "start" ? agent.start(s.ctx) : agent.stop?.(s.ctx);
     } catch (err) {
       throw this.agentError(s, err);
     }

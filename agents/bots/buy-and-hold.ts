@@ -1,7 +1,7 @@
 // Baseline bot: buys once at the start with most of its cash, then holds.
 import { z } from "zod";
 import { ExchangeError } from "../../market/exchange.ts";
-import type { AgentContext, SimAgent } from "../../sim/kernel.ts";
+import type { Bot, BotContext } from "../bot.ts";
 
 export const BuyAndHoldParams = z.strictObject({
   /** Share of the quote balance spent at the start. */
@@ -16,21 +16,22 @@ export type BuyAndHoldParams = z.infer<typeof BuyAndHoldParams>;
  * market buy takes only what the book offers, so it buys in slices every few seconds until
  * it holds the share of its starting cash it was asked to.
  */
-export class BuyAndHold implements SimAgent {
+export class BuyAndHold implements Bot {
   refused = 0;
   /** Quote it must keep: (1 - fraction) of the starting cash, fixed at the first look. */
   private keep = NaN;
   constructor(private readonly p: BuyAndHoldParams) {}
 
-  start(ctx: AgentContext): void {
-    ctx.wakeIn(Math.max(1, Math.round(this.p.delaySec * 1e9)));
+  start(ctx: BotContext): void {
+    // At least 1 ns later, so the first look comes after the start (as it always has).
+    ctx.wakeIn(Math.max(1e-6, this.p.delaySec * 1000));
   }
 
-  async wake(ctx: AgentContext): Promise<void> {
+  async wake(ctx: BotContext): Promise<void> {
     const ex = ctx.exchange;
     const [balance, book] = await Promise.all([ex.fetchBalance(), ex.fetchOrderBook(ctx.symbol, 1)]);
     if (book.asks.length === 0) {
-      ctx.wakeIn(10e9);
+      ctx.wakeIn(10_000);
       return;
     }
     const market = ex.markets[ctx.symbol];
@@ -49,7 +50,8 @@ export class BuyAndHold implements SimAgent {
     } catch (err) {
       if (!(err instanceof ExchangeError)) throw err;
       this.refused++;
+      ctx.log.warn("order refused", { reason: err.reason, message: err.message });
     }
-    ctx.wakeIn(10e9);
+    ctx.wakeIn(10_000);
   }
 }

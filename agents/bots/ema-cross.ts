@@ -1,7 +1,7 @@
 // Baseline bot: long when a fast EMA of the mid is above a slow one, flat otherwise.
 import { z } from "zod";
 import { ExchangeError } from "../../market/exchange.ts";
-import type { AgentContext, SimAgent } from "../../sim/kernel.ts";
+import type { Bot, BotContext } from "../bot.ts";
 
 export const EmaCrossParams = z
   .strictObject({
@@ -21,7 +21,7 @@ export type EmaCrossParams = z.infer<typeof EmaCrossParams>;
  * and trades the crossings of two EMAs with market orders: buy on a cross up, sell all on a
  * cross down. Written against the promise API only, so it runs unchanged on any Exchange.
  */
-export class EmaCross implements SimAgent {
+export class EmaCross implements Bot {
   private fastEma = NaN;
   private slowEma = NaN;
   private samples = 0;
@@ -29,12 +29,12 @@ export class EmaCross implements SimAgent {
 
   constructor(private readonly p: EmaCrossParams) {}
 
-  start(ctx: AgentContext): void {
-    ctx.wakeIn(Math.round(this.p.intervalSec * 1e9));
+  start(ctx: BotContext): void {
+    ctx.wakeIn(this.p.intervalSec * 1000);
   }
 
-  async wake(ctx: AgentContext): Promise<void> {
-    ctx.wakeIn(Math.round(this.p.intervalSec * 1e9));
+  async wake(ctx: BotContext): Promise<void> {
+    ctx.wakeIn(this.p.intervalSec * 1000);
     const ex = ctx.exchange;
     const book = await ex.fetchOrderBook(ctx.symbol, 1);
     if (book.bids.length === 0 || book.asks.length === 0) return;
@@ -62,6 +62,7 @@ export class EmaCross implements SimAgent {
     } catch (err) {
       if (!(err instanceof ExchangeError)) throw err;
       this.refused++;
+      ctx.log.warn("order refused", { reason: err.reason, message: err.message });
     }
   }
 }

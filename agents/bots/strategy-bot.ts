@@ -1,7 +1,8 @@
 // Runs any registered rule strategy as a bot on an Exchange: candles from the trade stream, orders through the risk manager.
 import { z } from "zod";
 import { ExchangeError, type Exchange } from "../../market/exchange.ts";
-import type { AgentContext, SimAgent } from "../../sim/kernel.ts";
+import { ValidationError } from "../../market/validate.ts";
+import type { Bot, BotContext } from "../bot.ts";
 import { parseRiskConfig, RiskManager } from "../risk/risk-manager.ts";
 import { createStrategy, strategyNames } from "../strategies/registry.ts";
 import { ProtectiveExits, sortRoi } from "../strategies/exits.ts";
@@ -14,6 +15,8 @@ export const StrategyBotParams = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
   /** Risk-manager overrides (a rule set to null is off); the defaults of agents/risk apply otherwise. */
   risk: z.record(z.string(), z.unknown()).default({}),
+  /** Candles it fetches (the venue's; the simulator keeps 1m): it looks once a candle, one second after each closes. */
+  feed: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1m"),
 });
 export type StrategyBotParams = z.infer<typeof StrategyBotParams>;
 
@@ -27,14 +30,17 @@ const TIMEFRAME_SEC: Readonly<Record<string, number>> = { "1m": 60, "5m": 300, "
  * take-profit and circuit breaker) are checked on every closed bar and sent as market orders.
  * Everything goes through the Exchange port, so the same bot runs on any venue.
  */
-export class StrategyBot implements SimAgent {
+export class StrategyBot implements Bot {
   readonly strategy: Strategy;
   readonly risk: RiskManager;
   private readonly exits = new ProtectiveExits();
   private readonly roi: ExitRules["roi"];
-  private readonly barNs: number;
+  /** The strategy's bar and the fetched candle, ms. */
+  private readonly barMs: number;
+  private readonly feed: string;
+  private readonly feedMs: number;
   private readonly bar: Candle = { time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0 };
-  /** Open time (Unix ms) of the next 1-minute candle to ask for. */
+  /** Open time (Unix ms) of the next candle to ask for. */
   private nextMs: number | undefined = undefined;
   /** Open position: entry price, best high of the bars before the current one, entry time (ms). */
   private entry = NaN;
@@ -47,26 +53,31 @@ export class StrategyBot implements SimAgent {
   constructor(p: StrategyBotParams) {
     this.strategy = createStrategy(p.strategy, { timeframe: "1m", ...p.params });
     this.risk = new RiskManager(parseRiskConfig(p.risk));
-    this.barNs = TIMEFRAME_SEC[this.strategy.timeframe] * 1e9;
+    this.barMs = TIMEFRAME_SEC[this.strategy.timeframe] * 1000;
+    this.feed = p.feed;
+    this.feedMs = TIMEFRAME_SEC[p.feed] * 1000;
+    if (this.barMs % this.feedMs !== 0) {
+      throw new ValidationError("feed", `feed: ${JSON.stringify(p.feed)} is invalid: it must divide the strategy's timeframe ${this.strategy.timeframe}`);
+    }
     this.roi = sortRoi(this.strategy.exits.roi);
   }
 
-  start(ctx: AgentContext): void {
-    // A second after each minute, so the minute that just ended is a closed candle.
-    ctx.wakeAt(60e9 + 1e9);
+  start(ctx: BotContext): void {
+    // A second after the first candle closes (so it is a closed one), then once a candle.
+    ctx.wakeAt(ctx.now + this.feedMs + 1000);
   }
 
-  async wake(ctx: AgentContext): Promise<void> {
-    ctx.wakeIn(60e9);
+  async wake(ctx: BotContext): Promise<void> {
+    ctx.wakeIn(this.feedMs);
     const ex = ctx.exchange;
-    // One REST round trip a minute, as a bar bot on ccxt runs: the closed 1-minute candles
-    // since the last one seen, folded into the strategy's timeframe.
-    const rows = await ex.fetchOHLCV(ctx.symbol, "1m", this.nextMs, 1000);
+    // One REST round trip a candle, as a bar bot on ccxt runs: the closed candles since the
+    // last one seen, folded into the strategy's timeframe.
+    const rows = await ex.fetchOHLCV(ctx.symbol, this.feed, this.nextMs, 1000);
     for (const [t, o, h, l, c, v] of rows) {
-      this.nextMs = t + 60_000;
+      this.nextMs = t + this.feedMs;
       const b = this.bar;
       if (Number.isNaN(b.open)) {
-        b.time = t - (t % (this.barNs / 1e6));
+        b.time = t - (t % this.barMs);
         b.open = o;
         b.high = h;
         b.low = l;
@@ -76,7 +87,7 @@ export class StrategyBot implements SimAgent {
       if (l < b.low) b.low = l;
       b.close = c;
       b.volume += v;
-      if ((t + 60_000) % (this.barNs / 1e6) !== 0) continue;
+      if ((t + this.feedMs) % this.barMs !== 0) continue;
       const signal = this.strategy.update(b);
       const { time, open, high, low, close } = b;
       const regime = this.strategy.regime?.();
@@ -87,6 +98,7 @@ export class StrategyBot implements SimAgent {
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         this.refused++;
+        ctx.log.warn("order refused", { reason: err.reason, message: err.message });
       }
     }
   }

@@ -70,7 +70,8 @@ export function pairName(file: string): string {
   return basename(file).replace(/(\.(csv|gz|arrow|feather|ipc))+$/i, "") || basename(file);
 }
 
-async function load(file: string): Promise<Ohlcv> {
+/** Loads one --data file, its problems as BacktestInputError naming the flag. */
+export async function load(file: string): Promise<Ohlcv> {
   try {
     return await loadOhlcv(file);
   } catch (err) {

@@ -33,7 +33,7 @@ test("strategy bots trade in the crash, and the risk manager keeps every entry w
   await kernel.run(spec.duration);
   let entries = 0;
   for (const b of bots) {
-    const agent = kernel.agent(b.agent) as StrategyBot;
+    const agent = b.bot as StrategyBot;
     for (const e of agent.risk.events) assert.ok(["blocked", "resized", "forced-exit", "paused", "resumed"].includes(e.action), e.action);
     entries += agent.risk.events.filter((e) => e.action === "resized" && e.rule === "max-position").length;
   }

@@ -74,7 +74,7 @@ test("buy-and-hold stops buying once what is left is below the venue's minimum o
   const { kernel, bots } = buildScenario(builtinSpec("normal"), 4);
   await kernel.run(15 * 60e9);
   const hodl = bots.find((b) => b.name === "hodl")!;
-  assert.equal((kernel.agent(hodl.agent) as BuyAndHold).refused, 0);
+  assert.equal((hodl.bot as BuyAndHold).refused, 0);
   const acct = kernel.accountOf(hodl.agent);
   assert.ok(kernel.venue.ledger.freeOf(acct, Asset.BASE) > 0, "it bought");
   assert.ok(kernel.venue.ledger.freeOf(acct, Asset.QUOTE) / 1e6 < 0.06 * 100_000, "with most of its cash");
