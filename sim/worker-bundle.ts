@@ -61,9 +61,12 @@ async function buildBundle(entry: URL): Promise<URL> {
   return file;
 }
 
-/** Bundles of older sources pile up as code changes; one a day old is no longer in use. */
+/**
+ * Bundles of older sources pile up as code changes; one a day older than the bundle just
+ * written is no longer in use. File times are compared with file times: sim/ reads no clock.
+ */
 async function removeStale(stem: string, keep: string): Promise<void> {
-  const dayAgo = Date.now() - 86_400_000;
+  const dayAgo = (await stat(new URL(keep, CACHE_DIR))).mtimeMs - 86_400_000;
   for (const f of await readdir(CACHE_DIR)) {
     if (f === keep || !f.startsWith(`${stem}-`)) continue;
     const path = new URL(f, CACHE_DIR);
