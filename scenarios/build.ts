@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Fundamental, FUNDAMENTAL_DEFAULTS } from "../agents/fundamental.ts";
 import { AGENT_TYPES, agentParamSchemas, BOT_TYPES, botParamSchemas } from "../agents/registry.ts";
 import type { Bot } from "../agents/bot.ts";
+import { addBot } from "../agents/sim-bot.ts";
 import type { World } from "../agents/world.ts";
 import { DEFAULT_INSTRUMENT } from "../market/instrument.ts";
 import { Kernel, type AgentContext, type SimAgent } from "../sim/kernel.ts";
@@ -69,7 +70,7 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
   }
   const bots: PlacedBot[] = spec.bots.map((b) => {
     const bot = BOT_TYPES[b.type].create(b.params);
-    return { name: b.name, type: b.type, agent: kernel.addBot(`bot/${b.name}`, bot, { base: b.base, quote: b.quote }), bot };
+    return { name: b.name, type: b.type, agent: addBot(kernel, `bot/${b.name}`, bot, { base: b.base, quote: b.quote }), bot };
   });
   spec.shocks.forEach((s, i) => {
     const p = s.params as ShockParams;

@@ -1,8 +1,5 @@
 // The discrete-event kernel: simulated clock, event queue, per-agent latency, agents, one venue.
-import type { Bot, BotLog } from "../agents/bot.ts";
-import { MemoryLog } from "../agents/bot.ts";
 import { BarBuilder } from "./bars.ts";
-import { BotAgent } from "./bot-agent.ts";
 import type { EngineOptions, Level } from "../market/engine.ts";
 import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
@@ -51,11 +48,6 @@ export interface AgentOptions {
   readonly quote?: number;
   /** Closed orders and own fills its client keeps for fetchOrder / fetchMyTrades (default 10,000 each). */
   readonly history?: HistoryLimits;
-}
-
-export interface BotOptions extends AgentOptions {
-  /** Where the bot's log records go; default a MemoryLog keeping the first 10,000. */
-  readonly log?: BotLog;
 }
 
 export interface KernelOptions {
@@ -174,7 +166,8 @@ export class Kernel implements SimNetwork {
   }
 
   private readonly seed: number | string;
-  private readonly epochMs: number;
+  /** UTC ms that simulated time 0 stands for. */
+  readonly epochMs: number;
   /** 1-minute bars of the venue's trades (bar k covers [k, k+1) minutes of simulated time). */
   readonly bars: BarBuilder;
 
@@ -202,16 +195,6 @@ export class Kernel implements SimNetwork {
     const ctx = new Ctx(this, id, name, exchange, rng, spec.symbol);
     this.slots.push({ agent, ctx, latency, wake: new Wake(this, id), lastIn: 0, lastOut: 0 });
     return id;
-  }
-
-  /**
-   * Adds a bot (agents/bot.ts) in an agent slot: it sees its exchange through the port, time
-   * in Unix ms (`epochMs` + simulated time) and its own stream `agents/NAME`, as any agent.
-   * @throws as addAgent.
-   */
-  addBot(name: string, bot: Bot, options: BotOptions = {}): number {
-    const log = options.log ?? new MemoryLog(() => this.epochMs + Math.floor(this.clock.now / 1_000_000));
-    return this.addAgent(name, new BotAgent(bot, this.epochMs, log), options);
   }
 
   /** The agent object of id `id`, for reports and tests that read what it recorded (never for agents). */

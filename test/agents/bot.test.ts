@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { MemoryLog, type Bot, type BotContext } from "../../agents/bot.ts";
 import { RandomTrader } from "../../agents/random-trader.ts";
 import { runBotOnBars } from "../../experiments/backtest/bot-driver.ts";
-import { BotAgent } from "../../sim/bot-agent.ts";
+import { addBot, BotAgent } from "../../agents/sim-bot.ts";
 import { Kernel } from "../../sim/kernel.ts";
 import { Rng } from "../../sim/rng.ts";
 import { bars, MIN, T0 } from "../experiments/backtest/helpers.ts";
@@ -52,7 +52,7 @@ function world(seed: number, bots: Record<string, Bot>): { kernel: Kernel; ids: 
   const kernel = new Kernel({ seed, epochMs: T0 });
   for (let i = 0; i < 4; i++) kernel.addAgent(`random/${i}`, new RandomTrader(), { base: 10, quote: 300_000 });
   const ids: Record<string, number> = {};
-  for (const [name, bot] of Object.entries(bots)) ids[name] = kernel.addBot(`bot/${name}`, bot, { quote: 10_000 });
+  for (const [name, bot] of Object.entries(bots)) ids[name] = addBot(kernel, `bot/${name}`, bot, { quote: 10_000 });
   return { kernel, ids };
 }
 

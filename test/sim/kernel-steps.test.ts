@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Bot, BotContext } from "../../agents/bot.ts";
+import { addBot } from "../../agents/sim-bot.ts";
 import { MINUTE, SECOND } from "../../sim/clock.ts";
 import { Kernel, type RunStats } from "../../sim/kernel.ts";
 import { WORLDS } from "../../scenarios/registry.ts";
@@ -76,7 +77,7 @@ async function controlled(act: boolean): Promise<{ stats: RunStats; answers: str
   const k = new Kernel({ seed: 7, epochMs: Date.UTC(2023, 2, 1) });
   for (let i = 0; i < 6; i++) k.addAgent(`random/${i}`, new RandomTrader(), { base: 10, quote: 300_000 });
   const h = new Handle();
-  k.addBot("controller", h, { quote: 100_000 });
+  addBot(k, "controller", h, { quote: 100_000 });
   const answers: string[] = [];
   let pending: Promise<unknown> | undefined;
   for (let step = 1; step <= 30; step++) {

@@ -1,7 +1,7 @@
-// Adapts a Bot (agents/bot.ts, Unix ms) into the kernel's agent slot (simulated ns).
-import type { Bot, BotContext, BotLog, RandomStream } from "../agents/bot.ts";
+// Adapts a Bot (agents/bot.ts, Unix ms) into the kernel's agent slot (simulated ns); lives above sim/, which knows no bots.
 import type { Exchange } from "../market/exchange.ts";
-import type { AgentContext, SimAgent } from "./kernel.ts";
+import type { AgentContext, AgentOptions, Kernel, SimAgent } from "../sim/kernel.ts";
+import { MemoryLog, type Bot, type BotContext, type BotLog, type RandomStream } from "./bot.ts";
 
 const NS_PER_MS = 1_000_000;
 
@@ -60,4 +60,19 @@ export class BotAgent implements SimAgent {
   stop(): void | Promise<void> {
     return this.bot.stop?.(this.ctx!);
   }
+}
+
+export interface BotOptions extends AgentOptions {
+  /** Where the bot's log records go; default a MemoryLog keeping the first 10,000. */
+  readonly log?: BotLog;
+}
+
+/**
+ * Adds a bot in an agent slot of `kernel`: it sees its exchange through the port, time in
+ * Unix ms (`epochMs` + simulated time) and its own stream `agents/NAME`, as any agent.
+ * @throws as Kernel.addAgent.
+ */
+export function addBot(kernel: Kernel, name: string, bot: Bot, options: BotOptions = {}): number {
+  const log = options.log ?? new MemoryLog(() => kernel.epochMs + Math.floor(kernel.now / NS_PER_MS));
+  return kernel.addAgent(name, new BotAgent(bot, kernel.epochMs, log), options);
 }
