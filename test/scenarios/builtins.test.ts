@@ -10,6 +10,28 @@ import { BarBuilder } from "../../sim/bars.ts";
 
 const HOUR = 3_600_000_000_000;
 
+/**
+ * The path each built-in is built to produce: its legs' labels (checked below within 5
+ * percentage points) and its volatility multiple (checked in high-volatility.test.ts). Written
+ * out so that a built-in losing its legs fails here instead of passing with nothing to check.
+ */
+const PATHS: Readonly<Record<string, { legs: string[]; atrMultiple?: number }>> = {
+  normal: { legs: [] },
+  crash: { legs: ["move"] },
+  "pump-and-dump": { legs: ["pump", "dump"] },
+  "flash-crash": { legs: ["flash crash", "recovery"] },
+  "high-volatility": { legs: [], atrMultiple: 3 },
+};
+
+test("every built-in specifies the path it is built for: legs, a volatility multiple, or neither for normal, the reference", () => {
+  assert.deepEqual(Object.keys(BUILTIN_SPECS).sort(), Object.keys(PATHS).sort(), "a new built-in needs its expected path here");
+  for (const [name, path] of Object.entries(PATHS)) {
+    const spec = builtinSpec(name);
+    assert.deepEqual(specLegs(spec, spec.duration).map((l) => l.label), path.legs, `${name}: its legs`);
+    assert.equal(spec.volatility?.atrMultiple, path.atrMultiple, `${name}: its volatility multiple`);
+  }
+});
+
 for (const name of Object.keys(BUILTIN_SPECS)) {
   test(`${name}: the same seed gives the same digest through its shocks, another seed a different one; money is conserved`, async () => {
     const spec = builtinSpec(name);
@@ -37,10 +59,14 @@ for (const name of Object.keys(BUILTIN_SPECS)) {
     // Every leg the scenario specifies lands within 5 percentage points, on both seeds.
     if (spec.duration <= 3 * HOUR) {
       for (const r of [a, c]) {
-        for (const leg of realisedMoves(r.bars.openTimesNs(), r.bars.closes(), specLegs(spec, spec.duration))) {
+        const legs = realisedMoves(r.bars.openTimesNs(), r.bars.closes(), specLegs(spec, spec.duration));
+        assert.deepEqual(legs.map((l) => l.label), PATHS[name]?.legs, `${name}: the legs measured are the ones it is built for`);
+        for (const leg of legs) {
           assert.ok(leg.realisedPct !== null && Math.abs(leg.realisedPct - leg.expectedPct) <= 5, `${name} ${leg.label}: realised ${leg.realisedPct}% vs ${leg.expectedPct}%`);
         }
       }
+    } else {
+      assert.deepEqual(PATHS[name]?.legs, [], `${name}: a day-long built-in with legs needs them checked here`);
     }
   });
 }
