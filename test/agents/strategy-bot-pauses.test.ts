@@ -42,7 +42,7 @@ test("in a -30% crash the daily loss limit and the circuit breaker trip, the bre
   const tripped = { "daily-loss": 0, "circuit-breaker": 0 };
   let refusedWhilePaused = 0;
   for (const b of bots) {
-    const events = (kernel.agent(b.agent) as StrategyBot).risk.events;
+    const events = (b.bot as StrategyBot).risk.events;
     const mine = orders.filter((o) => o.bot === b.name);
     for (const trip of events.filter((e) => e.action === "paused")) {
       const rule = trip.rule as keyof typeof tripped;
