@@ -2,11 +2,12 @@
 import { z } from "zod";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { RatePerMin, time } from "./params.ts";
 import { midTicks, poissonGapNs, withdrawn, type World } from "./world.ts";
 
 export const FundamentalTraderParams = z.strictObject({
   /** Mean decisions per minute (Poisson). */
-  ratePerMin: z.number().positive().max(600).default(1),
+  ratePerMin: RatePerMin.default(1),
   /** Mispricing below which the trader does nothing, basis points. */
   thresholdBps: z.number().min(0).default(20),
   /** Order size per 1% of mispricing, base coins; capped at `sizeMax`. */
@@ -21,7 +22,7 @@ export const FundamentalTraderParams = z.strictObject({
    */
   aggression: z.number().min(0).max(1).default(0.3),
   /** A resting limit order older than this is canceled at the trader's next decision, seconds. */
-  lifetimeSec: z.number().positive().default(60),
+  lifetimeSec: time(1e9, "s").default(60),
   base: z.number().min(0).default(20),
   quote: z.number().min(0).default(600_000),
 });

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { Offset } from "./params.ts";
+import { MAX_STEP_NS, Offset, time } from "./params.ts";
 import { midTicks, type World } from "./world.ts";
 
 export const LiquidationCascadeParams = z
@@ -33,9 +33,9 @@ export const LiquidationCascadeParams = z
      * bankruptcy price, basis points): the ladder's end bounds how deep the cascade can go.
      */
     bankruptcyBps: z.number().min(0).default(100),
-    stepSec: z.number().positive().default(1),
+    stepSec: time(1e9, "s", { maxNs: MAX_STEP_NS }).default(1),
     /** The agent stops after this long, seconds. */
-    activeSec: z.number().positive().default(1800),
+    activeSec: time(1e9, "s").default(1800),
   })
   .refine((p) => p.firstPct <= p.lastPct, { message: "firstPct must not exceed lastPct", path: ["firstPct"] });
 export type LiquidationCascadeParams = z.infer<typeof LiquidationCascadeParams>;

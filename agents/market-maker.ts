@@ -4,11 +4,12 @@ import type { OrderRec } from "../market/ccxt-shapes.ts";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { MAX_STEP_NS, time } from "./params.ts";
 import { midTicks, withdrawn, type World } from "./world.ts";
 
 export const MarketMakerParams = z.strictObject({
   /** Time between quote refreshes, ms (jittered ±20%). */
-  refreshMs: z.number().positive().default(1000),
+  refreshMs: time(1e6, "ms", { maxNs: MAX_STEP_NS }).default(1000),
   /** Size of each quote, base coins. */
   quoteSize: z.number().positive().default(0.05),
   /** Quotes per side, and the distance between them in basis points. */
@@ -31,7 +32,7 @@ export const MarketMakerParams = z.strictObject({
   maxInventory: z.number().positive().default(2),
   /** Mark-to-market loss (quote coins) at which quotes are pulled for `cooldownSec`. */
   lossLimit: z.number().positive().default(20_000),
-  cooldownSec: z.number().min(0).default(300),
+  cooldownSec: time(1e9, "s", { zero: true }).default(300),
   base: z.number().min(0).default(10),
   quote: z.number().min(0).default(300_000),
 });
@@ -73,7 +74,7 @@ export class MarketMaker implements SimAgent {
         this.cash -= value * (asTaker ? market.taker : market.maker);
       },
     };
-    ctx.wakeIn(1 + ctx.rng.int(0, this.p.refreshMs * 1e6));
+    ctx.wakeIn(1 + ctx.rng.int(0, Math.round(this.p.refreshMs * 1e6)));
   }
 
   wake(ctx: AgentContext): void {

@@ -3,20 +3,21 @@ import { z } from "zod";
 import { numberArray } from "../market/array-kinds.ts";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { RatePerMin, time } from "./params.ts";
 import { midTicks, poissonGapNs, type World } from "./world.ts";
 
 export const MomentumTraderParams = z.strictObject({
   /** Mean decisions per minute (Poisson). */
-  ratePerMin: z.number().positive().max(600).default(1),
+  ratePerMin: RatePerMin.default(1),
   /** How far back the trend is measured, seconds; each trader draws its own in [0.5x, 1.5x]. */
-  lookbackSec: z.number().positive().default(300),
+  lookbackSec: time(1e9, "s").default(300),
   /** Move over the lookback below which the trader does nothing, basis points. */
   thresholdBps: z.number().min(0).default(15),
   /** Order size per 1% of move, base coins; capped at `sizeMax`. */
   sizePerPct: z.number().positive().default(0.5),
   sizeMax: z.number().positive().default(2),
   /** A position is closed after this long, seconds (chartists trade short horizons). */
-  holdSec: z.number().positive().default(600),
+  holdSec: time(1e9, "s").default(600),
   /**
    * Orders take liquidity as IOC limits this far through the touch (basis points): chasing,
    * but with the price protection real venues put on market orders, so one order cannot

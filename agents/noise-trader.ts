@@ -2,11 +2,12 @@
 import { z } from "zod";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { RatePerMin, time } from "./params.ts";
 import { midTicks, poissonGapNs, type World } from "./world.ts";
 
 export const NoiseTraderParams = z.strictObject({
   /** Mean orders per minute of one trader (Poisson arrivals). */
-  ratePerMin: z.number().positive().max(600).default(2),
+  ratePerMin: RatePerMin.default(2),
   /** Share of arrivals that are market orders; the rest are limit orders. */
   marketProb: z.number().min(0).max(1).default(0.15),
   /** Mean distance of a limit price from mid, in basis points (exponentially distributed). */
@@ -16,7 +17,7 @@ export const NoiseTraderParams = z.strictObject({
   sizeTailAlpha: z.number().min(1.05).max(10).default(1.6),
   sizeMax: z.number().positive().default(2),
   /** A resting order older than this is canceled at the trader's next arrival, seconds. */
-  lifetimeSec: z.number().positive().default(180),
+  lifetimeSec: time(1e9, "s").default(180),
   /** Endowment, coins. */
   base: z.number().min(0).default(10),
   quote: z.number().min(0).default(300_000),

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { Inventory, Offset } from "./params.ts";
+import { Inventory, MAX_STEP_NS, Offset, time } from "./params.ts";
 import { midTicks, type World } from "./world.ts";
 
 export const PumpAndDumpParams = z
@@ -13,7 +13,7 @@ export const PumpAndDumpParams = z
     dumpAt: Offset,
     endAt: Offset,
     /** Seconds between the manipulator's actions. */
-    stepSec: z.number().positive().default(5),
+    stepSec: time(1e9, "s", { maxNs: MAX_STEP_NS }).default(5),
     /** Accumulation: a passive bid at the touch of this size, base coins, each step. */
     accumulateSize: z.number().positive().default(0.5),
     /** Pump: a market buy of this size each step, base coins. */

@@ -21,6 +21,10 @@ export interface AgentType<S extends z.ZodType = z.ZodType> {
   create(params: z.infer<S>, world: World): SimAgent;
   /** Endowment in coins, from validated params. */
   endowment(params: z.infer<S>): { readonly base: number; readonly quote: number };
+  /** The params that size one order, in base coins by param name: the venue must be able to hold each order. */
+  orderSizes(params: z.infer<S>): Readonly<Record<string, number>>;
+  /** The most orders one agent may send an hour (wakes an hour × orders a wake): what a run's size is estimated from. */
+  ordersPerHour(params: z.infer<S>): number;
 }
 
 function type<S extends z.ZodType>(t: AgentType<S>): AgentType {
@@ -34,42 +38,56 @@ export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
     params: NoiseTraderParams,
     create: (p, w) => new NoiseTrader(p, w),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
+    orderSizes: (p) => ({ sizeMin: p.sizeMin, sizeMax: p.sizeMax }),
+    ordersPerHour: (p) => p.ratePerMin * 60,
   }),
   "market-maker": type({
     describe: "two-sided quotes skewed by inventory, widened by volatility, pulled at limits",
     params: MarketMakerParams,
     create: (p, w) => new MarketMaker(p, w),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
+    orderSizes: (p) => ({ quoteSize: p.quoteSize }),
+    ordersPerHour: (p) => (3_600_000 / p.refreshMs) * 2 * p.levels,
   }),
   fundamental: type({
     describe: "trades toward the latent fundamental value, harder the larger the gap",
     params: FundamentalTraderParams,
     create: (p, w) => new FundamentalTrader(p, w),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
+    orderSizes: (p) => ({ sizeMax: p.sizeMax }),
+    ordersPerHour: (p) => p.ratePerMin * 60,
   }),
   momentum: type({
     describe: "chases the move over its own lookback with market orders, unwinds after a hold",
     params: MomentumTraderParams,
     create: (p, w) => new MomentumTrader(p, w),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
+    orderSizes: (p) => ({ sizeMax: p.sizeMax }),
+    ordersPerHour: (p) => p.ratePerMin * 60,
   }),
   "pump-and-dump": type({
     describe: "accumulates at the bid, pumps with aggressive buys behind spoofed bids, then dumps through the bid",
     params: PumpAndDumpParams,
     create: (p, w) => new PumpAndDump(p, w),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
+    orderSizes: (p) => ({ accumulateSize: p.accumulateSize, pumpSize: p.pumpSize, spoofSize: p.spoofSize, dumpSize: p.dumpSize }),
+    ordersPerHour: (p) => (3600 / p.stepSec) * (1 + p.spoofLevels),
   }),
   spoofer: type({
     describe: "layers large orders behind the touch and cancels them before they can fill",
     params: SpooferParams,
     create: (p) => new Spoofer(p),
     endowment: (p) => ({ base: p.base, quote: p.quote }),
+    orderSizes: (p) => ({ layerSize: p.layerSize, tradeSize: p.tradeSize }),
+    ordersPerHour: (p) => (3600 / p.refreshSec) * (p.layers + 1),
   }),
   "liquidation-cascade": type({
     describe: "a whale sale, then leveraged longs sold through the bid as the price reaches their liquidation levels",
     params: LiquidationCascadeParams,
     create: (p, w) => new LiquidationCascade(p, w),
     endowment: (p) => ({ base: liquidationEndowment(p), quote: 0 }),
+    orderSizes: (p) => ({ sliceSize: p.sliceSize }),
+    ordersPerHour: (p) => 3600 / p.stepSec,
   }),
 });
 

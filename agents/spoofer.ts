@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
-import { Offset } from "./params.ts";
+import { MAX_STEP_NS, Offset, time } from "./params.ts";
 
 export const SpooferParams = z
   .strictObject({
@@ -17,7 +17,7 @@ export const SpooferParams = z
     offsetBps: z.number().gt(0).default(5),
     spacingBps: z.number().min(0).default(3),
     /** Seconds between re-layering: every layer is canceled and placed again behind the new touch. */
-    refreshSec: z.number().positive().default(2),
+    refreshSec: time(1e9, "s", { maxNs: MAX_STEP_NS }).default(2),
     /** A small genuine order on the other side each refresh, base coins (0 for none): what the spoofer profits from. */
     tradeSize: z.number().min(0).default(0.05),
     base: z.number().min(0).default(50),

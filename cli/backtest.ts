@@ -10,6 +10,7 @@ import { BOT_TYPES } from "../agents/registry.ts";
 import { executeBotBacktest, prepareBotBacktest, writeBotBacktest } from "../experiments/backtest/bot-job.ts";
 import type { Metrics } from "../experiments/metrics/performance.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
+import { parseWorkers, workersHelp } from "./limits.ts";
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -92,7 +93,7 @@ export function addBacktestCommand(program: Command): void {
     .option("--search <kind>", "walk-forward search: grid, or random:N", "grid")
     .option("--seed <n>", "seed of the random search (with --bot: root of the bot's random stream)", (v) => parseSeed("--seed", v), 1)
     .option("--space <json>", "walk-forward parameter space, e.g. '{\"fast\":[5,10],\"slow\":[20,40]}' (default: the strategy's)", (v) => jsonObject("--space", v))
-    .option("--workers <n>", "worker threads for the walk-forward searches", (v) => decimal("--workers", v, (x) => Number.isInteger(x) && x >= 1 && x <= 64, "an integer from 1 to 64"), 2)
+    .option("--workers <n>", workersHelp("the walk-forward searches"), (v) => parseWorkers("--workers", v), 2)
     .option("--pbo-blocks <n>", "blocks S of PBO's combinatorially symmetric cross-validation (even; C(S, S/2) splits per window)", (v) => decimal("--pbo-blocks", v, (x) => Number.isInteger(x) && x >= 2 && x <= 20 && x % 2 === 0, "an even integer from 2 to 20"), 16)
     .option("--out <dir>", "output directory", (v) => parsePath("--out", v), "runs/backtest")
     .action(async (o: Flags, cmd: Command) => {

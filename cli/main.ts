@@ -3,12 +3,17 @@ import { Command, CommanderError } from "commander";
 import { basename, join } from "node:path";
 import { factsTable, factsToJson, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
 import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
+import { estimateRun, formatDuration } from "../experiments/estimate.ts";
 import { runWorld } from "../experiments/run.ts";
+import { ordersPerHour } from "../scenarios/activity.ts";
 import { typeRegistry } from "../scenarios/build.ts";
+import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { WORLDS } from "../scenarios/registry.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
+import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
+import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { addSuiteCommand } from "./suite.ts";
 
 function program(): Command {
@@ -17,13 +22,14 @@ function program(): Command {
     .version("0.1.0")
     .exitOverride();
 
-  p.command("run")
+  const run = p.command("run")
     .description(`run one scenario and write DIR/summary.json and DIR/*.arrow (built-ins: ${Object.keys(WORLDS).join(", ")})`)
     .argument("<scenario>", "name of a built-in scenario, or a scenario file (.json)")
     .requiredOption("--seed <n>", "run seed: a non-negative integer", (v) => parseSeed("--seed", v))
     .option("--duration <d>", "simulated duration, e.g. 90s, 30m, 1h, 1d (default: the scenario's)", (v) => parseDuration("--duration", v))
-    .requiredOption("--out <dir>", "output directory", (v) => parsePath("--out", v))
-    .action(async (scenario: string, o: { seed: number; duration?: number; out: string }) => {
+    .requiredOption("--out <dir>", "output directory", (v) => parsePath("--out", v));
+  addSizeLimitOptions(run, "a run")
+    .action(async (scenario: string, o: { seed: number; duration?: number; out: string } & SizeLimits) => {
       let spec: ScenarioSpec | undefined;
       if (!Object.hasOwn(WORLDS, scenario)) {
         // Not a built-in: a scenario file, when it looks like a path.
@@ -37,6 +43,17 @@ function program(): Command {
         }
       }
       const name = spec?.name ?? scenario;
+      const timeline = spec ?? (Object.hasOwn(BUILTIN_SPECS, scenario) ? builtinSpec(scenario) : undefined);
+      const durationNs = o.duration ?? timeline?.duration ?? WORLDS[scenario].defaultDurationNs;
+      if (timeline !== undefined && o.duration !== undefined) {
+        try {
+          checkDurationCovers(timeline, o.duration);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+      }
+      const estimate = estimateRun(timeline !== undefined ? ordersPerHour(timeline) : WORLDS[scenario].ordersPerHour, durationNs);
+      checkSize(`${name} over ${formatDuration(durationNs)}`, [estimate], estimate, o);
       const s = await runWorld({ scenario: name, spec, seed: o.seed, durationNs: o.duration, out: o.out, wallClock: () => performance.now() });
       const ev = s.events;
       process.stdout.write(

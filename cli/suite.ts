@@ -1,8 +1,11 @@
 // `arena suite`: flags, progress (a bar on a TTY, plain lines otherwise) and the pass/fail table.
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import { estimateMany, estimateRun, formatDuration } from "../experiments/estimate.ts";
 import { runSuite, SUITE_SCENARIOS, checkSuiteOptions } from "../experiments/suite.ts";
+import { WORLDS } from "../scenarios/registry.ts";
 import { parseDuration, parsePath, UsageError } from "./args.ts";
+import { addSizeLimitOptions, checkSize, parseWorkers, workersHelp, type SizeLimits } from "./limits.ts";
 
 function positiveInt(flag: string, raw: string): number {
   if (!/^\d{1,6}$/.test(raw.trim())) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a positive integer`);
@@ -11,22 +14,26 @@ function positiveInt(flag: string, raw: string): number {
 
 /** Adds the `suite` command to `program`. */
 export function addSuiteCommand(program: Command): void {
-  program
+  const suite = program
     .command("suite")
     .description(`run scenarios × seeds on worker threads; write suite.json and report.html (scenarios: ${SUITE_SCENARIOS.join(", ")})`)
     .option("--scenarios <list>", "comma-separated built-in scenarios (default: all)", (v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
     .option("--seeds <n>", "seeds per scenario, 1..N", (v) => positiveInt("--seeds", v), 8)
-    .option("--workers <n>", "worker threads", (v) => positiveInt("--workers", v), 2)
+    .option("--workers <n>", workersHelp("the runs"), (v) => parseWorkers("--workers", v), 2)
     .option("--duration <d>", "simulated duration of every run (default: each scenario's)", (v) => parseDuration("--duration", v))
     .option("--out <dir>", "output directory", (v) => parsePath("--out", v), "runs/suite")
-    .option("--no-png", "skip the PNG export of the charts")
-    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; png: boolean }) => {
+    .option("--no-png", "skip the PNG export of the charts");
+  addSizeLimitOptions(suite, "a suite")
+    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; png: boolean } & SizeLimits) => {
       const scenarios = o.scenarios ?? [...SUITE_SCENARIOS];
       try {
         checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers, durationNs: o.duration });
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
+      const runs = scenarios.flatMap((s) => Array.from({ length: o.seeds }, () => estimateRun(WORLDS[s].ordersPerHour, o.duration ?? WORLDS[s].defaultDurationNs)));
+      const longest = Math.max(...scenarios.map((s) => o.duration ?? WORLDS[s].defaultDurationNs));
+      checkSize(`the suite (${runs.length} runs of up to ${formatDuration(longest)} on ${o.workers} workers)`, runs, estimateMany(runs, o.workers), o);
       const total = scenarios.length * o.seeds;
       const tty = process.stderr.isTTY === true;
       const bar = tty ? new cliProgress.SingleBar({ format: "suite [{bar}] {value}/{total} runs | {last}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;

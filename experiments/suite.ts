@@ -2,6 +2,7 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
+import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { criteriaTable, writeReport, type CriteriaTable, type SuiteReportInput } from "./report/index.ts";
 import { movesTable, type MoveRow } from "./report/moves-table.ts";
 import { runMany } from "./run-many.ts";
@@ -50,19 +51,13 @@ export const SUITE_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SPECS);
  */
 export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | "workers" | "durationNs">): void {
   if (o.scenarios.length === 0) throw new Error("--scenarios: no scenario given");
-  for (const s of o.scenarios) {
+  o.scenarios.forEach((s, i) => {
     if (!Object.hasOwn(BUILTIN_SPECS, s)) throw new Error(`--scenarios: ${JSON.stringify(s)} is not a built-in (known: ${SUITE_SCENARIOS.join(", ")})`);
-  }
+    if (o.scenarios.indexOf(s) !== i) throw new Error(`--scenarios: ${JSON.stringify(s)} is listed twice; each scenario runs once per seed (use --seeds for more runs)`);
+  });
   if (!Number.isSafeInteger(o.seeds) || o.seeds < 1) throw new Error(`--seeds: ${o.seeds} must be a positive integer`);
   if (!Number.isSafeInteger(o.workers) || o.workers < 1) throw new Error(`--workers: ${o.workers} must be a positive integer`);
-  if (o.durationNs !== undefined) {
-    for (const s of o.scenarios) {
-      const last = Math.max(...builtinSpec(s).shocks.map((x) => x.at), -1);
-      if (last >= o.durationNs) {
-        throw new Error(`--duration: ${o.durationNs / 1e9} s ends before ${s}'s shock at ${last / 1e9} s; give a longer duration`);
-      }
-    }
-  }
+  if (o.durationNs !== undefined) for (const s of o.scenarios) checkDurationCovers(builtinSpec(s), o.durationNs);
 }
 
 /**

@@ -4,6 +4,7 @@ import { Fundamental, FUNDAMENTAL_DEFAULTS } from "../agents/fundamental.ts";
 import { AGENT_TYPES, agentParamSchemas, BOT_TYPES, botParamSchemas } from "../agents/registry.ts";
 import type { Bot } from "../agents/bot.ts";
 import { addBot } from "../agents/sim-bot.ts";
+import { time } from "../agents/params.ts";
 import type { World } from "../agents/world.ts";
 import { DEFAULT_INSTRUMENT } from "../market/instrument.ts";
 import { Kernel, type AgentContext, type SimAgent } from "../sim/kernel.ts";
@@ -12,19 +13,19 @@ import type { ScenarioSpec, TypeRegistry } from "./spec.ts";
 /** Shock types: what happens at a point of the timeline. They act on the world, never on prices. */
 export const SHOCK_TYPES = {
   /** The latent fundamental reprices by `sizePct` percent; traders who follow it move the market. */
-  "fundamental-jump": z.strictObject({ sizePct: z.number().gt(-100).finite() }),
+  "fundamental-jump": z.strictObject({ sizePct: z.number().gt(-100).max(900, "must be at most 900 (a ten-fold rise)") }),
   /**
    * Liquidity providers (market makers, value traders) sit out a `share` of their decisions
    * for `minutes`: the book thins, and whatever selling or buying comes meets less of it.
    */
-  "liquidity-withdrawal": z.strictObject({ share: z.number().min(0).max(1), minutes: z.number().positive().finite() }),
+  "liquidity-withdrawal": z.strictObject({ share: z.number().min(0).max(1), minutes: time(60e9, "minutes") }),
 } as const;
 
 type ShockParams = { sizePct?: number; share?: number; minutes?: number };
 
 /** Everything `parseScenario` needs to check a spec against what this code can build. */
 export function typeRegistry(): TypeRegistry {
-  return { agents: agentParamSchemas(), shocks: SHOCK_TYPES, bots: botParamSchemas() };
+  return { agents: agentParamSchemas(), shocks: SHOCK_TYPES, bots: botParamSchemas(), limits: AGENT_TYPES };
 }
 
 /** Applies one shock when its time comes. */
@@ -40,7 +41,7 @@ class ShockAgent implements SimAgent {
 
 /**
  * Builds the world of `spec` for `seed`: the instrument, the fundamental process, every
- * population agent (named `TYPE/INDEX`, so each draws from its own stream), the bots under
+ * population agent (named `NAME/INDEX`, NAME the population's name or type, so each draws from its own stream), the bots under
  * test (named `bot/NAME`) and the shocks.
  */
 /** A bot placed in a world: its name and type from the spec, its agent id in the kernel, the bot object. */
@@ -66,7 +67,8 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
     // Populations act on callbacks and never ask for their past: their clients keep no closed
     // history, which a day of their orders would otherwise fill memory and GC time with.
     const history = { ordersLimit: 0, tradesLimit: 0 };
-    for (let i = 0; i < pop.count; i++) kernel.addAgent(`${pop.type}/${i}`, t.create(params, world), { base, quote, history });
+    const name = pop.name ?? pop.type;
+    for (let i = 0; i < pop.count; i++) kernel.addAgent(`${name}/${i}`, t.create(params, world), { base, quote, history });
   }
   const bots: PlacedBot[] = spec.bots.map((b) => {
     const bot = BOT_TYPES[b.type].create(b.params);

@@ -1,5 +1,8 @@
 // Built-in worlds by name: what `arena run NAME` can build.
+import { RANDOM_TRADER_DEFAULTS } from "../agents/random-trader.ts";
+import { HOUR } from "../sim/clock.ts";
 import type { Kernel } from "../sim/kernel.ts";
+import { ordersPerHour } from "./activity.ts";
 import { buildScenario } from "./build.ts";
 import { BUILTIN_SPECS, builtinSpec } from "./builtins.ts";
 import { buildSmoke, SMOKE_DURATION_NS } from "./smoke.ts";
@@ -7,6 +10,8 @@ import { buildSmoke, SMOKE_DURATION_NS } from "./smoke.ts";
 export interface WorldEntry {
   readonly describe: string;
   readonly defaultDurationNs: number;
+  /** The most orders its agents may send an hour (scenarios/activity.ts). */
+  readonly ordersPerHour: number;
   build(seed: number | string): Kernel;
 }
 
@@ -14,6 +19,7 @@ export const WORLDS: Readonly<Record<string, WorldEntry>> = Object.freeze({
   smoke: {
     describe: "8 random traders around 30,000 USDT: proves the loop end to end",
     defaultDurationNs: SMOKE_DURATION_NS,
+    ordersPerHour: (8 * HOUR) / RANDOM_TRADER_DEFAULTS.meanWakeNs,
     build: (seed: number | string) => buildSmoke({ seed }),
   },
   ...Object.fromEntries(
@@ -22,6 +28,7 @@ export const WORLDS: Readonly<Record<string, WorldEntry>> = Object.freeze({
       {
         describe: builtinSpec(name).description,
         defaultDurationNs: builtinSpec(name).duration,
+        ordersPerHour: ordersPerHour(builtinSpec(name)),
         build: (seed: number | string) => buildScenario(builtinSpec(name), seed).kernel,
       },
     ]),

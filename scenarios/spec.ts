@@ -4,6 +4,7 @@ import { z } from "zod";
 import { InstrumentSpec } from "../market/instrument.ts";
 import { parseAt, ValidationError } from "../market/validate.ts";
 import { parseDurationNs } from "../sim/clock.ts";
+import { checkScenarioLimits, type PopulationLimits } from "./limits.ts";
 
 /** A duration in a spec: text with a unit ("90s", "30m", "6h", "1d"), turned into ns. */
 const Duration = z
@@ -23,6 +24,11 @@ const Params = z.record(z.string(), z.unknown()).default({});
 const Population = z.strictObject({
   /** Agent type, e.g. "noise", "market-maker"; must be known to the agent registry. */
   type: z.string().min(1),
+  /**
+   * Names the agents `NAME/0`, `NAME/1`... (each name keys its random stream); defaults to the
+   * type, so two populations of one type need a name each but the first.
+   */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be lower-case letters, digits and dashes").optional(),
   /** How many agents of this type; 0 switches the population off. */
   count: z.number().int().min(0).max(100_000),
   params: Params,
@@ -71,12 +77,13 @@ export const ScenarioSpecSchema = z
     /** The latent fundamental process (agents/fundamental.ts); unset fields keep defaults. */
     fundamental: z
       .strictObject({
-        kappaPerHour: z.number().min(0).finite(),
-        sigmaPerSqrtHour: z.number().min(0).finite(),
-        jumpsPerDay: z.number().min(0).finite(),
-        jumpSigma: z.number().min(0).finite(),
-        volOfVolPerSqrtHour: z.number().min(0).finite(),
-        volReversionPerHour: z.number().min(0).finite(),
+        // Bounds keep the 1-second steps of the path stable and its values finite.
+        kappaPerHour: z.number().min(0).max(3600, "must be at most 3600 (full reversion within a step)"),
+        sigmaPerSqrtHour: z.number().min(0).max(1, "must be at most 1 (100% per square-root hour)"),
+        jumpsPerDay: z.number().min(0).max(86_400, "must be at most 86400 (one a step)"),
+        jumpSigma: z.number().min(0).max(1, "must be at most 1 (100% in log terms)"),
+        volOfVolPerSqrtHour: z.number().min(0).max(10, "must be at most 10"),
+        volReversionPerHour: z.number().min(0).max(3600, "must be at most 3600 (full reversion within a step)"),
         jumpsFollowVol: z.boolean(),
       })
       .partial()
@@ -130,18 +137,21 @@ export interface TypeRegistry {
   readonly agents: Readonly<Record<string, z.ZodType>>;
   readonly shocks: Readonly<Record<string, z.ZodType>>;
   readonly bots: Readonly<Record<string, z.ZodType>>;
+  /** Endowments and order sizes of agent types, for the venue's limits (scenarios/limits.ts). */
+  readonly limits?: Readonly<Record<string, PopulationLimits>>;
 }
 
 /**
  * Validates a scenario: the shape, then each population's, shock's and bot's type and
  * parameters against `registry`.
  * @throws ValidationError naming the field (e.g. `scenario.populations[1].count`), the value
- *   and the rule: unknown types, negative populations, shocks outside the run, bad params.
+ *   and the rule: unknown types, negative populations, shocks outside the run, bad params, and
+ *   what the venue cannot hold (scenarios/limits.ts).
  */
 export function parseScenario(input: unknown, registry: TypeRegistry): ScenarioSpec {
   const spec = parseAt(ScenarioSpecSchema, input, "scenario");
   const raw = input as { populations: { params?: unknown }[]; shocks?: { params?: unknown }[]; bots?: { params?: unknown }[] };
-  const checkType = (kind: keyof TypeRegistry, list: "populations" | "shocks" | "bots", i: number, type: string): z.ZodType => {
+  const checkType = (kind: "agents" | "shocks" | "bots", list: "populations" | "shocks" | "bots", i: number, type: string): z.ZodType => {
     const schemas = registry[kind];
     const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
     if (schema === undefined) {
@@ -163,7 +173,9 @@ export function parseScenario(input: unknown, registry: TypeRegistry): ScenarioS
     params: parseAt(checkType("bots", "bots", i, b.type), raw.bots?.[i]?.params ?? {}, `scenario.bots[${i}].params`) as Record<string, unknown>,
   }));
   const { epoch, ...rest } = spec;
-  return { ...rest, populations, shocks, bots, epochMs: Date.parse(epoch) };
+  const parsed = { ...rest, populations, shocks, bots, epochMs: Date.parse(epoch) };
+  checkScenarioLimits(parsed, registry.limits);
+  return parsed;
 }
 
 /**

@@ -33,7 +33,7 @@ test("suite.json is byte-identical on 1 and 2 workers, and the table and report 
 });
 
 for (const [name, args, message] of [
-  ["--workers 0", ["--workers", "0"], /--workers: 0 must be a positive integer/],
+  ["--workers 0", ["--workers", "0"], /--workers: "0" is not a positive integer/],
   ["an unknown scenario", ["--scenarios", "normal,meltdown"], /--scenarios: "meltdown" is not a built-in/],
   ["--seeds abc", ["--seeds", "abc"], /--seeds: "abc" is not a positive integer/],
   ["a duration that ends before a shock", ["--scenarios", "crash", "--duration", "10m"], /--duration: 600 s ends before crash's shock at 1800 s/],
