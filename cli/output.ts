@@ -78,6 +78,20 @@ async function realish(path: string): Promise<{ real: string; through?: string }
   return { real: join(real, ...rest), ...(through === undefined ? {} : { through }) };
 }
 
+/**
+ * `mkdir -p` one level at a time (Node's recursive mkdir spins forever where the kernel answers
+ * ENOENT for an existing parent, as /proc does). @returns the first folder it made, if any.
+ */
+async function mkdirs(path: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let p = path; !(await exists(p)); p = dirname(p)) {
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing) await mkdir(p);
+  return missing[0];
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -148,7 +162,7 @@ export async function openOutput(req: OutputRequest): Promise<Output> {
   const parent = dirname(path);
   let made: string | undefined;
   try {
-    made = await mkdir(parent, { recursive: true });
+    made = await mkdirs(parent);
   } catch (err) {
     throw refuse(`cannot be written: its folder ${parent} cannot be created (${String(codeOf(err) ?? (err as Error).message)})`);
   }

@@ -72,7 +72,7 @@ export function addSuiteCommand(program: Command): void {
           );
         }
       }
-      process.stdout.write(`\nreport: ${join(o.out, relative(output.dir, result.html))}\nsuite:  ${o.out}/suite.json\n`);
+      process.stdout.write(`\nreport: ${join(o.out, relative(output.dir, result.html))}\nsuite:  ${join(o.out, "suite.json")}\n`);
     });
 }
 
