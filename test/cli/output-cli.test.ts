@@ -84,7 +84,7 @@ const REFUSALS: [string, string[], RegExp, string?][] = [
   ["bad --data into an existing backtest", ["backtest", "--data", BAD_CSV, ...SMA, "--out", BT], /--data: .*bad\.csv: 1 problem/],
   ["backtest --out holding its --data", ["backtest", "--data", join(IN, "bars.csv"), ...SMA, "--out", IN], /--out: ".*in" holds the input --data ".*bars\.csv"/, IN],
   ["backtest --out holding its --risk-config file", ["backtest", "--data", FIXTURE, ...SMA, "--risk-config", join(RC, "rules.json"), "--out", `${RC}/`], /--out: ".*rc\/" holds the input --risk-config/, RC],
-  ["run FILE --out holding the scenario file", ["run", join(SCEN, "q.json"), "--seed", "1", "--duration", "2m", "--out", SCEN], /--out: ".*scen" holds the input scenario/, SCEN],
+  ["run FILE --out holding the scenario file", ["run", join(SCEN, "q.json"), "--seed", "1", "--out", SCEN], /--out: ".*scen" holds the input scenario/, SCEN],
   ["run --out a folder of the user's files", ["run", "smoke", "--seed", "1", "--duration", "2m", "--out", FOREIGN], /--out: ".*foreign" holds files arena did not write \(no \.arena-output marker\).*--force/, FOREIGN],
   ["suite --out a file", [...SUITE, "--out", AFILE], /--out: ".*a-file\.txt" is a file/],
   ["backtest --out a file", ["backtest", "--data", FIXTURE, ...SMA, "--out", AFILE], /--out: ".*a-file\.txt" is a file/],
