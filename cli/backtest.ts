@@ -6,11 +6,13 @@ import { BacktestInputError, executeBacktest, prepareBacktest, writeBacktest } f
 import { parseSearch, type ParamSpace } from "../experiments/backtest/param-space.ts";
 import { TIMEFRAMES } from "../experiments/backtest/resample.ts";
 import { formatWalkForward } from "../experiments/backtest/walk-forward.ts";
+import { basename, join } from "node:path";
 import { BOT_TYPES } from "../agents/registry.ts";
 import { executeBotBacktest, prepareBotBacktest, writeBotBacktest } from "../experiments/backtest/bot-job.ts";
 import type { Metrics } from "../experiments/metrics/performance.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
 import { parseWorkers, workersHelp } from "./limits.ts";
+import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -68,10 +70,13 @@ interface Flags {
   workers: number;
   pboBlocks: number;
   out: string;
+  force?: boolean;
 }
 
 /** Adds the `backtest` command to `program`. */
 export function addBacktestCommand(program: Command): void {
+  // The --risk-config file, when one is given: an input the output folder may not hold.
+  let riskConfigFile: string | undefined;
   program
     .command("backtest")
     .description("replay a strategy, or any registered bot, on recorded bars (fills at the next open, slippage, commission); write summary.json, trades.arrow, equity.arrow, report.html")
@@ -87,7 +92,10 @@ export function addBacktestCommand(program: Command): void {
       if (v !== "on" && v !== "off") throw new UsageError(`--risk: ${JSON.stringify(v)} is not "on" or "off"`);
       return v;
     }, "on")
-    .option("--risk-config <json|file>", "risk rules over the defaults, as a JSON object or a JSON file, e.g. '{\"stopLossPct\":0.05,\"trailingStopPct\":null}' (null switches a rule off; keys as in agents/risk/config.ts)", (v) => jsonObjectOrFile("--risk-config", v, '{"stopLossPct":null}'))
+    .option("--risk-config <json|file>", "risk rules over the defaults, as a JSON object or a JSON file, e.g. '{\"stopLossPct\":0.05,\"trailingStopPct\":null}' (null switches a rule off; keys as in agents/risk/config.ts)", (v) => {
+      riskConfigFile = v.trim().startsWith("{") ? undefined : v;
+      return jsonObjectOrFile("--risk-config", v, '{"stopLossPct":null}');
+    })
     .option("--walk-forward <train,test,step>", "rolling walk-forward optimisation; bars (20000,5000,5000) or durations (6mo,1mo,1mo; 180d,30d,30d)")
     .option("--timeframe <tf>", "bar length the strategy runs on (sets params.timeframe; the data are resampled): 1m, 5m, 15m, 1h, 4h, 1d")
     .option("--search <kind>", "walk-forward search: grid, or random:N", "grid")
@@ -95,14 +103,15 @@ export function addBacktestCommand(program: Command): void {
     .option("--space <json>", "walk-forward parameter space, e.g. '{\"fast\":[5,10],\"slow\":[20,40]}' (default: the strategy's)", (v) => jsonObject("--space", v))
     .option("--workers <n>", workersHelp("the walk-forward searches"), (v) => parseWorkers("--workers", v), 2)
     .option("--pbo-blocks <n>", "blocks S of PBO's combinatorially symmetric cross-validation (even; C(S, S/2) splits per window)", (v) => decimal("--pbo-blocks", v, (x) => Number.isInteger(x) && x >= 2 && x <= 20 && x % 2 === 0, "an even integer from 2 to 20"), 16)
-    .option("--out <dir>", "output directory", (v) => parsePath("--out", v), "runs/backtest")
+    .option("--out <dir>", OUT_HELP, (v) => parsePath("--out", v), "runs/backtest")
+    .option("--force", FORCE_HELP)
     .action(async (o: Flags, cmd: Command) => {
       if ((o.strategy === undefined) === (o.bot === undefined)) {
         throw new UsageError(o.bot === undefined
           ? "backtest: give --strategy NAME or --bot NAME (neither was given)"
           : `backtest: give --strategy or --bot, not both (--strategy ${JSON.stringify(o.strategy)}, --bot ${JSON.stringify(o.bot)})`);
       }
-      if (o.bot !== undefined) return backtestBot(o, o.bot, cmd);
+      if (o.bot !== undefined) return backtestBot(o, o.bot, cmd, riskConfigFile);
       if (o.data.length === 0) throw new UsageError("--data: no data file given (e.g. --data data/btcusdt-1m-binanceus-2023-03-01_2023-03-21.csv.gz)");
       if (o.timeframe !== undefined && !(TIMEFRAMES as readonly string[]).includes(o.timeframe)) {
         throw new UsageError(`--timeframe: ${JSON.stringify(o.timeframe)} is not one of ${TIMEFRAMES.join(", ")}`);
@@ -122,16 +131,20 @@ export function addBacktestCommand(program: Command): void {
         strategy: o.strategy!, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash,
         risk: o.risk === "on", riskConfig: o.riskConfig, walkForward: o.walkForward, timeframe: o.timeframe, search, space: o.space as ParamSpace | undefined, workers: o.workers, pboBlocks: o.pboBlocks,
       };
-      let plan;
-      try {
-        plan = await prepareBacktest(request, createStrategy);
-      } catch (err) {
-        if (err instanceof BacktestInputError) throw new UsageError(err.message);
-        throw err;
-      }
-      for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
-      const outcome = await executeBacktest(plan, createStrategy);
-      const written = await writeBacktest(o.out, plan, outcome);
+      const output = await openOutput({ command: "backtest", value: o.out, force: o.force, inputs: backtestInputs(o, riskConfigFile) });
+      const { plan, outcome, written } = await output.write(async (dir) => {
+        let plan;
+        try {
+          plan = await prepareBacktest(request, createStrategy);
+        } catch (err) {
+          if (err instanceof BacktestInputError) throw new UsageError(err.message);
+          throw err;
+        }
+        for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
+        const outcome = await executeBacktest(plan, createStrategy);
+        const written = (await writeBacktest(dir, plan, outcome)).map((p) => join(o.out, basename(p)));
+        return { plan, outcome, written };
+      });
       const m = outcome.metrics;
       const bars = plan.files.map((f) => `${f.pair} ${f.fileBars} bars → ${f.bars} ${plan.timeframe} bars`).join(", ");
       process.stdout.write(
@@ -141,6 +154,11 @@ export function addBacktestCommand(program: Command): void {
           `  wrote ${written.join(", ")}\n`,
       );
     });
+}
+
+/** The files a backtest reads, which its --out may not hold. */
+function backtestInputs(o: Flags, riskConfigFile: string | undefined): { flag: string; path: string }[] {
+  return [...o.data.map((path) => ({ flag: "--data", path })), ...(riskConfigFile === undefined ? [] : [{ flag: "--risk-config", path: riskConfigFile }])];
 }
 
 const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(2)}%`);
@@ -156,7 +174,7 @@ function resultLine(m: Metrics, finalEquity: number): string {
 const STRATEGY_ONLY = ["risk", "riskConfig", "walkForward", "search", "space", "workers", "pboBlocks"] as const;
 
 /** `arena backtest --bot NAME`: the bot, unchanged, through the replay exchange (experiments/backtest/bot-driver.ts). */
-async function backtestBot(o: Flags, bot: string, cmd: Command): Promise<void> {
+async function backtestBot(o: Flags, bot: string, cmd: Command, riskConfigFile: string | undefined): Promise<void> {
   for (const k of STRATEGY_ONLY) {
     if (cmd.getOptionValueSource(k) === "cli") {
       const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -167,18 +185,22 @@ async function backtestBot(o: Flags, bot: string, cmd: Command): Promise<void> {
   if (o.timeframe !== undefined && !(TIMEFRAMES as readonly string[]).includes(o.timeframe)) {
     throw new UsageError(`--timeframe: ${JSON.stringify(o.timeframe)} is not one of ${TIMEFRAMES.join(", ")}`);
   }
-  let plan;
-  try {
-    plan = await prepareBotBacktest({
-      bot, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash, timeframe: o.timeframe, seed: o.seed,
-    });
-  } catch (err) {
-    if (err instanceof BacktestInputError) throw new UsageError(err.message);
-    throw err;
-  }
-  for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
-  const outcome = await executeBotBacktest(plan);
-  const written = await writeBotBacktest(o.out, plan, outcome);
+  const output = await openOutput({ command: "backtest", value: o.out, force: o.force, inputs: backtestInputs(o, riskConfigFile) });
+  const { plan, outcome, written } = await output.write(async (dir) => {
+    let plan;
+    try {
+      plan = await prepareBotBacktest({
+        bot, params: o.params ?? {}, data: o.data, commission: o.commission, slippage: o.slippage, cash: o.cash, timeframe: o.timeframe, seed: o.seed,
+      });
+    } catch (err) {
+      if (err instanceof BacktestInputError) throw new UsageError(err.message);
+      throw err;
+    }
+    for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
+    const outcome = await executeBotBacktest(plan);
+    const written = (await writeBotBacktest(dir, plan, outcome)).map((p) => join(o.out, basename(p)));
+    return { plan, outcome, written };
+  });
   const f = plan.file;
   process.stdout.write(
     `backtest bot ${bot} ${JSON.stringify(plan.params)} (${plan.timeframe}, commission ${o.commission}, slippage ${o.slippage}): ${f.pair} ${f.fileBars} bars → ${f.bars} ${plan.timeframe} bars, ${outcome.wakes} wake-ups\n` +

@@ -4,6 +4,7 @@ import { basename, join } from "node:path";
 import { factsTable, factsToJson, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
 import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { estimateRun, formatDuration } from "../experiments/estimate.ts";
+import { runFolderProblem } from "../experiments/run-integrity.ts";
 import { runWorld } from "../experiments/run.ts";
 import { ordersPerHour } from "../scenarios/activity.ts";
 import { typeRegistry } from "../scenarios/build.ts";
@@ -14,6 +15,7 @@ import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
+import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 import { addSuiteCommand } from "./suite.ts";
 
 function program(): Command {
@@ -27,9 +29,10 @@ function program(): Command {
     .argument("<scenario>", "name of a built-in scenario, or a scenario file (.json)")
     .requiredOption("--seed <n>", "run seed: a non-negative integer", (v) => parseSeed("--seed", v))
     .option("--duration <d>", "simulated duration, e.g. 90s, 30m, 1h, 1d (default: the scenario's)", (v) => parseDuration("--duration", v))
-    .requiredOption("--out <dir>", "output directory", (v) => parsePath("--out", v));
+    .requiredOption("--out <dir>", OUT_HELP, (v) => parsePath("--out", v))
+    .option("--force", FORCE_HELP);
   addSizeLimitOptions(run, "a run")
-    .action(async (scenario: string, o: { seed: number; duration?: number; out: string } & SizeLimits) => {
+    .action(async (scenario: string, o: { seed: number; duration?: number; out: string; force?: boolean } & SizeLimits) => {
       let spec: ScenarioSpec | undefined;
       if (!Object.hasOwn(WORLDS, scenario)) {
         // Not a built-in: a scenario file, when it looks like a path.
@@ -54,13 +57,14 @@ function program(): Command {
       }
       const estimate = estimateRun(timeline !== undefined ? ordersPerHour(timeline) : WORLDS[scenario].ordersPerHour, durationNs);
       checkSize(`${name} over ${formatDuration(durationNs)}`, [estimate], estimate, o);
-      const s = await runWorld({ scenario: name, spec, seed: o.seed, durationNs: o.duration, out: o.out, wallClock: () => performance.now() });
+      const output = await openOutput({ command: "run", value: o.out, force: o.force, inputs: spec === undefined ? [] : [{ flag: "scenario", path: scenario }] });
+      const s = await output.write((dir) => runWorld({ scenario: name, spec, seed: o.seed, durationNs: o.duration, out: dir, wallClock: () => performance.now() }));
       const ev = s.events;
       process.stdout.write(
         `${s.scenario} seed ${s.seed}: ${s.simulatedSeconds} s simulated in ${s.wallTimeMs} ms\n` +
           `  events ${ev.total} (accepted ${ev.accepted}, trades ${ev.trade}, canceled ${ev.canceled}, ` +
           `expired ${ev.expired}, rejected ${ev.rejected}, amended ${ev.amended})\n` +
-          `  digest ${s.digest}\n  wrote ${s.files.map((f) => `${o.out}/${f}`).join(", ")}\n`,
+          `  digest ${s.digest}\n  wrote ${s.files.map((f) => join(o.out, f)).join(", ")}\n`,
       );
     });
 
@@ -74,6 +78,10 @@ function program(): Command {
       if (file === undefined && o.run === undefined) throw new UsageError("facts: give FILE or --run DIR (neither was given)");
       if (file !== undefined && o.run !== undefined) {
         throw new UsageError(`facts: give FILE or --run DIR, not both (FILE ${JSON.stringify(file)}, --run ${JSON.stringify(o.run)})`);
+      }
+      if (o.run !== undefined) {
+        const problem = await runFolderProblem(o.run);
+        if (problem !== null) throw new UsageError(`--run: ${JSON.stringify(o.run)}: ${problem}`);
       }
       const subject = o.run !== undefined
         ? { name: `run ${o.run}`, bars: await loadBars("--run", join(o.run, "bars.arrow")) }

@@ -3,9 +3,11 @@ import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { estimateMany, estimateRun, formatDuration } from "../experiments/estimate.ts";
 import { runSuite, SUITE_SCENARIOS, checkSuiteOptions } from "../experiments/suite.ts";
+import { join, relative } from "node:path";
 import { WORLDS } from "../scenarios/registry.ts";
 import { parseDuration, parsePath, UsageError } from "./args.ts";
 import { addSizeLimitOptions, checkSize, parseWorkers, workersHelp, type SizeLimits } from "./limits.ts";
+import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 
 function positiveInt(flag: string, raw: string): number {
   if (!/^\d{1,6}$/.test(raw.trim())) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a positive integer`);
@@ -21,10 +23,11 @@ export function addSuiteCommand(program: Command): void {
     .option("--seeds <n>", "seeds per scenario, 1..N", (v) => positiveInt("--seeds", v), 8)
     .option("--workers <n>", workersHelp("the runs"), (v) => parseWorkers("--workers", v), 2)
     .option("--duration <d>", "simulated duration of every run (default: each scenario's)", (v) => parseDuration("--duration", v))
-    .option("--out <dir>", "output directory", (v) => parsePath("--out", v), "runs/suite")
+    .option("--out <dir>", OUT_HELP, (v) => parsePath("--out", v), "runs/suite")
+    .option("--force", FORCE_HELP)
     .option("--no-png", "skip the PNG export of the charts");
   addSizeLimitOptions(suite, "a suite")
-    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; png: boolean } & SizeLimits) => {
+    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; force?: boolean; png: boolean } & SizeLimits) => {
       const scenarios = o.scenarios ?? [...SUITE_SCENARIOS];
       try {
         checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers, durationNs: o.duration });
@@ -34,18 +37,19 @@ export function addSuiteCommand(program: Command): void {
       const runs = scenarios.flatMap((s) => Array.from({ length: o.seeds }, () => estimateRun(WORLDS[s].ordersPerHour, o.duration ?? WORLDS[s].defaultDurationNs)));
       const longest = Math.max(...scenarios.map((s) => o.duration ?? WORLDS[s].defaultDurationNs));
       checkSize(`the suite (${runs.length} runs of up to ${formatDuration(longest)} on ${o.workers} workers)`, runs, estimateMany(runs, o.workers), o);
+      const output = await openOutput({ command: "suite", value: o.out, force: o.force });
       const total = scenarios.length * o.seeds;
       const tty = process.stderr.isTTY === true;
       const bar = tty ? new cliProgress.SingleBar({ format: "suite [{bar}] {value}/{total} runs | {last}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(total, 0, { last: "" });
-      const result = await runSuite({
-        scenarios, seeds: o.seeds, workers: o.workers, out: o.out, durationNs: o.duration, pngs: o.png,
+      const result = await output.write((dir) => runSuite({
+        scenarios, seeds: o.seeds, workers: o.workers, out: dir, durationNs: o.duration, pngs: o.png,
         onDone: (done, all, r) => {
           const line = `${r.scenario} seed ${r.seed}: ${r.events.total} events, digest ${r.digest.slice(0, 12)}`;
           if (bar !== undefined) bar.update(done, { last: line });
           else process.stderr.write(`[${done}/${all}] ${line}\n`);
         },
-      }).finally(() => bar?.stop());
+      })).finally(() => bar?.stop());
       const rows = result.suite.table.rows;
       const w = Math.max(8, ...rows.map((r) => r.scenario.length));
       const b = Math.max(3, ...rows.map((r) => r.bot.length));
@@ -68,7 +72,7 @@ export function addSuiteCommand(program: Command): void {
           );
         }
       }
-      process.stdout.write(`\nreport: ${result.html}\nsuite:  ${o.out}/suite.json\n`);
+      process.stdout.write(`\nreport: ${join(o.out, relative(output.dir, result.html))}\nsuite:  ${join(o.out, "suite.json")}\n`);
     });
 }
 

@@ -6,6 +6,7 @@ import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { BotResults, type BotResult } from "./bot-results.ts";
 import { meanAtrPct, realisedMoves, type MoveLeg, type MoveResult } from "./moves.ts";
 import { worldByName } from "../scenarios/registry.ts";
+import { fileRecord } from "./run-integrity.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
 import { SECOND } from "../sim/clock.ts";
 import type { BarBuilder } from "../sim/bars.ts";
@@ -39,6 +40,10 @@ export interface RunSummary extends RunStats {
     readonly bars: number;
   };
   readonly files: readonly string[];
+  /** Bytes of each file in `files` but summary.json: with `rows` and `sha256`, which files belong to this run. */
+  readonly fileBytes: Readonly<Record<string, number>>;
+  /** sha256 (hex) of bars.arrow, whose size and rows are the same for every run of one duration. */
+  readonly sha256: Readonly<Record<string, string>>;
   /** The first leg of `moves`: what the scenario specifies and what the run made (percent). */
   readonly expectedMovePct?: number;
   /** Every specified leg beside the realised one, when the scenario specifies a path. */
@@ -137,6 +142,8 @@ export async function runWorldWithSeries(opts: RunOptions): Promise<{ summary: R
   const files = [...(await recorder.write(opts.out)), await bars.write(opts.out)];
   const rows = { ...recorder.counts(), bars: bars.count };
   recorder.release();
+  const names = files.map((f) => f.split(/[\\/]/).pop()!);
+  const { fileBytes, sha256 } = await fileRecord(opts.out, names);
   const summary: RunSummary = {
     scenario: opts.scenario,
     ...stats,
@@ -144,7 +151,9 @@ export async function runWorldWithSeries(opts: RunOptions): Promise<{ summary: R
     rows,
     ...(spec === undefined ? {} : pathOutcome(spec, bars, durationNs)),
     bots: spec === undefined ? [] : botResults.results(spec),
-    files: [...files.map((f) => f.split(/[\\/]/).pop()!), "summary.json"],
+    files: [...names, "summary.json"],
+    fileBytes,
+    sha256,
     wallTimeMs: Math.round(wall() - t0),
   };
   await writeFile(join(opts.out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");

@@ -1,5 +1,5 @@
 // A suite: scenarios × seeds on worker threads, judged together: suite.json and report.html.
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
@@ -63,17 +63,15 @@ export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | 
 /**
  * Runs every scenario with seeds 1..N on `workers` threads, each run into
  * `out/runs/SCENARIO/seed-N/`, then writes `out/suite.json` and `out/report.html` (with
- * `out/charts/*.png`). The report and suite.json are written last, into a fresh directory
- * that replaces the old ones only when everything succeeded, so a failed suite leaves the
- * previous report as it was.
+ * `out/charts/*.png`). `out` should be a fresh folder: the CLI gives a staging folder and
+ * swaps it in whole when everything succeeded (cli/output.ts).
  */
 export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; html: string; pngs: readonly string[] }> {
   checkSuiteOptions(o);
   const seeds = Array.from({ length: o.seeds }, (_, i) => i + 1);
-  const staging = `${o.out}.partial`;
-  await rm(staging, { recursive: true, force: true });
+  await mkdir(o.out, { recursive: true });
   const tasks = o.scenarios.flatMap((scenario) =>
-    seeds.map((seed) => ({ scenario, seed, durationNs: o.durationNs, out: join(staging, "runs", scenario, `seed-${seed}`), series: true })),
+    seeds.map((seed) => ({ scenario, seed, durationNs: o.durationNs, out: join(o.out, "runs", scenario, `seed-${seed}`), series: true })),
   );
   const results = await runMany({ tasks, workers: o.workers, onDone: o.onDone });
   const input: SuiteReportInput = {
@@ -118,11 +116,7 @@ export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; htm
       expectedMovePct: r.expectedMovePct, realisedMovePct: r.realisedMovePct, moves: r.moves, volatility: r.volatility, bots: r.bots,
     })),
   };
-  await writeFile(join(staging, "suite.json"), JSON.stringify(suite, null, 2) + "\n");
-  const paths = await writeReport(staging, { ...input, moves: suite.moves }, { pngs: o.pngs !== false });
-  await rm(o.out, { recursive: true, force: true });
-  await mkdir(join(o.out, ".."), { recursive: true });
-  await rename(staging, o.out);
-  const moved = (p: string) => join(o.out, p.slice(staging.length + 1));
-  return { suite, html: moved(paths.html), pngs: paths.pngs.map(moved) };
+  await writeFile(join(o.out, "suite.json"), JSON.stringify(suite, null, 2) + "\n");
+  const paths = await writeReport(o.out, { ...input, moves: suite.moves }, { pngs: o.pngs !== false });
+  return { suite, html: paths.html, pngs: paths.pngs };
 }

@@ -1,6 +1,6 @@
 // `arena backtest --bot`: any registered bot on recorded bars through the replay exchange; checks, run, and the same output files as a strategy backtest.
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Bot, LogRecord } from "../../agents/bot.ts";
 import { StrategyBot } from "../../agents/bots/strategy-bot.ts";
 import { BOT_TYPES } from "../../agents/registry.ts";
@@ -165,15 +165,12 @@ export function botSummaryJson(plan: PreparedBotBacktest, o: BotBacktestOutcome)
 }
 
 /**
- * Writes summary.json, trades.arrow, equity.arrow and report.html into `out`, through
- * `out.partial` renamed at the end (as writeBacktest). Returns the paths written.
+ * Writes summary.json, trades.arrow, equity.arrow and report.html into `out` (created if
+ * missing; the CLI gives a staging folder it swaps in whole, as for writeBacktest). Returns the paths written.
  */
 export async function writeBotBacktest(out: string, plan: PreparedBotBacktest, o: BotBacktestOutcome): Promise<string[]> {
   const req = plan.request;
-  const target = resolve(out);
-  const staging = `${target}.partial`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  await mkdir(out, { recursive: true });
   const f = plan.file;
   const html = renderBacktestHtml({
     title: `btc-arena backtest: bot ${req.bot} on ${plan.pair}`,
@@ -196,9 +193,6 @@ export async function writeBotBacktest(out: string, plan: PreparedBotBacktest, o
     ["equity.arrow", equityArrow(o.time, o.equity, o.regime)],
     ["report.html", html],
   ];
-  for (const [name, bytes] of files) await writeFile(join(staging, name), bytes);
-  await rm(target, { recursive: true, force: true });
-  await mkdir(dirname(target), { recursive: true });
-  await rename(staging, target);
+  for (const [name, bytes] of files) await writeFile(join(out, name), bytes);
   return files.map(([name]) => join(out, name));
 }

@@ -1,6 +1,6 @@
 // A backtest job end to end: check every input, run (plain or walk-forward), then write all outputs at once.
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { DEFAULT_RISK, parseRiskConfig, RiskManager } from "../../agents/risk/risk-manager.ts";
 import type { RiskConfig, RiskEvent } from "../../agents/risk/risk.ts";
 import { computeMetrics, type Metrics } from "../metrics/performance.ts";
@@ -227,16 +227,13 @@ export async function executeBacktest(plan: PreparedBacktest, create: StrategyFa
 }
 
 /**
- * Writes summary.json, trades.arrow, equity.arrow and report.html into `out`: first into
- * `out.partial`, which then replaces `out` in one rename, so a failure never leaves a mix of
- * old and new files. Returns the paths written.
+ * Writes summary.json, trades.arrow, equity.arrow and report.html into `out` (created if
+ * missing). The CLI gives a staging folder and swaps it in whole (cli/output.ts), so a
+ * failure never leaves a mix of old and new files. Returns the paths written.
  */
 export async function writeBacktest(out: string, plan: PreparedBacktest, o: BacktestOutcome): Promise<string[]> {
   const req = plan.request;
-  const target = resolve(out);
-  const staging = `${target}.partial`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  await mkdir(out, { recursive: true });
   const summary = summaryJson({
     generator: GENERATOR, strategy: req.strategy, params: plan.params, data: plan.files, timeframe: plan.timeframe, bars: o.bars,
     commission: req.commission, slippage: req.slippage, cash: req.cash, risk: plan.risk, riskOverrides: req.riskConfig, metrics: o.metrics, finalEquity: o.finalEquity,
@@ -268,9 +265,6 @@ export async function writeBacktest(out: string, plan: PreparedBacktest, o: Back
     ["equity.arrow", equityArrow(o.time, o.equity, o.regime)],
     ["report.html", html],
   ];
-  for (const [name, bytes] of files) await writeFile(join(staging, name), bytes);
-  await rm(target, { recursive: true, force: true });
-  await mkdir(dirname(target), { recursive: true });
-  await rename(staging, target);
+  for (const [name, bytes] of files) await writeFile(join(out, name), bytes);
   return files.map(([name]) => join(out, name));
 }

@@ -60,7 +60,7 @@ describe("run smoke --seed 1 --duration 2m", () => {
     assert.equal(ev.total, ev.accepted + ev.rejected + ev.trade + ev.canceled + ev.amended + ev.expired);
     assert.ok(ev.trade > 0, "the smoke world traded");
     assert.ok(a.stdout.includes(s.digest), "stdout reports the digest");
-    assert.deepEqual(readdirSync(outA).sort(), ["bars.arrow", "l1.arrow", "l2.arrow", "orders.arrow", "summary.json", "trades.arrow"]);
+    assert.deepEqual(readdirSync(outA).sort(), [".arena-output", "bars.arrow", "l1.arrow", "l2.arrow", "orders.arrow", "summary.json", "trades.arrow"]);
     assert.deepEqual(s.files, ["trades.arrow", "orders.arrow", "l1.arrow", "l2.arrow", "bars.arrow", "summary.json"]);
   });
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -199,7 +199,8 @@ test("bad input exits 2 with one message naming the flag and value, and writes n
     assert.ok(r.stderr.startsWith("arena: "));
     assert.equal(r.stdout, "");
   }
-  assert.equal(existsSync(NEVER) || existsSync(`${NEVER}.partial`), false, "nothing was written");
+  assert.equal(existsSync(NEVER), false, "nothing was written");
+  assert.deepEqual(readdirSync(TMP).filter((n) => n.startsWith(".never.")), [], "no staging folder or lock is left beside it");
 });
 
 test("the risk manager is on unless --risk off is given", async () => {

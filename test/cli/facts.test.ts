@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,6 +55,7 @@ test("facts --run DIR prints the run's bars.arrow beside the real reference", as
   const dir = join(TMP, "run");
   mkdirSync(dir);
   writeFileSync(join(dir, "bars.arrow"), ohlcvToArrow(part));
+  writeFileSync(join(dir, "summary.json"), JSON.stringify({ files: ["bars.arrow", "summary.json"], rows: { bars: n } }));
   const r = await arena(["facts", "--run", dir]);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trimEnd().split("\n");
@@ -72,7 +73,7 @@ test("refusals exit 2 with a message naming the flag and the value", async () =>
     [["facts"], ["FILE", "--run"]],
     [["facts", "no-such.csv"], ["FILE", "no-such.csv", "does not exist"]],
     [["facts", bad, "--json"], ["FILE", "bad.csv", "row 1, column high", "high >= max(open, close)"]],
-    [["facts", "--run", join(TMP, "no-run")], ["--run", "no-run", "bars.arrow"]],
+    [["facts", "--run", join(TMP, "no-run")], ["--run", "no-run", "has no summary.json"]],
     [["facts", REAL, "--ref", "missing-ref.csv"], ["--ref", "missing-ref.csv"]],
   ];
   const results = await Promise.all(cases.map(([args]) => arena(args)));
@@ -81,4 +82,41 @@ test("refusals exit 2 with a message naming the flag and the value", async () =>
     assert.equal(r.stdout, "");
     for (const s of cases[i][1]) assert.ok(r.stderr.includes(s), `stderr "${r.stderr}" names ${s}`);
   });
+});
+
+test("facts --run refuses a folder whose files belong to different runs, naming the file", async () => {
+  const runs = ["seed-1", "seed-2"].map((d) => join(TMP, d));
+  const made = await Promise.all(runs.map((out, i) => arena(["run", "smoke", "--seed", String(i + 1), "--duration", "3m", "--out", out])));
+  for (const r of made) assert.equal(r.status, 0, r.stderr);
+  const [one, two] = runs;
+  /** A copy of run one with some files replaced, as a rerun killed mid-write used to leave. */
+  const mixed = (name: string, change: (dir: string) => void) => {
+    const dir = join(TMP, name);
+    cpSync(one, dir, { recursive: true });
+    change(dir);
+    return dir;
+  };
+  const legacy = (dir: string) => {
+    // A summary.json written before fileBytes and sha256: rows alone tell the runs apart.
+    const s = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+    delete s.fileBytes;
+    delete s.sha256;
+    writeFileSync(join(dir, "summary.json"), JSON.stringify(s));
+  };
+  const cases: [string, string[]][] = [
+    [mixed("other-trades", (d) => copyFileSync(join(two, "trades.arrow"), join(d, "trades.arrow"))), ["trades.arrow", "bytes", "mixes files of different runs"]],
+    [mixed("empty-orders", (d) => writeFileSync(join(d, "orders.arrow"), "")), ["orders.arrow", "0 bytes"]],
+    [mixed("other-bars", (d) => copyFileSync(join(two, "bars.arrow"), join(d, "bars.arrow"))), ["bars.arrow", "sha256"]],
+    [mixed("legacy-other-l1", (d) => { legacy(d); copyFileSync(join(two, "l1.arrow"), join(d, "l1.arrow")); }), ["l1.arrow", "rows where summary.json counts"]],
+    [mixed("legacy-cut-l2", (d) => { legacy(d); writeFileSync(join(d, "l2.arrow"), readFileSync(join(d, "l2.arrow")).subarray(0, 1000)); }), ["l2.arrow", "does not end like an Arrow IPC file"]],
+    [mixed("missing-l2", (d) => rmSync(join(d, "l2.arrow"))), ["l2.arrow", "listed in summary.json, cannot be read"]],
+  ];
+  const results = await Promise.all(cases.map(([dir]) => arena(["facts", "--run", dir])));
+  results.forEach((r, i) => {
+    assert.equal(r.status, 2, `${cases[i][0]}: ${r.stderr}`);
+    assert.equal(r.stdout, "");
+    for (const s of ["--run", cases[i][0], ...cases[i][1]]) assert.ok(r.stderr.includes(s), `stderr "${r.stderr}" names ${s}`);
+  });
+  const whole = await Promise.all([one, mixed("legacy-whole", legacy)].map((dir) => arena(["facts", "--run", dir, "--json"])));
+  for (const r of whole) assert.equal(r.status, 0, r.stderr);
 });
