@@ -5,7 +5,7 @@ import { ValidationError } from "../../market/validate.ts";
 import type { Bot, BotContext } from "../bot.ts";
 import { parseRiskConfig, RiskManager } from "../risk/risk-manager.ts";
 import { createStrategy, strategyNames } from "../strategies/registry.ts";
-import { ProtectiveExits, sortRoi } from "../strategies/exits.ts";
+import { ProtectiveExits, sortRoi } from "../../market/fills/exits.ts";
 import type { Candle, ExitRules, Strategy } from "../strategies/strategy.ts";
 
 export const StrategyBotParams = z.strictObject({
