@@ -101,7 +101,7 @@ test("a market order placed at a close fills at the next open with slippage and 
   // Value 0.1 × 30,025.005 = 3,002.5005 USDT; commission 3.0025005 rounds down to the micro-USDT, as the venue's fees do.
   assert.deepEqual([f.cost, f.fee.cost], [3_002.5005, 3.0025]);
   const [t] = await ex.fetchMyTrades(SYM);
-  assert.deepEqual([t.timestamp, t.side, t.takerOrMaker, t.amount, t.cost, t.fee.cost], [T0 + MIN, "buy", "taker", 0.1, 3_002.5005, 3.0025]);
+  assert.deepEqual([t.timestamp, t.side, t.takerOrMaker, t.amount, t.cost, t.fee?.cost], [T0 + MIN, "buy", "taker", 0.1, 3_002.5005, 3.0025]);
   const b = await ex.fetchBalance();
   assert.equal(b.total.BTC, 1.1, "base received, exactly");
   assert.equal(b.total.USDT, 6_994.497, "quote paid, exactly: 10,000 - 3,002.5005 - 3.0025");

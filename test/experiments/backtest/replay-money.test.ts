@@ -50,7 +50,7 @@ async function conserved(ex: ReplayExchange): Promise<void> {
   let b = units(BASE, B0, "base");
   for (const t of await ex.fetchMyTrades(SYM)) {
     const cost = units(QUOTE, t.cost, `trade ${t.id} cost`);
-    const fee = units(QUOTE, t.fee.cost, `trade ${t.id} fee`);
+    const fee = units(QUOTE, t.fee?.cost ?? NaN, `trade ${t.id} fee`);
     const amount = units(BASE, t.amount, `trade ${t.id} amount`);
     // The value is amount × price rounded to the unit against the trader; the fee is the rate times it, rounded down.
     const [num, den] = exactValue(t.amount, t.price);
