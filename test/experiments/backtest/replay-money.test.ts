@@ -126,3 +126,11 @@ test("any sequence of orders, fills, cancels and edits: balances stay whole unit
     { numRuns: 120 },
   );
 });
+
+test("starting balances that are not whole units are refused naming the option and value, not rounded", () => {
+  const b = bars([[100, 101, 99, 100]]);
+  assert.throws(() => new ReplayExchange({ bars: b, quote: 10_000.0000001 }), /^RangeError: quote: 10000.0000001 must be a non-negative whole number of USDT units \(0.000001\)/);
+  assert.throws(() => new ReplayExchange({ bars: b, base: 0.123456789 }), /^RangeError: base: 0.123456789 .* BTC units \(1e-8\)/);
+  assert.throws(() => new ReplayExchange({ bars: b, minCost: -5 }), /^RangeError: minCost: -5/);
+  assert.doesNotThrow(() => new ReplayExchange({ bars: b, quote: 0.01, base: 0.12345678, minCost: 5 }));
+});
