@@ -15,7 +15,7 @@
 import { MemoryLog, type Bot, type BotContext, type BotLog, type RandomStream } from "../../agents/bot.ts";
 import type { Exchange } from "../../market/exchange.ts";
 import type { Ohlcv } from "../ohlcv.ts";
-import type { FillModel } from "./fill-model.ts";
+import type { FillModel } from "../../market/fills/costs.ts";
 import { ReplayExchange } from "./replay-exchange.ts";
 import type { BacktestTrade } from "./runner.ts";
 
