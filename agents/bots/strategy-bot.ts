@@ -5,7 +5,7 @@ import { ValidationError } from "../../market/validate.ts";
 import type { Bot, BotContext } from "../bot.ts";
 import { parseRiskConfig, RiskManager } from "../risk/risk-manager.ts";
 import { createStrategy, strategyNames } from "../strategies/registry.ts";
-import { ProtectiveExits, sortRoi } from "../strategies/exits.ts";
+import { ProtectiveExits, sortRoi } from "../../market/fills/exits.ts";
 import type { Candle, ExitRules, Strategy } from "../strategies/strategy.ts";
 
 export const StrategyBotParams = z.strictObject({
@@ -119,7 +119,7 @@ export class StrategyBot implements Bot {
       this.entry = NaN;
     };
     if (long && !Number.isNaN(this.entry)) {
-      // The backtests' rule (agents/strategies/exits.ts) on the closed bar; the exit is then
+      // The backtests' rule (market/fills/exits.ts) on the closed bar; the exit is then
       // sent at market, since the bar is already over.
       const x = this.exits;
       x.levels(this.strategy.exits, this.roi, this.risk, this.entry, this.best, (timeMs - this.enteredMs) / 60_000);

@@ -2,6 +2,7 @@
 // model (indicators -> entry/exit signals, with per-strategy stop-loss, ROI table, trailing stop
 // and timeframe), but streaming: indicators update one bar at a time, so the same object runs
 // on recorded history, in the simulator (bars built from the agents' trades) and live.
+import type { ExitRules } from "../../market/fills/exits.ts";
 
 /**
  * One closed bar. `time` is the bar's open in Unix milliseconds (UTC); prices in quote, volume
@@ -27,23 +28,11 @@ export type Signal = "enter" | "exit" | "hold";
 export type Regime = "trending-up" | "trending-down" | "ranging" | "volatile" | "crisis" | "warming-up";
 
 /**
- * Per-strategy exits, checked by the runner on every bar while a trade is open (Freqtrade's
- * `stoploss`, `minimal_roi`, `trailing_stop`). Fractions, not percent: -0.03 is -3%.
+ * Per-strategy exits, checked on every bar while a trade is open (Freqtrade's `stoploss`,
+ * `minimal_roi`, `trailing_stop`); the shape and the rule that applies them live with the
+ * shared fill model (market/fills/exits.ts).
  */
-export interface ExitRules {
-  /** Stop-loss relative to the entry price, negative (-0.1 = -10%); null for none. */
-  readonly stoploss: number | null;
-  /**
-   * ROI table: [minutes since entry, minimum profit]; the entry with the largest minutes not
-   * after the trade's age applies (Freqtrade's `minimal_roi`). Empty for none.
-   */
-  readonly roi: ReadonlyArray<readonly [minutes: number, profit: number]>;
-  /**
-   * Trailing stop: once the trade's best price has gained `offset` (0 = at once), the stop
-   * trails `distance` below that best price. null for none.
-   */
-  readonly trailing: { readonly distance: number; readonly offset: number } | null;
-}
+export type { ExitRules };
 
 export const NO_EXITS: ExitRules = Object.freeze({ stoploss: null, roi: Object.freeze([]), trailing: null });
 

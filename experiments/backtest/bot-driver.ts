@@ -15,7 +15,7 @@
 import { MemoryLog, type Bot, type BotContext, type BotLog, type RandomStream } from "../../agents/bot.ts";
 import type { Exchange } from "../../market/exchange.ts";
 import type { Ohlcv } from "../ohlcv.ts";
-import type { FillModel } from "./fill-model.ts";
+import type { FillModel } from "../../market/fills/costs.ts";
 import { ReplayExchange } from "./replay-exchange.ts";
 import type { BacktestTrade } from "./runner.ts";
 
@@ -137,21 +137,24 @@ export async function runBotOnBars(bot: Bot, o: BotReplayOptions): Promise<BotRe
 
 /**
  * Round trips from the fills, flat to flat: entry at the first buy, exit at the sale that
- * brings the position back to (under half a lot of) zero; prices are volume-weighted, fees
- * both sides', pnl = proceeds − cost − fees. The exit reason is "end-of-data" when the
+ * brings the position back to (under half a lot of) zero; prices are the fills' prices
+ * volume-weighted (not cost / amount: a fill's cost is rounded to the quote unit), fees both
+ * sides', pnl = proceeds − cost − fees. The exit reason is "end-of-data" when the
  * replay's closing sale (fills from index `endOfData` on) ended it, "signal" otherwise: the
  * replay cannot know why a bot sold.
  */
 export function roundTrips(
-  fills: readonly { side: string; timestamp: number; amount: number; cost: number; fee?: { cost: number } }[],
+  fills: readonly { side: string; timestamp: number; price: number; amount: number; cost: number; fee?: { cost: number } }[],
   endOfData: number, pair: string, lot: number,
 ): BacktestTrade[] {
   const out: BacktestTrade[] = [];
   let pos = 0;
   let bought = 0;
   let spent = 0;
+  let boughtAt = 0;
   let sold = 0;
   let got = 0;
+  let soldAt = 0;
   let fees = 0;
   let entryTime = 0;
   fills.forEach((f, k) => {
@@ -160,6 +163,7 @@ export function roundTrips(
       pos += f.amount;
       bought += f.amount;
       spent += f.cost;
+      boughtAt += f.price * f.amount;
       fees += f.fee?.cost ?? 0;
       return;
     }
@@ -167,13 +171,14 @@ export function roundTrips(
     pos -= f.amount;
     sold += f.amount;
     got += f.cost;
+    soldAt += f.price * f.amount;
     fees += f.fee?.cost ?? 0;
     if (pos >= lot / 2) return;
     out.push({
-      pair, entryTime, exitTime: f.timestamp, side: "long", entryPrice: spent / bought, exitPrice: got / sold, size: bought, fees,
+      pair, entryTime, exitTime: f.timestamp, side: "long", entryPrice: boughtAt / bought, exitPrice: soldAt / sold, size: bought, fees,
       pnl: got - spent - fees, exitReason: k >= endOfData ? "end-of-data" : "signal",
     });
-    pos = bought = spent = sold = got = fees = 0;
+    pos = bought = spent = boughtAt = sold = got = soldAt = fees = 0;
   });
   return out;
 }

@@ -11,7 +11,7 @@ import { computeMetrics, metricsToJson, type Metrics } from "../metrics/performa
 import { barSpacing, describeGaps, ohlcvGaps, type Ohlcv } from "../ohlcv.ts";
 import { equityArrow, tradesArrow } from "./arrow-out.ts";
 import { runBotOnBars } from "./bot-driver.ts";
-import { checkFillModel } from "./fill-model.ts";
+import { checkFillModel } from "../../market/fills/costs.ts";
 import { BacktestInputError, GENERATOR, load, pairName } from "./job.ts";
 import { renderBacktestHtml } from "./report.ts";
 import { resample, timeframeMs } from "./resample.ts";

@@ -6,7 +6,7 @@ import type { RiskConfig, RiskEvent } from "../../agents/risk/risk.ts";
 import { computeMetrics, type Metrics } from "../metrics/performance.ts";
 import { barSpacing, describeGaps, loadOhlcv, ohlcvGaps, OhlcvError, type Ohlcv } from "../ohlcv.ts";
 import { equityArrow, tradesArrow } from "./arrow-out.ts";
-import { checkFillModel } from "./fill-model.ts";
+import { checkFillModel } from "../../market/fills/costs.ts";
 import { candidates, DEFAULT_SPACES, withParams, type ParamSpace, type SearchSpec } from "./param-space.ts";
 import { renderBacktestHtml } from "./report.ts";
 import { resample, timeframeMs } from "./resample.ts";

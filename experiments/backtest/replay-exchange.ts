@@ -1,10 +1,11 @@
 // ReplayExchange: the Exchange port over recorded bars, for bots written against the promise API.
 //
 // Time moves one bar at a time, only when the driver calls `advance()` (or `run(onBar)` does):
-//   1. at the new bar's open, orders placed before it fill by the fill model of fill-model.ts:
+//   1. at the new bar's open, orders placed before it fill by the shared fill model (market/fills/):
 //      market buys at open·(1+s), sells at open·(1−s), commission c on the traded value in quote;
 //      resting limit orders fill when the bar reaches them: at the open if it opened beyond the
-//      limit (never worse than the limit), else at the limit; no slippage on limit fills;
+//      limit (never worse than the limit), else at the limit; no slippage on limit fills. An
+//      order fills whole, in one fill (bars carry no queue);
 //   2. the bar closes and becomes visible: fetchOHLCV returns bars up to and including it,
 //      fetchOrderBook a one-level book around its close (bid close·(1−s), ask close·(1+s),
 //      rounded outwards to the tick, size = the bar's volume), watchers resolve;
@@ -13,6 +14,10 @@
 // it. `finish()` (called by `run`) sells what is left at the last close, less slippage and
 // commission, as the runner's end-of-data exit does. Every answer resolves at once: the replay
 // has no latency, and nothing in it reads the wall clock.
+//
+// Money is integer inside, as on a venue (market/fills/money.ts): base in units of the lot's last
+// decimal (satoshis for 1e-8), quote in micro-units (finer when the tick is); a fill's value rounds
+// against the trader, commission rounds down. Amounts at the port are decimals converted exactly.
 import type { Candle } from "../../agents/strategies/strategy.ts";
 import {
   BadRequest,
@@ -34,14 +39,16 @@ import {
   type Trade,
 } from "../../market/exchange.ts";
 import { barSpacing, type Ohlcv } from "../ohlcv.ts";
-import { DEFAULT_FILL, type FillModel } from "./fill-model.ts";
+import { buyPrice, DEFAULT_FILL, sellPrice, type FillModel } from "../../market/fills/costs.ts";
+import { buyLimitFill, sellLimitFill } from "../../market/fills/limit.ts";
+import { BarMoney } from "../../market/fills/money.ts";
 
 export interface ReplayOptions {
   readonly bars: Ohlcv;
   /** Default "BTC/USDT". */
   readonly symbol?: string;
   readonly fill?: FillModel;
-  /** Starting balances: quote (default 10,000) and base (default 0). */
+  /** Starting balances: quote (default 10,000) and base (default 0), whole quote and base units (see BarMoney). */
   readonly quote?: number;
   readonly base?: number;
   /** Price grid, quote (default 0.01); amount grid, base (default 1e-8); minimum order value, quote (default 0). */
@@ -70,20 +77,25 @@ interface Rec {
   side: SideName;
   tif: TimeInForceName;
   postOnly: boolean;
+  /** Limit price, quote (on the tick grid). */
   price: number | undefined;
+  /** Base units. */
   amount: number;
-  /** Market buy by quote: what to spend, commission included. */
+  /** Market buy by quote: what to spend, commission included, quote units. */
   spend: number | undefined;
+  /** Base units filled; value and commission paid or received, quote units. */
   filled: number;
   cost: number;
   fee: number;
+  /** The fill's price, quote (an order fills whole, in one fill). */
+  average: number | undefined;
   status: OrderStatus;
   reason: string | undefined;
   /** Bar index at whose close it was placed; it can fill from the next bar on. */
   placed: number;
   timestamp: number;
   lastTradeTimestamp: number | undefined;
-  /** Reserved funds: quote for buys, base for sells. */
+  /** Reserved funds: quote units for buys, base units for sells. */
   reserved: number;
 }
 
@@ -96,7 +108,6 @@ function timeframeName(ms: number): string {
   if (min % 60 === 0) return `${min / 60}h`;
   return `${min}m`;
 }
-const onGrid = (x: number, step: number) => Math.abs(x / step - Math.round(x / step)) <= 1e-9 * Math.max(1, Math.abs(x / step));
 
 export class ReplayExchange implements Exchange {
   readonly id = "replay";
@@ -108,6 +119,10 @@ export class ReplayExchange implements Exchange {
   private readonly tick: number;
   private readonly lot: number;
   private readonly minCost: number;
+  /** Unit systems and the integer value and commission of a fill. */
+  private readonly money: BarMoney;
+  /** minCost in quote units. */
+  private readonly minCostUnits: number;
   private readonly base: string;
   private readonly quote: string;
   /** Bar length (median spacing), ms; and its name for fetchOHLCV. */
@@ -117,6 +132,7 @@ export class ReplayExchange implements Exchange {
   private cur = -1;
   private nextId = 1;
   private nextTrade = 1;
+  /** Balances in quote and base units. */
   private quoteFree: number;
   private quoteUsed = 0;
   private baseFree: number;
@@ -128,7 +144,10 @@ export class ReplayExchange implements Exchange {
   private fills: Trade[] = [];
   private waiters: (() => void)[] = [];
 
-  /** @throws RangeError for no bars or a bad option (named with its value). */
+  /**
+   * @throws RangeError for no bars or a bad option (named with its value), including a balance
+   *   or minimum that is not a whole number of units.
+   */
   constructor(o: ReplayOptions) {
     if (o.bars.timestamps.length === 0) throw new RangeError("bars: at least one bar is needed");
     this.bars = o.bars;
@@ -143,11 +162,20 @@ export class ReplayExchange implements Exchange {
     const spacing = barSpacing(o.bars.timestamps);
     this.barMs = spacing > 0 ? spacing : 60_000;
     this.timeframe = o.timeframe ?? timeframeName(this.barMs);
-    this.quoteFree = o.quote ?? 10_000;
-    this.baseFree = o.base ?? 0;
-    for (const [k, v] of [["tickSize", this.tick], ["lotSize", this.lot], ["quote", this.quoteFree]] as const) {
+    const quote = o.quote ?? 10_000;
+    const base = o.base ?? 0;
+    for (const [k, v] of [["tickSize", this.tick], ["lotSize", this.lot], ["quote", quote]] as const) {
       if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${k}: ${v} must be a positive number`);
     }
+    this.money = new BarMoney(this.tick, this.lot, this.fill);
+    const units = (k: string, v: number, u: BarMoney["quote"], what: string): number => {
+      const x = u.exact(v);
+      if (!(x >= 0)) throw new RangeError(`${k}: ${v} must be a non-negative whole number of ${what} units (${u.toNumber(1)})`);
+      return x;
+    };
+    this.quoteFree = units("quote", quote, this.money.quote, this.quote);
+    this.baseFree = units("base", base, this.money.base, this.base);
+    this.minCostUnits = units("minCost", this.minCost, this.money.quote, this.quote);
     const c = this.fill.commission;
     this.markets = Object.freeze({
       [this.symbol]: Object.freeze({
@@ -188,9 +216,12 @@ export class ReplayExchange implements Exchange {
     const t = b.timestamps[i];
     for (const r of this.open.slice()) {
       if (r.placed >= i) continue;
-      if (r.type === "market") this.fillMarket(r, b.open[i], t);
-      else if (r.side === "buy" && b.low[i] <= r.price!) this.execute(r, Math.min(b.open[i], r.price!), r.amount - r.filled, t, "maker");
-      else if (r.side === "sell" && b.high[i] >= r.price!) this.execute(r, Math.max(b.open[i], r.price!), r.amount - r.filled, t, "maker");
+      if (r.type === "market") {
+        this.fillMarket(r, b.open[i], t);
+        continue;
+      }
+      const px = r.side === "buy" ? buyLimitFill(r.price!, b.open[i], b.low[i]) : sellLimitFill(r.price!, b.open[i], b.high[i]);
+      if (px === px) this.execute(r, px, r.amount - r.filled, t, "maker");
     }
     this.cur = i;
     const w = this.waiters;
@@ -229,7 +260,7 @@ export class ReplayExchange implements Exchange {
     for (const r of this.open.slice()) this.end(r, "canceled", "end_of_data");
     if (this.baseFree > 0 && this.cur >= 0) {
       const r = this.record("market", "sell", this.baseFree, undefined, undefined, {}, this.cur);
-      this.execute(r, this.bars.close[this.cur] * (1 - this.fill.slippage), this.baseFree, this.bars.timestamps[this.cur], "taker");
+      this.execute(r, sellPrice(this.fill, this.bars.close[this.cur]), this.baseFree, this.bars.timestamps[this.cur], "taker");
     }
   }
 
@@ -243,10 +274,14 @@ export class ReplayExchange implements Exchange {
     const tif = params.timeInForce ?? (params.postOnly === true ? "PO" : "GTC");
     if (tif === "IOC" || tif === "FOK") throw new BadRequest("not_supported", `timeInForce ${tif} is not supported on replay (orders fill at the next open at the earliest)`);
     const postOnly = tif === "PO" || params.postOnly === true;
-    const spend = type === "market" && side === "buy" && params.cost !== undefined ? params.cost : undefined;
-    if (spend !== undefined) {
-      if (!(Number.isFinite(spend) && spend > 0)) throw new InvalidOrder("invalid_size", `cost ${spend} must be a positive finite amount of ${this.quote}`);
-    } else this.checkAmount(amount);
+    const cost = type === "market" && side === "buy" && params.cost !== undefined ? params.cost : undefined;
+    let spend: number | undefined;
+    let qty = 0;
+    if (cost !== undefined) {
+      // A budget rounds down to the quote unit.
+      spend = Number.isFinite(cost) && cost > 0 ? this.money.quote.floor(cost) : 0;
+      if (!(spend > 0)) throw new InvalidOrder("invalid_size", `cost ${cost} must be a positive finite amount of ${this.quote}, at least ${this.money.quote.toNumber(1)}`);
+    } else qty = this.checkAmount(amount);
     if (type === "limit") this.checkPrice(price);
     if (postOnly && type !== "limit") throw new InvalidOrder("post_only_market", "a market order cannot be post-only");
     const book = this.bookPrices();
@@ -258,17 +293,19 @@ export class ReplayExchange implements Exchange {
       throw new InvalidOrder("duplicate_client_order_id", `clientOrderId ${JSON.stringify(coid)} is already used by an open order`);
     }
     const close = this.bars.close[this.cur];
-    const notional = spend ?? amount * (price ?? close);
-    if (notional < this.minCost) throw new InvalidOrder("min_notional", `order value ${notional} is below the minimum ${this.minCost} ${this.quote}`);
-    const c = this.fill.commission;
-    // Buys reserve quote: the limit value plus commission, or for market orders an estimate at the close plus slippage.
-    const reserve = side === "sell" ? amount : spend ?? amount * (price ?? close * (1 + this.fill.slippage)) * (1 + c);
-    if (side === "buy" ? reserve > this.quoteFree * (1 + 1e-12) : reserve > this.baseFree * (1 + 1e-12)) {
-      const have = side === "buy" ? this.quoteFree : this.baseFree;
-      throw new InsufficientFunds("insufficient_balance", `${side} needs ${reserve} ${side === "buy" ? this.quote : this.base}, ${have} free`);
+    const notional = spend ?? this.money.value(qty, price ?? close, true);
+    if (notional < this.minCostUnits) {
+      throw new InvalidOrder("min_notional", `order value ${this.money.quote.toNumber(notional)} is below the minimum ${this.minCost} ${this.quote}`);
     }
-    const r = this.record(type, side, spend === undefined ? amount : 0, price, spend, { ...params, timeInForce: tif, postOnly }, this.cur);
-    this.reserve(r, Math.min(reserve, side === "buy" ? this.quoteFree : this.baseFree));
+    // Buys reserve quote: the limit value plus commission, or for market orders an estimate at the close plus slippage.
+    const reserve = side === "sell" ? qty : spend ?? this.money.buyTotal(qty, price ?? buyPrice(this.fill, close));
+    const have = side === "buy" ? this.quoteFree : this.baseFree;
+    if (reserve > have) {
+      const u = side === "buy" ? this.money.quote : this.money.base;
+      throw new InsufficientFunds("insufficient_balance", `${side} needs ${u.toNumber(reserve)} ${side === "buy" ? this.quote : this.base}, ${u.toNumber(have)} free`);
+    }
+    const r = this.record(type, side, qty, price, spend, { ...params, timeInForce: tif, postOnly }, this.cur);
+    this.reserve(r, reserve);
     this.open.push(r);
     this.changed.push(r);
     return this.view(r);
@@ -287,13 +324,16 @@ export class ReplayExchange implements Exchange {
     const r = this.find(id);
     if (r.status !== "open") throw new OrderNotFound("order_closed", `order ${id} is already ${r.status}`);
     if (type !== r.type || side !== r.side || r.type !== "limit") throw new BadRequest("not_supported", `order ${id} is a ${r.type} ${r.side}: only a limit order's price and amount can be edited`);
-    this.checkAmount(amount);
+    const qty = this.checkAmount(amount);
     this.checkPrice(price);
-    const need = side === "sell" ? amount : amount * price * (1 + this.fill.commission);
+    const need = side === "sell" ? qty : this.money.buyTotal(qty, price);
     const free = (side === "buy" ? this.quoteFree : this.baseFree) + r.reserved;
-    if (need > free * (1 + 1e-12)) throw new InsufficientFunds("insufficient_balance", `edit needs ${need}, ${free} available`);
+    if (need > free) {
+      const u = side === "buy" ? this.money.quote : this.money.base;
+      throw new InsufficientFunds("insufficient_balance", `edit needs ${u.toNumber(need)}, ${u.toNumber(free)} available`);
+    }
     this.reserve(r, -r.reserved);
-    r.amount = amount;
+    r.amount = qty;
     r.price = price;
     this.reserve(r, need);
     this.changed.push(r);
@@ -316,8 +356,10 @@ export class ReplayExchange implements Exchange {
   }
 
   async fetchBalance(): Promise<Balances> {
-    const base = { free: this.baseFree, used: this.baseUsed, total: this.baseFree + this.baseUsed };
-    const quote = { free: this.quoteFree, used: this.quoteUsed, total: this.quoteFree + this.quoteUsed };
+    const b = this.money.base;
+    const q = this.money.quote;
+    const base = { free: b.toNumber(this.baseFree), used: b.toNumber(this.baseUsed), total: b.toNumber(this.baseFree + this.baseUsed) };
+    const quote = { free: q.toNumber(this.quoteFree), used: q.toNumber(this.quoteUsed), total: q.toNumber(this.quoteFree + this.quoteUsed) };
     return {
       [this.base]: base, [this.quote]: quote,
       free: { [this.base]: base.free, [this.quote]: quote.free },
@@ -400,11 +442,8 @@ export class ReplayExchange implements Exchange {
   }
 
   private bookPrices(): { bid: number; ask: number } {
-    const c = this.bars.close[this.cur];
-    const s = this.fill.slippage;
-    const bid = Math.floor((c * (1 - s)) / this.tick + 1e-9) * this.tick;
-    const ask = Math.max(Math.ceil((c * (1 + s)) / this.tick - 1e-9) * this.tick, bid + this.tick);
-    return { bid: Number(bid.toPrecision(12)), ask: Number(ask.toPrecision(12)) };
+    const p = this.money.book(this.bars.close[this.cur]);
+    return { bid: this.money.price.toNumber(p.bid), ask: this.money.price.toNumber(p.ask) };
   }
 
   private stamps() {
@@ -416,14 +455,17 @@ export class ReplayExchange implements Exchange {
     if (symbol !== this.symbol) throw new BadRequest("unknown_symbol", `symbol ${JSON.stringify(symbol)} is not traded here (known: ${this.symbol})`);
   }
 
-  private checkAmount(amount: number): void {
+  /** The amount in base units. */
+  private checkAmount(amount: number): number {
     if (!(typeof amount === "number" && Number.isFinite(amount) && amount > 0)) throw new InvalidOrder("invalid_size", `amount ${amount} must be a positive finite number`);
-    if (!onGrid(amount, this.lot)) throw new InvalidOrder("lot_size", `amount ${amount} is not a multiple of the lot size ${this.lot}`);
+    const k = this.money.lots(amount);
+    if (!(k > 0)) throw new InvalidOrder("lot_size", `amount ${amount} is not a multiple of the lot size ${this.lot}`);
+    return k;
   }
 
   private checkPrice(price: number | undefined): void {
     if (!(typeof price === "number" && Number.isFinite(price) && price > 0)) throw new InvalidOrder("invalid_price", `price ${price} must be a positive finite number`);
-    if (!onGrid(price, this.tick)) throw new InvalidOrder("tick_size", `price ${price} is not a multiple of the tick size ${this.tick}`);
+    if (!(this.money.ticks(price) > 0)) throw new InvalidOrder("tick_size", `price ${price} is not a multiple of the tick size ${this.tick}`);
   }
 
   private find(id: string): Rec {
@@ -435,14 +477,14 @@ export class ReplayExchange implements Exchange {
   private record(type: OrderTypeName, side: SideName, amount: number, price: number | undefined, spend: number | undefined, params: OrderParams, placed: number): Rec {
     const r: Rec = {
       id: this.nextId++, clientOrderId: params.clientOrderId, type, side, tif: params.timeInForce ?? "GTC", postOnly: params.postOnly === true,
-      price: type === "limit" ? price : undefined, amount, spend, filled: 0, cost: 0, fee: 0, status: "open", reason: undefined,
+      price: type === "limit" ? price : undefined, amount, spend, filled: 0, cost: 0, fee: 0, average: undefined, status: "open", reason: undefined,
       placed, timestamp: this.bars.timestamps[placed], lastTradeTimestamp: undefined, reserved: 0,
     };
     this.orders.set(r.id, r);
     return r;
   }
 
-  /** Moves `x` from free to used (negative: back), in the order's currency. */
+  /** Moves `x` units from free to used (negative: back), in the order's currency. */
   private reserve(r: Rec, x: number): void {
     r.reserved += x;
     if (r.side === "buy") {
@@ -452,8 +494,6 @@ export class ReplayExchange implements Exchange {
       this.baseFree -= x;
       this.baseUsed += x;
     }
-    if (Math.abs(this.quoteUsed) < 1e-9) this.quoteUsed = 0;
-    if (Math.abs(this.baseUsed) < 1e-15) this.baseUsed = 0;
   }
 
   private end(r: Rec, status: OrderStatus, reason: string | undefined): void {
@@ -465,22 +505,22 @@ export class ReplayExchange implements Exchange {
   }
 
   private fillMarket(r: Rec, open: number, t: number): void {
-    const s = this.fill.slippage;
-    const c = this.fill.commission;
-    if (r.side === "sell") return this.execute(r, open * (1 - s), r.amount, t, "taker");
-    const px = open * (1 + s);
-    const budget = Math.min(r.spend ?? Infinity, r.reserved + this.quoteFree);
-    // The whole amount when the budget covers it; else (or buying by cost) what it buys, down to the lot.
-    const qty = r.spend === undefined && r.amount * px * (1 + c) <= budget ? r.amount : Math.floor(budget / (px * (1 + c)) / this.lot) * this.lot;
+    if (r.side === "sell") return this.execute(r, sellPrice(this.fill, open), r.amount, t, "taker");
+    const px = buyPrice(this.fill, open);
+    const budget = r.reserved + this.quoteFree;
+    // The whole amount when the budget covers it; else (or buying by cost) what it buys, in whole lots.
+    const qty =
+      r.spend === undefined && this.money.buyTotal(r.amount, px) <= budget ? r.amount : this.money.affordable(r.spend === undefined ? budget : Math.min(r.spend, budget), px);
     if (r.spend !== undefined) r.amount = qty;
     if (!(qty > 0)) return this.end(r, "expired", "insufficient_balance");
     this.execute(r, px, qty, t, "taker");
     if (r.status === "open") this.end(r, "expired", "insufficient_balance");
   }
 
+  /** Fills `qty` base units of `r` at `px` (quote per base): the value and commission settle in units. */
   private execute(r: Rec, px: number, qty: number, t: number, role: "taker" | "maker"): void {
-    const value = qty * px;
-    const fee = value * this.fill.commission;
+    const value = this.money.value(qty, px, r.side === "buy");
+    const fee = this.money.fee(value);
     if (r.side === "buy") {
       this.reserve(r, -r.reserved);
       this.quoteFree -= value + fee;
@@ -490,17 +530,22 @@ export class ReplayExchange implements Exchange {
       this.baseFree -= qty;
       this.quoteFree += value - fee;
     }
+    // Every reservation covers what its fill can take (a limit fills at its price or better).
+    if (this.quoteFree < 0 || this.baseFree < 0) throw new Error(`replay: order ${r.id} overdrew a balance (quote ${this.quoteFree}, base ${this.baseFree} units)`);
     r.filled += qty;
     r.cost += value;
     r.fee += fee;
+    r.average = px;
     r.lastTradeTimestamp = t;
+    const q = this.money.quote;
     const trade: Trade = {
       id: String(this.nextTrade++), order: String(r.id), timestamp: t, datetime: iso(t), symbol: this.symbol, side: r.side,
-      takerOrMaker: role, price: px, amount: qty, cost: value, fee: { cost: fee, currency: this.quote }, info: { venueTs: t * 1e6, localTs: t * 1e6 },
+      takerOrMaker: role, price: px, amount: this.money.base.toNumber(qty), cost: q.toNumber(value), fee: { cost: q.toNumber(fee), currency: this.quote },
+      info: { venueTs: t * 1e6, localTs: t * 1e6 },
     };
     this.trades.push(trade);
     this.fills.push(trade);
-    if (r.filled >= r.amount * (1 - 1e-12)) {
+    if (r.filled >= r.amount) {
       r.status = "closed";
       const k = this.open.indexOf(r);
       if (k >= 0) this.open.splice(k, 1);
@@ -509,11 +554,13 @@ export class ReplayExchange implements Exchange {
   }
 
   private view(r: Rec): Order {
+    const b = this.money.base;
+    const q = this.money.quote;
     return {
       id: String(r.id), clientOrderId: r.clientOrderId, timestamp: r.timestamp, datetime: iso(r.timestamp), lastTradeTimestamp: r.lastTradeTimestamp,
       symbol: this.symbol, type: r.type, timeInForce: r.tif, postOnly: r.postOnly, side: r.side, price: r.price,
-      average: r.filled > 0 ? r.cost / r.filled : undefined, amount: r.amount, filled: r.filled, remaining: Math.max(0, r.amount - r.filled),
-      cost: r.cost, status: r.status, fee: { cost: r.fee, currency: this.quote }, reason: r.reason, info: this.stamps(),
+      average: r.average, amount: b.toNumber(r.amount), filled: b.toNumber(r.filled), remaining: b.toNumber(Math.max(0, r.amount - r.filled)),
+      cost: q.toNumber(r.cost), status: r.status, fee: { cost: q.toNumber(r.fee), currency: this.quote }, reason: r.reason, info: this.stamps(),
     };
   }
 }

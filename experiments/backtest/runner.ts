@@ -1,8 +1,8 @@
 // The fast historical replay: strategies on recorded bars, one or several pairs sharing cash, no allocation per bar.
 //
 // Order of events at each time step T (bars of every pair are aligned by their open time):
-//   1. open:  orders decided at each pair's previous close fill at this bar's open (fill-model.ts);
-//   2. inside the bar: protective exits of open trades, by the one rule in agents/strategies/exits.ts;
+//   1. open:  orders decided at each pair's previous close fill at this bar's open (market/fills/costs.ts);
+//   2. inside the bar: protective exits of open trades, by the one rule in market/fills/exits.ts;
 //   3. close: equity is marked to the closes; the risk manager observes it (and may trip the
 //      circuit breaker: every position is then closed at the NEXT open, reason "circuit-breaker");
 //   4. close: each pair's strategy gets the bar and answers; "enter"/"exit" become orders for
@@ -10,8 +10,8 @@
 import type { RiskEvent } from "../../agents/risk/risk.ts";
 import type { Candle, ExitRules, Regime, Strategy } from "../../agents/strategies/strategy.ts";
 import type { Ohlcv } from "../ohlcv.ts";
-import { EXIT_REASONS, ProtectiveExits, sortRoi, type ExitReason } from "../../agents/strategies/exits.ts";
-import { checkFillModel, DEFAULT_FILL, type FillModel } from "./fill-model.ts";
+import { affordableSize, buyPrice, checkFillModel, DEFAULT_FILL, sellPrice, type FillModel } from "../../market/fills/costs.ts";
+import { EXIT_REASONS, ProtectiveExits, sortRoi, type ExitReason } from "../../market/fills/exits.ts";
 import type { RiskGate } from "./risk-gate.ts";
 
 /** One pair's bars, at the timeframe its strategy consumes. */
@@ -104,7 +104,7 @@ function timeline(pairs: readonly PairBars[]): Float64Array {
 
 /**
  * Replays bars through strategies: a decision at bar t's close fills at bar t+1's open (with
- * slippage and commission), protective exits follow the rule of agents/strategies/exits.ts, and the risk
+ * slippage and commission), protective exits follow the rule of market/fills/exits.ts, and the risk
  * manager (when given) sizes entries, adds its stop/take-profit and may close everything.
  *
  * Sizing: risk off, all-in: an entry spends all free cash, size = cash / (open·(1+s)·(1+c)).
@@ -136,8 +136,6 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const risk = o.risk ?? null;
   const eventsBefore = risk === null ? 0 : risk.events.length;
   const c = fill.commission;
-  const sUp = 1 + fill.slippage;
-  const sDown = 1 - fill.slippage;
 
   const times = timeline(pairs);
   const steps = times.length;
@@ -180,7 +178,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   let consumed = 0;
 
   const close = (p: number, rawPrice: number, time: number, reason: ExitReason): void => {
-    const px = rawPrice * sDown;
+    const px = sellPrice(fill, rawPrice);
     const gross = size[p] * px;
     const fee = gross * c;
     cash += gross - fee;
@@ -201,10 +199,10 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       if (trading) {
         const open = op[p][i];
         if (pending[p] === ENTER) {
-          const px = open * sUp;
+          const px = buyPrice(fill, open);
           const spend = Math.min(budget[p] * (1 + c), cash);
           if (spend > 0) {
-            const sz = spend / (px * (1 + c));
+            const sz = affordableSize(spend, px, c);
             size[p] = sz;
             entryPx[p] = px;
             entryCost[p] = spend;

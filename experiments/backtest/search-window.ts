@@ -6,7 +6,7 @@ import { deflatedSharpe, sharpeMoments } from "../metrics/deflated-sharpe.ts";
 import { computeMetrics } from "../metrics/performance.ts";
 import { probabilityOfBacktestOverfitting } from "../metrics/pbo.ts";
 import { simpleReturns } from "../metrics/returns.ts";
-import type { FillModel } from "./fill-model.ts";
+import type { FillModel } from "../../market/fills/costs.ts";
 import { candidates, withParams, type ParamSpace, type SearchSpec } from "./param-space.ts";
 import { runBacktest, type PairBars } from "./runner.ts";
 

@@ -11,7 +11,7 @@ import { RiskManager } from "../../agents/risk/risk-manager.ts";
 import type { RiskConfig, RiskEvent } from "../../agents/risk/risk.ts";
 import { runParallel } from "../../sim/parallel.ts";
 import { computeMetrics, metricsToJson, type Metrics } from "../metrics/performance.ts";
-import type { FillModel } from "./fill-model.ts";
+import type { FillModel } from "../../market/fills/costs.ts";
 import type { ParamSpace, SearchSpec } from "./param-space.ts";
 import { sliceTime } from "./resample.ts";
 import { runBacktest, type BacktestResult, type BacktestTrade, type PairBars } from "./runner.ts";

@@ -36,7 +36,7 @@ test("wakes due by one close run after it (those asked for while serving too); o
 });
 
 test("a bot that buys in slices and sells in parts makes one round trip, flat to flat; the replay's closing sale is labelled end-of-data", async () => {
-  const fill = (side: string, minute: number, amount: number, price: number) => ({ side, timestamp: T0 + minute * MIN, amount, cost: amount * price, fee: { cost: amount * price * 0.001 } });
+  const fill = (side: string, minute: number, amount: number, price: number) => ({ side, timestamp: T0 + minute * MIN, price, amount, cost: amount * price, fee: { cost: amount * price * 0.001 } });
   const trips = roundTrips(
     [fill("buy", 1, 1, 100), fill("buy", 2, 1, 110), fill("sell", 3, 1.5, 120), fill("sell", 4, 0.5, 90), fill("buy", 5, 2, 100), fill("sell", 6, 2, 95)],
     5, "p", 1e-8,

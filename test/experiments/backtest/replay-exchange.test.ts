@@ -97,13 +97,14 @@ test("a market order placed at a close fills at the next open with slippage and 
   await ex.advance();
   const f = await ex.fetchOrder(o.id, SYM);
   assert.equal(f.status, "closed");
-  near(f.average!, 30_010 * 1.0005, "bar 1's open plus slippage");
-  near(f.fee.cost, 0.1 * 30_010 * 1.0005 * 0.001, "commission in quote");
+  assert.equal(f.average, 30_010 * 1.0005, "bar 1's open plus slippage, the runner's price");
+  // Value 0.1 × 30,025.005 = 3,002.5005 USDT; commission 3.0025005 rounds down to the micro-USDT, as the venue's fees do.
+  assert.deepEqual([f.cost, f.fee.cost], [3_002.5005, 3.0025]);
   const [t] = await ex.fetchMyTrades(SYM);
-  assert.deepEqual([t.timestamp, t.side, t.takerOrMaker, t.amount], [T0 + MIN, "buy", "taker", 0.1]);
+  assert.deepEqual([t.timestamp, t.side, t.takerOrMaker, t.amount, t.cost, t.fee?.cost], [T0 + MIN, "buy", "taker", 0.1, 3_002.5005, 3.0025]);
   const b = await ex.fetchBalance();
-  near(b.total.BTC, 1.1, "base received");
-  near(b.total.USDT, 10_000 - 0.1 * 30_010 * 1.0005 * 1.001, "quote paid");
+  assert.equal(b.total.BTC, 1.1, "base received, exactly");
+  assert.equal(b.total.USDT, 6_994.497, "quote paid, exactly: 10,000 - 3,002.5005 - 3.0025");
 });
 
 test("a resting limit fills when a later bar reaches it: at the limit, or at the open when it gapped through", async () => {
@@ -165,13 +166,17 @@ test("the same scripted decisions give the same trades through ReplayExchange as
         for (const [k, t] of fast.trades.entries()) {
           const [buy, sell] = [fills[2 * k], fills[2 * k + 1]];
           assert.deepEqual([buy.side, buy.timestamp, sell.side, sell.timestamp], ["buy", t.entryTime, "sell", t.exitTime]);
-          near(buy.price, t.entryPrice, "entry price");
-          near(sell.price, t.exitPrice, "exit price");
-          // The replay buys whole lots (1e-8 BTC) and keeps the dust; the runner does not round.
-          assert.ok(Math.abs(buy.amount - t.size) <= 2e-8, `size ${buy.amount} vs ${t.size}`);
+          // Both price fills by the same functions (market/fills/costs.ts): the same doubles.
+          assert.equal(buy.price, t.entryPrice, "entry price");
+          assert.equal(sell.price, t.exitPrice, "exit price");
+          // The replay buys whole lots (1e-8 BTC) with cash settled in micro-USDT; the runner rounds
+          // nothing. Its cash differs by those roundings (micro-units), its size by a few satoshis.
+          assert.ok(Math.abs(buy.amount - t.size) <= 5e-8, `size ${buy.amount} vs ${t.size}`);
         }
         const bal = await ex.fetchBalance();
-        assert.ok(Math.abs(bal.total.USDT - fast.finalEquity) <= 1e-8 * 200 * (fast.trades.length + 1) + 1e-9, `equity ${bal.total.USDT} vs ${fast.finalEquity}`);
+        // Per fill: the value rounds by under 1e-6 USDT, the fee by under 1e-6, the lot dust left in cash
+        // (under 1 satoshi, at most 200 USDT/BTC here) by under 2e-6 of exposure.
+        assert.ok(Math.abs(bal.total.USDT - fast.finalEquity) <= 4e-6 * (2 * fast.trades.length + 1), `equity ${bal.total.USDT} vs ${fast.finalEquity}`);
         assert.equal(bal.total.BTC, 0);
       },
     ),

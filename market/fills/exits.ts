@@ -12,13 +12,40 @@
 //      stop); else if b's low reaches the stop, it fills at the stop.
 //   3. take-profit: if b opens at or above it, at the open; else if b's high reaches it, at it.
 //   4. both touched in one bar: the stop wins (pessimistic: nobody knows which came first).
-// The fill then pays slippage and commission like any sell (the replay's fill model); a bot
-// in the simulator sends the exit as a market order once its bar has closed.
-import type { RiskManager } from "../risk/risk-manager.ts";
-import type { ExitRules } from "./strategy.ts";
+// The fill then pays slippage and commission like any sell (costs.ts); a bot in the simulator
+// sends the exit as a market order once its bar has closed.
 
-/** What the exit levels need of a risk manager. */
-export type RiskLevels = Pick<RiskManager, "stopPrice" | "stopRule" | "takeProfitPrice">;
+/**
+ * Per-strategy exits (Freqtrade's `stoploss`, `minimal_roi`, `trailing_stop`). Fractions, not
+ * percent: -0.03 is -3%. Strategies (agents/strategies/strategy.ts) declare theirs in this shape.
+ */
+export interface ExitRules {
+  /** Stop-loss relative to the entry price, negative (-0.1 = -10%); null for none. */
+  readonly stoploss: number | null;
+  /**
+   * ROI table: [minutes since entry, minimum profit]; the entry with the largest minutes not
+   * after the trade's age applies (Freqtrade's `minimal_roi`). Empty for none.
+   */
+  readonly roi: ReadonlyArray<readonly [minutes: number, profit: number]>;
+  /**
+   * Trailing stop: once the trade's best price has gained `offset` (0 = at once), the stop
+   * trails `distance` below that best price. null for none.
+   */
+  readonly trailing: { readonly distance: number; readonly offset: number } | null;
+}
+
+/**
+ * What the exit levels need of a risk manager (agents/risk's RiskManager has it). Prices in
+ * quote; NaN means the rule is off.
+ */
+export interface RiskLevels {
+  /** The risk stop for a trade entered at `entry` whose best price so far is `best`. */
+  stopPrice(entry: number, best: number): number;
+  /** Which rule set that stop: "trailing-stop", "stop-loss" or "none". */
+  stopRule(entry: number, best: number): string;
+  /** The risk take-profit for a trade entered at `entry`. */
+  takeProfitPrice(entry: number): number;
+}
 
 /** Why a trade ended. Risk rules reuse the names (a risk stop is "stop-loss", its take-profit "roi"). */
 export type ExitReason = "signal" | "stop-loss" | "roi" | "trailing-stop" | "circuit-breaker" | "end-of-data";

@@ -1,4 +1,4 @@
-// The fill model of the historical replay: next-open fills, slippage and commission, all-in sizing.
+// Trading costs on bars (slippage, commission) and all-in sizing, in decimal quote: the runner's arithmetic, shared by every bar fill.
 
 /**
  * Costs of trading on history. Fractions, not percent: 0.001 is 0.1%.
