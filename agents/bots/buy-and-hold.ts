@@ -7,7 +7,7 @@ export const BuyAndHoldParams = z.strictObject({
   /** Share of the quote balance spent at the start. */
   fraction: z.number().gt(0).max(1).default(0.95),
   /** Delay before buying, seconds (lets the book form). */
-  delaySec: z.number().min(0).default(60),
+  delaySec: z.number().min(0).max(604_800, "must be at most a week (604800 s)").default(60),
 });
 export type BuyAndHoldParams = z.infer<typeof BuyAndHoldParams>;
 

@@ -9,7 +9,8 @@ export const EmaCrossParams = z
     fast: z.number().int().min(1).default(12),
     slow: z.number().int().min(2).default(26),
     /** Seconds between samples of the mid (one bar). */
-    intervalSec: z.number().positive().default(60),
+    // A bot's clock is whole ms; more than a day between samples is no longer an intraday EMA.
+    intervalSec: z.number().min(0.001, "must be at least 1 ms (0.001 s)").max(86_400, "must be at most a day (86400 s)").default(60),
     /** Share of the quote balance spent when going long. */
     fraction: z.number().gt(0).max(1).default(0.95),
   })

@@ -105,3 +105,12 @@ test("prices: the start is at least 10,000 ticks and leaves ten-fold room; order
   refused((s) => { s.populations[0].params = { sizeMax: 1e9 }; }, /scenario\.populations\[0\]\.params\.sizeMax: 1000000000 coins as one order/);
   refused((s) => { s.instrument = { tickSize: 1e-7 }; }, /scenario\.instrument\.tickSize: 1e-7 × lotSize 0\.0001 is not a whole number of quote units/);
 });
+
+test("a bot's times are bounded as its ms clock can keep them: ema-cross's intervalSec and buy-and-hold's delaySec", () => {
+  refused((s) => { s.bots = [{ name: "e", type: "ema-cross", quote: 1000, params: { intervalSec: 1e-9 } }]; }, /intervalSec.*at least 1 ms/);
+  refused((s) => { s.bots = [{ name: "e", type: "ema-cross", quote: 1000, params: { intervalSec: 1e308 } }]; }, /intervalSec.*at most a day/);
+  refused((s) => { s.bots = [{ name: "h", type: "buy-and-hold", quote: 1000, params: { delaySec: 1e308 } }]; }, /delaySec.*at most a week/);
+  const s = good();
+  s.bots = [{ name: "e", type: "ema-cross", quote: 1000, params: { intervalSec: 0.001 } }, { name: "h", type: "buy-and-hold", quote: 1000, params: { delaySec: 0 } }];
+  parse(s);
+});
