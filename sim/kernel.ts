@@ -5,7 +5,7 @@ import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
 import { SimExchange, type HistoryLimits } from "../market/sim-exchange.ts";
 import { SimVenue, type Deliverable, type SimNetwork, type VenueObserver } from "../market/sim-venue.ts";
-import { isSafeTime, SimClock } from "./clock.ts";
+import { isSafeTime, MAX_TIME_NS, SimClock } from "./clock.ts";
 import { RunDigest, type EventCounts } from "./digest.ts";
 import { LatencyModel, parseLatencySpec, type LatencySpec } from "./latency.ts";
 import { EventQueue } from "./queue.ts";
@@ -328,7 +328,11 @@ export class Kernel implements SimNetwork {
   }
 
   scheduleWake(id: number, t: number): void {
-    if (!isSafeTime(t) || t < this.clock.now) throw this.badWake(id, t);
+    if (!isSafeTime(t) || t < this.clock.now) {
+      // Past the clock's last instant is a time no run reaches: that wake never comes, as a later one in a shorter run.
+      if (t > MAX_TIME_NS && t < Infinity) return;
+      throw this.badWake(id, t);
+    }
     this.timers.push(t, Priority.WAKE, this.slots[id].wake);
   }
 

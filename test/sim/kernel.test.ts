@@ -403,3 +403,23 @@ test("endowments arrive in the agent's account and are conserved", async () => {
   assert.equal(k.venue.ledger.deposited[0], 150_000_000);
   assert.equal(k.venue.ledger.deposited[1], 50_000 * 1_000_000);
 });
+
+test("a wake past the clock's last instant (about 104 days) never comes, instead of failing a run that ends near it; Infinity still throws", async () => {
+  const k = new Kernel({ seed: 1 });
+  const errors: string[] = [];
+  let wakes = 0;
+  k.addAgent("far", at(10 * MS, (ctx) => {
+    if (++wakes > 1) return;
+    ctx.wakeAt(Number.MAX_SAFE_INTEGER + 2 ** 20);
+    try {
+      ctx.wakeAt(Infinity);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }));
+  const stats = await k.run(SECOND);
+  assert.equal(wakes, 1);
+  assert.equal(stats.wakes, 1);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /wake time Infinity/);
+});
