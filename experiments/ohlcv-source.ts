@@ -126,7 +126,7 @@ export async function withBarsFile<T>(path: string, use: (content: BarsContent) 
     if (!st.isFile()) throw fileError(path, `is ${fileKind(st)}, not a regular file (rule: ${BARS_FILE_RULE})`);
     const raw = await peek(fileChunks(fh, chunkBytes), 2);
     try {
-      if (raw.head.length === 0) throw fileError(path, `is empty: 0 bytes (rule: ${BARS_FILE_RULE})`);
+      if (raw.head.length === 0) throw fileError(path, `is empty (rule: ${BARS_FILE_RULE})`);
       const gzip = raw.head[0] === 0x1f && raw.head[1] === 0x8b;
       const data = await peek(gzip ? gunzipped(path, raw.all, chunkBytes) : raw.all, SNIFF_BYTES);
       try {

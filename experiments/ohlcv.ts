@@ -4,6 +4,8 @@ import {
   Float64,
   makeData,
   makeVector,
+  RecordBatch,
+  RecordBatchReader,
   Table,
   tableFromIPC,
   tableToIPC,
@@ -117,6 +119,26 @@ function timeCell(v: unknown, nanos: boolean): Raw {
 const CORRUPT_ARROW = "is not a readable Arrow IPC file: it is truncated or corrupt (rule: an Arrow IPC file or stream, as pyarrow, polars or arena write them)";
 
 /**
+ * The table in Arrow IPC bytes, or null when they are damaged in a way the reader would not
+ * notice. A file is read batch by batch from its footer's blocks: apache-arrow's own loop
+ * re-reads a block forever when the message there is not a record batch, and a damaged footer
+ * can claim billions of them (each takes a 24-byte block).
+ * @throws whatever the reader throws on other damage.
+ */
+function arrowTable(bytes: Uint8Array): Table | null {
+  const reader = RecordBatchReader.from(bytes).open();
+  if (!reader.isFile()) return tableFromIPC(reader);
+  if ((reader.numRecordBatches + reader.numDictionaries) * 24 > bytes.length) return null;
+  const batches: RecordBatch[] = [];
+  for (let i = 0; i < reader.numRecordBatches; i++) {
+    const batch = reader.readRecordBatch(i);
+    if (batch === null) return null;
+    batches.push(batch);
+  }
+  return new Table(reader.schema, batches);
+}
+
+/**
  * Reads bars from Arrow IPC bytes (file or stream format): `timestamp` (Timestamp of any unit,
  * or an integer column in Unix ms), else `time` (Timestamp), else `ts_ns` (Int64 ns), plus
  * numeric `open`, `high`, `low`, `close`, `volume`.
@@ -125,12 +147,13 @@ const CORRUPT_ARROW = "is not a readable Arrow IPC file: it is truncated or corr
 export function ohlcvFromArrow(bytes: Uint8Array, source = "arrow"): Ohlcv {
   // Damaged bytes surface as any error from deep inside the reader, while parsing or on first access to a value.
   const corrupt = () => fileError(source, `${CORRUPT_ARROW}; ${bytes.length} bytes`);
-  let table: Table;
+  let table: Table | null;
   try {
-    table = tableFromIPC(bytes);
+    table = arrowTable(bytes);
   } catch {
     throw corrupt();
   }
+  if (table === null) throw corrupt();
   const problems = new Problems();
   const timeName = ["timestamp", "time", "ts_ns"].find((c) => table.getChild(c) !== null);
   if (timeName === undefined) problems.add({ row: 0, column: "timestamp", value: "", rule: "is missing (rule: a timestamp, time or ts_ns column)" });
