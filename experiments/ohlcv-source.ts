@@ -50,7 +50,7 @@ async function* gunzipped(source: string, chunks: AsyncIterable<Uint8Array>, siz
 }
 
 interface Peeked {
-  /** The first `n` bytes or more; fewer only when the content is shorter. */
+  /** The first `n` bytes or more, joined; fewer only when the content is shorter. */
   readonly head: Uint8Array;
   /** Every byte again, from the start. */
   readonly all: AsyncGenerator<Uint8Array>;
@@ -72,8 +72,9 @@ async function peek(chunks: AsyncGenerator<Uint8Array>, n: number): Promise<Peek
     got += r.value.length;
   }
   const head = seen.length === 1 ? seen[0] : Buffer.concat(seen);
+  // The chunks as read, not the joined head: the parser sees the same pieces from the first byte on.
   async function* all(): AsyncGenerator<Uint8Array> {
-    if (head.length > 0) yield head;
+    yield* seen;
     if (!ended) yield* chunks;
   }
   return { head, all: all(), close: async () => void (await chunks.return(undefined)) };
