@@ -107,9 +107,9 @@ test("a CSV larger than the whole JavaScript heap loads: the text is never held 
   for (let i = 0; i < rows; i += 10_000) {
     let block = "";
     for (let j = i; j < i + 10_000; j++) block += `${new Date(Date.UTC(2020, 0, 1) + j * 60_000).toISOString()},20000.5,20010.25,19990.75,${20000 + (j % 7)},1.234567\n`;
-    if (!out.write(block)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(block)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
   const script = `const { loadOhlcv } = await import(${JSON.stringify(join(ROOT, "experiments/ohlcv.ts"))});
     const b = await loadOhlcv(process.argv[1]);
     console.log(JSON.stringify([b.close.length, b.timestamps[b.close.length - 1], b.close[b.close.length - 1]]));`;
