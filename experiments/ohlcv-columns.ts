@@ -6,9 +6,9 @@ const FIRST_BLOCK = 1024;
 const MAX_BLOCK = 1 << 16;
 
 /**
- * Six Float64 columns of unknown final length. Rows go into blocks (no copy on growth); `finish`
- * copies them into one exact-length array per column, freeing each column's blocks as it goes,
- * so the peak is about the columns' size plus one column.
+ * Six Float64 columns. Given the final length up front (`capacity`), rows go straight into the
+ * result and `finish` copies nothing. Past it (or with none given) rows go into blocks (no copy
+ * on growth), and `finish` copies them into one exact-length array per column.
  */
 export class BarColumns {
   private readonly done: Float64Array[][] = [[], [], [], [], [], []];
@@ -21,6 +21,11 @@ export class BarColumns {
   private at = 0;
   /** Bars appended so far. */
   length = 0;
+
+  /** @param capacity rows expected: when exactly this many are pushed, the arrays are returned as they are. */
+  constructor(capacity = 0) {
+    if (capacity > 0) [this.t, this.o, this.h, this.l, this.c, this.v] = Array.from({ length: 6 }, () => new Float64Array(capacity));
+  }
 
   push(t: number, o: number, h: number, l: number, c: number, v: number): void {
     const i = this.at;
@@ -51,7 +56,8 @@ export class BarColumns {
   finish(): Ohlcv {
     const n = this.length;
     const cur = [this.t, this.o, this.h, this.l, this.c, this.v];
-    const cols = cur.map((last, k) => {
+    const exact = this.done[0].length === 0 && n === this.t.length;
+    const cols = exact ? cur : cur.map((last, k) => {
       const out = new Float64Array(n);
       let at = 0;
       for (const b of this.done[k]) {

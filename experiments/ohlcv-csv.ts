@@ -27,9 +27,12 @@ export class OhlcvCsvReader {
   private readonly fields = new Problems();
   private readonly bars: BarsBuilder;
 
-  /** @param source name used in error messages (usually the path). */
-  constructor(readonly source = "csv") {
-    this.bars = new BarsBuilder(source, "csv");
+  /**
+   * @param source name used in error messages (usually the path).
+   * @param rows the number of data rows, when known (see countRows): the bars are then kept in their final arrays.
+   */
+  constructor(readonly source = "csv", rows = 0) {
+    this.bars = new BarsBuilder(source, "csv", rows);
   }
 
   /**

@@ -122,7 +122,7 @@ function jumpPercent(change: number): string {
  * order, then those between rows.
  */
 export class BarsBuilder {
-  private readonly cols = new BarColumns();
+  private readonly cols: BarColumns;
   private readonly own = new Problems();
   private readonly between = new Problems();
   private readonly csv: boolean;
@@ -134,9 +134,13 @@ export class BarsBuilder {
   private prevTRaw: Raw = null;
   private prevCloseRaw: Raw = null;
 
-  /** @param kind which cells the rows carry: CSV text, or Arrow values with Unix ms times. */
-  constructor(readonly source: string, kind: "csv" | "arrow") {
+  /**
+   * @param kind which cells the rows carry: CSV text, or Arrow values with Unix ms times.
+   * @param rows the number of rows, when known: the bars are then kept in their final arrays.
+   */
+  constructor(readonly source: string, kind: "csv" | "arrow", rows = 0) {
     this.csv = kind === "csv";
+    this.cols = new BarColumns(rows);
   }
 
   /** Adds the next data row (row numbers count from 1 in call order). */

@@ -13,7 +13,12 @@ export const SNIFF_BYTES = 1 << 16;
 /** A file's content by kind: Arrow IPC whole (its reader needs every byte), CSV as decoded text in pieces. */
 export type BarsContent =
   | { readonly kind: "arrow"; readonly bytes: Uint8Array }
-  | { readonly kind: "csv"; readonly text: AsyncIterable<string> };
+  | {
+      readonly kind: "csv";
+      readonly text: AsyncIterable<string>;
+      /** Data rows the text holds if it is valid: its non-blank lines after the header. */
+      readonly rows: number;
+    };
 
 function fileKind(st: Stats): string {
   if (st.isDirectory()) return "a directory";
@@ -24,13 +29,49 @@ function fileKind(st: Stats): string {
   return "not a regular file";
 }
 
+/** The file's bytes from the start; each call reads on its own, at explicit positions. */
 async function* fileChunks(fh: FileHandle, size: number): AsyncGenerator<Uint8Array> {
-  for (;;) {
+  for (let at = 0; ; ) {
     const buf = Buffer.allocUnsafe(size);
-    const { bytesRead } = await fh.read(buf, 0, size, null);
+    const { bytesRead } = await fh.read(buf, 0, size, at);
     if (bytesRead === 0) return;
+    at += bytesRead;
     yield buf.subarray(0, bytesRead);
   }
+}
+
+/**
+ * Lines holding anything but ASCII whitespace (the bytes String.prototype.trim drops that are
+ * one byte long). A line of other Unicode whitespace counts, though the CSV reader drops it:
+ * the count is then one too many, which costs a copy, never a wrong bar.
+ */
+async function countLines(chunks: AsyncIterable<Uint8Array>): Promise<number> {
+  let lines = 0;
+  let filled = false;
+  for await (const c of chunks) {
+    for (let i = 0; i < c.length; ) {
+      if (!filled) {
+        const b = c[i];
+        if (b === 0x0a) {
+          i++;
+          continue;
+        }
+        if (b !== 0x20 && (b < 0x09 || b > 0x0d)) {
+          filled = true;
+          lines++;
+        } else {
+          i++;
+          continue;
+        }
+      }
+      // Inside a line that counts: skip to its end.
+      const nl = c.indexOf(0x0a, i);
+      if (nl === -1) break;
+      filled = false;
+      i = nl + 1;
+    }
+  }
+  return lines;
 }
 
 async function* gunzipped(source: string, chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
@@ -135,7 +176,9 @@ export async function withBarsFile<T>(path: string, use: (content: BarsContent) 
         if (isArrow(data.head)) return await use({ kind: "arrow", bytes: await collect(data.all) });
         const why = notText(data.head);
         if (why !== null) throw fileError(path, `is not CSV text: ${why} (rule: ${BARS_FILE_RULE})`);
-        return await use({ kind: "csv", text: decoded(data.all) });
+        // A first pass counts the rows, so the bars fill arrays of their final size (no growing, no copy at the end).
+        const lines = await countLines(gzip ? gunzipped(path, fileChunks(fh, chunkBytes), chunkBytes) : fileChunks(fh, chunkBytes));
+        return await use({ kind: "csv", text: decoded(data.all), rows: Math.max(0, lines - 1) });
       } finally {
         await data.close();
       }

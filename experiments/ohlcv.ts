@@ -165,7 +165,7 @@ export function ohlcvFromArrow(bytes: Uint8Array, source = "arrow"): Ohlcv {
   const nanos = timeName === "ts_ns" && !DataType.isTimestamp(timeVec.type);
   const vec = OHLCV_COLUMNS.slice(1).map((c) => table.getChild(c)! as Vector);
   const num = (v: unknown): Raw => (v === null || v === undefined ? null : typeof v === "bigint" ? Number(v) : (v as number | string));
-  const bars = new BarsBuilder(source, "arrow");
+  const bars = new BarsBuilder(source, "arrow", table.numRows);
   for (let i = 0; i < table.numRows; i++) {
     let t: Raw, o: Raw, h: Raw, l: Raw, c: Raw, v: Raw;
     try {
@@ -205,7 +205,7 @@ export function ohlcvToArrow(bars: Ohlcv): Uint8Array {
 export async function loadOhlcv(path: string, options: { readonly chunkBytes?: number } = {}): Promise<Ohlcv> {
   return withBarsFile(path, async (content) => {
     if (content.kind === "arrow") return ohlcvFromArrow(content.bytes, path);
-    const csv = new OhlcvCsvReader(path);
+    const csv = new OhlcvCsvReader(path, content.rows);
     for await (const text of content.text) csv.push(text);
     return csv.end();
   }, options.chunkBytes);

@@ -57,6 +57,13 @@ test("every chunk size gives the bars of the whole text: CRLF, BOM and multi-byt
   }
 });
 
+test("a trailing line of non-ASCII whitespace (dropped by the reader, counted by the first pass) still gives exact-length arrays", async () => {
+  const text = "timestamp,open,high,low,close,volume\n2023-03-01T00:00:00Z,100,101,99,100.5,1.5\n\u00a0\u3000\n";
+  const path = join(TMP, "nbsp.csv");
+  writeFileSync(path, text);
+  same(await loadOhlcv(path), parseOhlcvCsv(text), "NBSP line");
+});
+
 test("property: random files load the same in chunks as whole, bars or refusal alike", async () => {
   const cell = fc.constantFrom("100", "101.5", " 99 ", "1e2", "-1", "abc", "", "0", "NaN", "100.25", "€", "1e400");
   const time = fc.constantFrom("2023-03-01T00:00:00Z", "2023-03-01T00:01:00Z", "1677628920000", "1677628980", "2023-03-01 00:04:00+00:00", "yesterday", "");
