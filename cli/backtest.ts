@@ -140,7 +140,7 @@ export function addBacktestCommand(program: Command): void {
           if (err instanceof BacktestInputError) throw new UsageError(err.message);
           throw err;
         }
-        for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
+        for (const w of plan.warnings) process.stderr.write(`arena: warning: ${w}\n`);
         const outcome = await executeBacktest(plan, createStrategy);
         const written = (await writeBacktest(dir, plan, outcome)).map((p) => join(o.out, basename(p)));
         return { plan, outcome, written };
@@ -196,7 +196,7 @@ async function backtestBot(o: Flags, bot: string, cmd: Command, riskConfigFile: 
       if (err instanceof BacktestInputError) throw new UsageError(err.message);
       throw err;
     }
-    for (const w of plan.warnings) process.stderr.write(`arena: warning: data gaps in ${w}\n`);
+    for (const w of plan.warnings) process.stderr.write(`arena: warning: ${w}\n`);
     const outcome = await executeBotBacktest(plan);
     const written = (await writeBotBacktest(dir, plan, outcome)).map((p) => join(o.out, basename(p)));
     return { plan, outcome, written };

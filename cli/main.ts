@@ -1,7 +1,7 @@
 // The `arena` command line: one subcommand per workflow, flags parsed and checked at the boundary.
 import { Command, CommanderError } from "commander";
 import { basename, join } from "node:path";
-import { factsTable, factsToJson, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
+import { factsTable, factsToJson, factsTooFew, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
 import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { estimateRun, formatDuration } from "../experiments/estimate.ts";
 import { runFolderProblem } from "../experiments/run-integrity.ts";
@@ -103,10 +103,13 @@ function program(): Command {
   return p;
 }
 
-/** Loads bars for a flag, turning unreadable files and bad data into usage errors naming the flag. */
+/** Loads bars for `arena facts` (warning when too few), turning unreadable files and bad data into usage errors naming the flag. */
 async function loadBars(flag: string, path: string): Promise<Ohlcv> {
   try {
-    return await loadOhlcv(path);
+    const bars = await loadOhlcv(path);
+    const few = factsTooFew(path, bars.close.length);
+    if (few !== null) process.stderr.write(`arena: warning: ${few}\n`);
+    return bars;
   } catch (err) {
     if (err instanceof OhlcvError) throw new UsageError(`${flag}: ${err.message}`);
     const code = (err as { code?: unknown }).code;

@@ -11,6 +11,19 @@ export const ACF_LAGS = [1, 2, 3, 4, 5] as const;
 export const ABS_ACF_LAGS = [1, 5, 10, 30, 60] as const;
 /** Share of the largest |r| the Hill estimator uses. */
 export const HILL_FRACTION = 0.02;
+/**
+ * Fewest bars for which every fact is computed: the longest kurtosis horizon needs 4 windows of
+ * returns (excessKurtosis's minimum), which also covers the longest lag and the Hill tail.
+ * Below it some facts are NaN and the others too noisy to mean anything.
+ */
+export const MIN_FACTS_BARS = 4 * Math.max(...KURTOSIS_HORIZONS) + 1;
+
+/** A warning for bars too few for the facts (see MIN_FACTS_BARS), or null when there are enough. */
+export function factsTooFew(name: string, bars: number): string | null {
+  if (bars >= MIN_FACTS_BARS) return null;
+  const h = Math.max(...KURTOSIS_HORIZONS);
+  return `${name} holds ${bars} ${bars === 1 ? "bar" : "bars"}, fewer than the ${MIN_FACTS_BARS} the facts need (4 windows of ${h}-bar returns): the figures are meaningless`;
+}
 
 type ByKey<K extends number> = { readonly [P in `${K}`]: number };
 

@@ -12,7 +12,7 @@ import { barSpacing, describeGaps, ohlcvGaps, type Ohlcv } from "../ohlcv.ts";
 import { equityArrow, tradesArrow } from "./arrow-out.ts";
 import { runBotOnBars } from "./bot-driver.ts";
 import { checkFillModel } from "../../market/fills/costs.ts";
-import { BacktestInputError, GENERATOR, load, pairName } from "./job.ts";
+import { BacktestInputError, GENERATOR, load, MIN_TRADED_BARS, pairName } from "./job.ts";
 import { renderBacktestHtml } from "./report.ts";
 import { resample, timeframeMs } from "./resample.ts";
 import { NO_REGIME, REGIME_LABELS, type BacktestTrade } from "./runner.ts";
@@ -96,7 +96,11 @@ export async function prepareBotBacktest(req: BotBacktestRequest): Promise<Prepa
     file: path, pair: pairName(path), fileBars: n, bars: bars.timestamps.length,
     from: isoUtc(raw.timestamps[0]), to: isoUtc(raw.timestamps[n - 1]), gaps: describeGaps(gaps),
   };
-  return { request: req, params, pair: file.pair, bars, file, timeframe, warnings: gaps.length > 0 ? [`${path}: ${describeGaps(gaps)}`] : [] };
+  const warnings = gaps.length > 0 ? [`data gaps in ${path}: ${describeGaps(gaps)}`] : [];
+  // A bot declares no warm-up, so only the trading part is asked for.
+  const m = bars.timestamps.length;
+  if (m < MIN_TRADED_BARS) warnings.push(`${path} gives ${m} ${timeframe} ${m === 1 ? "bar" : "bars"}, fewer than the ${MIN_TRADED_BARS} a backtest needs: the figures are meaningless`);
+  return { request: req, params, pair: file.pair, bars, file, timeframe, warnings };
 }
 
 export interface BotBacktestOutcome {

@@ -61,9 +61,15 @@ export interface PreparedBacktest {
   readonly barMs: number;
   readonly risk: RiskConfig | null;
   readonly walkForward: { readonly spec: WalkForwardSpec; readonly space: ParamSpace; readonly search: SearchSpec } | null;
-  /** Data gaps, one line per file that has some. */
+  /** Data gaps and data too short to mean anything, one line each, to print as warnings. */
   readonly warnings: readonly string[];
 }
+
+/**
+ * Bars after the strategy's warm-up below which a backtest warns that its figures are
+ * meaningless: fewer returns than this make Sharpe, drawdown and win rate noise.
+ */
+export const MIN_TRADED_BARS = 30;
 
 /** "btcusdt-1m.csv.gz" → "btcusdt-1m": the file name without its data extensions. */
 export function pairName(file: string): string {
@@ -133,8 +139,12 @@ export async function prepareBacktest(req: BacktestRequest, create: StrategyFact
       throw new BacktestInputError(`--data: ${JSON.stringify(file)} has bars ${spacing / 60_000} min apart, coarser than the strategy's timeframe ${timeframe}; give finer data or a longer --timeframe`);
     }
     const gaps = ohlcvGaps(raw);
-    if (gaps.length > 0) warnings.push(`${file}: ${describeGaps(gaps)}`);
+    if (gaps.length > 0) warnings.push(`data gaps in ${file}: ${describeGaps(gaps)}`);
     const bars = spacing === barMs ? raw : resample(raw, timeframe);
+    const need = probe.startupBars + MIN_TRADED_BARS;
+    if (bars.timestamps.length < need) {
+      warnings.push(`${file} gives ${bars.timestamps.length} ${timeframe} ${bars.timestamps.length === 1 ? "bar" : "bars"}, fewer than the ${need} a backtest of ${req.strategy} needs (${probe.startupBars} to warm up, ${MIN_TRADED_BARS} to trade): the figures are meaningless`);
+    }
     pairs.push({ pair: names[k], bars });
     const n = raw.timestamps.length;
     files.push({
