@@ -164,10 +164,9 @@ function compare(s: OpStream): Comparison {
   for (let i = 0; i < n; i++) peerIds[i] = s.kind[i] === OpKind.LIMIT ? `o${i}` : "";
 
   // Warm-up: the whole stream twice, each on a fresh instance, so every path (deep books,
-  // growth of the order arrays) is compiled at its top tier before anything is timed.
-  // Measured here: ours still speeds up from the first full pass to the second. No forced
-  // gc() between runs: a full collection makes V8 drop warmed code and type feedback, and
-  // measured here it halved the speed of whichever engine ran next.
+  // growth of the order arrays) is compiled at its top tier before anything is timed (one
+  // pass is not enough for ours). No forced gc() between runs: a full collection makes V8
+  // drop warmed code and type feedback, slowing whichever engine runs next.
   for (let w = 0; w < WARMUP_RUNS; w++) runOurs(s, n);
   const oursRuns: OursResult[] = [];
   for (let r = 0; r < TIMED_RUNS; r++) {

@@ -66,9 +66,8 @@ export interface OpStream {
  * targeted, since they mostly fill on arrival. When there is no candidate yet, a limit
  * order is drawn instead. The mid follows a seeded ±1-tick random walk.
  *
- * The stream cannot know which orders an engine has filled meanwhile, so some cancels miss:
- * with the defaults, fills take about half of the passive volume and a little over half of
- * the cancels over 10^6 ops find their order gone. Engines are fed them all the same.
+ * The stream cannot know which orders an engine has filled meanwhile, so some cancels miss
+ * (the engine benchmark prints how many). Engines are fed them all the same.
  */
 export function generateOpStream(options: OpStreamOptions): OpStream {
   const n = options.ops;

@@ -2,6 +2,7 @@
 // speed-up of 2 workers over 1 on a 16-run suite. The rate is measured in a worker thread
 // running the bundle a suite's workers run (sim/worker-bundle.ts), past its first run, as
 // every worker of a suite is; the first run's, compilation included, is printed apart.
+// Results are printed, not kept here; past ones are in docs/performance.md.
 //
 // Messages are what crosses between agents and the venue that a market is made of: requests
 // the venue processes (orders, cancels, amends, and the bots' queries) plus fills (trades).
@@ -27,13 +28,12 @@ const ABIDES_MESSAGES_PER_SEC = 53_000;
 const SUITE_RUNS = 16;
 /**
  * Suites timed on 1 worker then on 2, alternately; the speed-up is the median of the pairs'
- * ratios, since one pair's ratio moved by up to 0.2 from one try to the next on this machine
- * (1.41, 1.49 and 1.61 in one run of this benchmark).
+ * ratios, since one pair's ratio varies from one try to the next on a shared machine.
  */
 const SUITE_PAIRS = 3;
 /**
- * Timed runs on the worker after the first; the median is reported, since this machine's speed
- * drifts by 10-20% over minutes.
+ * Timed runs on the worker after the first; the median is reported, since a shared machine's
+ * speed drifts over minutes.
  */
 const TIMED_RUNS = 5;
 
@@ -50,10 +50,9 @@ interface ThreadRate {
 }
 
 /**
- * The first run on a thread takes about half again as long as the ones after it (V8 compiles
- * the hot code while it runs: measured 0.58 s against 0.33-0.39 s for 12 simulated hours),
- * so it is reported on its own and the rate is that of the runs after it: a worker running a
- * suite is in that state from its second run on.
+ * The first run on a thread is slower than the ones after it (V8 compiles the hot code while
+ * it runs), so it is reported on its own and the rate is that of the runs after it: a worker
+ * running a suite is in that state from its second run on.
  */
 async function messagesPerSec(hours: number): Promise<ThreadRate> {
   const [timed] = await runParallel<RateTask, RateRun[]>({
@@ -109,7 +108,7 @@ export async function run(args: BenchArgs): Promise<void> {
     const pairs: { one: SuiteTiming; two: SuiteTiming; speedup: number }[] = [];
     for (let k = 0; k < SUITE_PAIRS; k++) {
       // Each suite's files are removed before the next starts, so every suite writes into the
-      // same amount of free memory (fresh page-cache pages cost this VM 10x more to fill).
+      // same amount of free memory (fresh page-cache pages cost this VM far more to fill).
       const one = await suite(1, join(dir, `p${k}`));
       await rm(join(dir, `p${k}`), { recursive: true, force: true });
       const two = await suite(2, join(dir, `p${k}`));
@@ -140,12 +139,7 @@ export async function run(args: BenchArgs): Promise<void> {
     say(`${SUITE_RUNS}-run suite             1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s: speed-up ${speedup.toFixed(2)}x (the median of ${SUITE_PAIRS} pairs: ${pairs.map((p) => p.speedup.toFixed(2)).join(", ")})`);
     say(`  ceiling                ${ceiling.toFixed(2)}x  = min(2 workers, cores / cores busy with 1 worker) = min(2, ${cores} / ${cores1.toFixed(2)}): what 2 workers could reach if each ran as fast as 1 alone, given the CPU 1 worker already uses`);
     // One worker's run also keeps part of the second core busy (V8 compiles and collects
-    // garbage on helper threads); two workers have no spare core for that work. Measured on
-    // this 2-core VM (2026-11-25), 16 days of normal: with every V8 helper thread off
-    // (node --single-threaded) 1 worker took 19.2 s and 2 workers 11.1-11.3 s (1.70-1.73x);
-    // unrecorded, each run alone or beside another took the same 0.63-0.70 s, and the rest
-    // of the gap is each worker's own start and JIT warm-up (its first day 1.1-1.3 s), which
-    // isolates cannot share.
+    // garbage on helper threads); two workers have no spare core for that work, hence the ceiling.
     say(`  cores busy             1 worker ${cores1.toFixed(2)}, 2 workers ${cores2.toFixed(2)} (process CPU time / wall time; this machine has ${cores})`);
     // Below one core with two workers, other processes held the CPU: the ceiling then says nothing.
     if (cores2 < 1) say(`  note                   2 workers got less than one core: the machine was shared, so the speed-up and its ceiling measure the load, not this code`);

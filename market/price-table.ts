@@ -5,8 +5,8 @@ const EMPTY = -1;
 /**
  * A hash table from positive safe-integer prices to non-negative level ids, with linear
  * probing and backward-shift deletion (no tombstones), kept at most half full. The engine
- * looks a price up for every resting order; this is several times cheaper than a Map with
- * number keys and allocates nothing after growth.
+ * looks a price up for every resting order; this is cheaper than a Map with number keys and
+ * allocates nothing after growth.
  */
 export class PriceTable {
   private keys: Float64Array;

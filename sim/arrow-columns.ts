@@ -76,13 +76,11 @@ export interface RowSource {
  * Rows of `stride` Float64 columns in chunks of `ROWS_PER_BATCH` rows, for tables that grow to
  * hundreds of thousands of rows (the recorder's): growing never copies, a record batch is one
  * chunk, and chunks come from a per-thread pool and go back to it on `release`. A worker that
- * records run after run then reuses the same memory, where doubling one array left garbage
- * buffers that only a full collection frees (measured with --trace-gc over a worker's
- * recorded days of `normal` after its first: 4-6 full collections a day without the pool,
- * 3-4 with it).
+ * records run after run then reuses the same memory, where doubling one array would leave
+ * garbage buffers that only a full collection frees.
  * A chunk is column-major: `add()` returns the row's slot `o`, and column `c` of that row is
  * `data[o + c * COLUMN_STRIDE]`. A batch's columns are then views of its chunk, not copies:
- * transposing row-major chunks allocated and filled 17 arrays of 512 KB per orders batch.
+ * transposing row-major chunks would allocate and fill a new array per column per batch.
  */
 export class ChunkedRows implements RowSource {
   readonly stride: number;
@@ -139,7 +137,7 @@ export class ChunkedRows implements RowSource {
 }
 
 const EMPTY = new Float64Array(0);
-/** Free chunks by length, at most `POOL_CAP` of each: a day of `normal` uses 16-17, 8-9 of them for orders. */
+/** Free chunks by length, at most `POOL_CAP` of each: a worker's next run reuses them, and a very long run's surplus is let go. */
 const pool = new Map<number, Float64Array[]>();
 const POOL_CAP = 64;
 
@@ -187,8 +185,8 @@ export const FRESH: ColumnMemory = {
 
 /**
  * Arrays lent for one record batch and reused by the next once `reclaim` says the batch is
- * written. A day of `normal` builds about 40 column arrays per 65,536-row batch (512 KB for
- * each Int64 or Float64 one); fresh memory for each cost page faults and collections.
+ * written. Every record batch builds an array per column; fresh memory for each would cost
+ * page faults and collections.
  */
 export class BatchMemory implements ColumnMemory {
   private readonly free = new Map<number, ArrayBuffer[]>();
@@ -248,7 +246,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
  * Int64 column from integer-valued numbers plus `offset`; NaN is null.
  * Writes each value as two 32-bit words instead of through a BigInt per row: a run's tables
- * hold hundreds of thousands of rows, and a BigInt each was most of what writing allocated.
+ * hold hundreds of thousands of rows, and a BigInt each would be an allocation per row.
  * The bytes are the same as `BigInt64Array.of(BigInt(v) + offset)`, wrapping alike.
  * @throws Error naming the column and row when a value is not a safe integer (a broken invariant).
  */

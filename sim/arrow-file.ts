@@ -6,8 +6,8 @@ import { BatchMemory, recordBatches, type ColumnSpec, type RowSource } from "./a
 /**
  * Writes the rows of `rows` to `path` as an Arrow IPC file, the same bytes as
  * `arrowFileBytes`, without ever holding the whole file: each batch is encoded and written
- * before the next is built in the same memory. A day of `normal` makes a 39 MB orders table,
- * and a month's would not fit twice in memory (once as batches, once joined into one buffer).
+ * before the next is built in the same memory. A long run's orders table would not fit twice
+ * in memory (once as batches, once joined into one buffer).
  * @throws Error from the file system (the path's directory missing, disk full); the file may
  * then be partly written.
  */
@@ -55,8 +55,8 @@ class ChunkSink extends AsyncByteQueue {
  * Chunks at least this long are written as they are; shorter ones (headers, padding,
  * validity bitmaps) are gathered into a staging buffer of `STAGING_BYTES` first, so the
  * file gets a few large writes rather than thousands of small ones. Plain writes, not
- * writev: on this Linux VM one writev of 8 buffers of 640 KB cost the kernel 2-6x the time
- * of the same bytes in single writes.
+ * writev: a writev of several large buffers costs this VM's kernel more than the same bytes
+ * in single writes.
  */
 const DIRECT_BYTES = 256 << 10;
 const STAGING_BYTES = 1 << 20;

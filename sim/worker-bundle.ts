@@ -2,11 +2,8 @@
 //
 // Why: a worker that registers tsx sends every module it imports through tsx's loader
 // thread and esbuild, and does so in every thread of every pool. A worker that imports one
-// prebuilt bundle skips all of that, and its code also runs faster: 12 simulated hours of
-// `normal` took 0.37-0.40 s loaded through tsx and 0.33-0.37 s bundled (same thread, same
-// digest). The 16-run suite's speed-up on 2 workers over 1 measured 1.35-1.45x with tsx
-// workers and 1.41-1.61x with bundled ones (median of 3 pairs: 1.46x, 1.49x, 1.50x in three
-// benchmark runs), since the start-up saved is paid once per worker.
+// prebuilt bundle skips all of that start-up, which every worker pays, and its code also runs
+// faster than the same modules loaded through tsx (`npm run bench -- sim` prints which one ran).
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -2,7 +2,7 @@
 //
 // The ensemble runs trend following, mean reversion, breakout and the regime detector on the
 // same bars; each of them wants an ADX(14), an ATR(14), an EMA(50) or the mean volume of the
-// last 20 bars. Computed per reader, the same numbers were computed two to four times a bar.
+// last 20 bars. Computed per reader, the same numbers would be computed up to four times a bar.
 // A bank holds one of each (kind, period) asked for; the ensemble hands one bank to all its
 // members, a strategy on its own makes its own. Every reader gets the same numbers it would
 // compute alone, since each indicator sees exactly the same bars in the same order.
