@@ -1,5 +1,7 @@
 // The Avellaneda–Stoikov (2008) market-making environment: a binomial mid, Poisson fills at A·exp(−kδ), cash and inventory.
 import { Rng } from "../../../sim/rng.ts";
+import type { Env } from "../env.ts";
+import { box, discrete, outside, type Box, type Discrete } from "../spaces.ts";
 
 /**
  * The model's parameters. Prices and offsets in the asset's price units, time in the paper's units
@@ -43,22 +45,9 @@ export const DELTA_GRID: readonly number[] = Object.freeze([-0.5, 0, 0.25, 0.5, 
 /** Observation scaling: obs[1] = q / INVENTORY_SCALE. */
 export const INVENTORY_SCALE = 10;
 
-/** A box of float32 vectors (the shape of experiments/rl/spaces.ts's Box). */
-export interface BoxSpace {
-  readonly kind: "box";
-  readonly shape: readonly [number];
-  readonly low: Float32Array;
-  readonly high: Float32Array;
-}
-
-/** The integers 0 … n−1 (the shape of experiments/rl/spaces.ts's Discrete). */
-export interface DiscreteSpace {
-  readonly kind: "discrete";
-  readonly n: number;
-}
-
 /** What `info` carries after reset and every step: the state in model units. */
-export interface AsInfo {
+// A type, not an interface, so that it is a Record<string, unknown> as Env's info is.
+export type AsInfo = {
   readonly step: number;
   readonly time: number;
   readonly mid: number;
@@ -68,7 +57,7 @@ export interface AsInfo {
   readonly pnl: number;
   readonly bidFilled: boolean;
   readonly askFilled: boolean;
-}
+};
 
 export interface AsResult {
   readonly obs: Float32Array;
@@ -79,7 +68,7 @@ export interface AsResult {
 }
 
 /**
- * The environment, with Gymnasium's contract (reset({seed}) then step until truncated).
+ * The environment, with Gymnasium's contract (experiments/rl/env.ts: reset({seed}) then step until truncated).
  *
  * Observation (3 float32): [ (T − t)/T in [0, 1], q / 10, (s − s0)/σ ]. One fill per side and step
  * bounds |q| by `steps`, and the binomial mid bounds |s − s0| by steps·σ√dt; the declared bounds are
@@ -94,10 +83,11 @@ export interface AsResult {
  * Randomness: `reset({ seed })` makes `Rng.root(seed)` and forks "mid" and "fills" from it; a reset
  * without a seed continues those streams, so a seeded reset followed by unseeded ones is reproducible.
  */
-export class AvellanedaStoikovEnv {
+export class AvellanedaStoikovEnv implements Env<Float32Array> {
   readonly params: AsParams;
-  readonly observationSpace: BoxSpace;
-  readonly actionSpace: BoxSpace;
+  readonly observationSpace: Box;
+  readonly actionSpace: Box;
+  readonly maxEpisodeSteps: number;
   private readonly dt: number;
   private readonly move: number;
   private readonly obs = new Float32Array(3);
@@ -121,8 +111,9 @@ export class AvellanedaStoikovEnv {
     this.move = params.sigma * Math.sqrt(this.dt);
     const qMax = params.steps / INVENTORY_SCALE;
     const sMax = (params.steps * this.move) / params.sigma;
-    this.observationSpace = box([0, -qMax, -sMax], [1, qMax, sMax]);
-    this.actionSpace = box([DELTA_LOW, DELTA_LOW], [DELTA_HIGH, DELTA_HIGH]);
+    this.observationSpace = box(3, [0, -qMax, -sMax], [1, qMax, sMax]);
+    this.actionSpace = box(2, DELTA_LOW, DELTA_HIGH);
+    this.maxEpisodeSteps = params.steps;
   }
 
   /**
@@ -153,7 +144,7 @@ export class AvellanedaStoikovEnv {
    */
   step(action: Float32Array): AsResult {
     if (!this.live) throw new Error("avellaneda-stoikov step: call reset first (no episode is running)");
-    const why = outsideBox(this.actionSpace, action);
+    const why = outside(this.actionSpace, action);
     if (why !== undefined) throw new RangeError(`avellaneda-stoikov action ${why}`);
     const before = this.cash + this.q * this.s;
     const { a, k } = this.params;
@@ -194,16 +185,18 @@ export class AvellanedaStoikovEnv {
  * The discrete-action variant: action i in [0, G²) quotes δb = DELTA_GRID[⌊i / G⌋], δa = DELTA_GRID[i mod G]
  * on an `AvellanedaStoikovEnv`; same observation, reward and randomness.
  */
-export class DiscreteAvellanedaStoikovEnv {
+export class DiscreteAvellanedaStoikovEnv implements Env<number> {
   readonly inner: AvellanedaStoikovEnv;
-  readonly observationSpace: BoxSpace;
-  readonly actionSpace: DiscreteSpace;
+  readonly observationSpace: Box;
+  readonly actionSpace: Discrete;
+  readonly maxEpisodeSteps: number;
   private readonly quote = new Float32Array(2);
 
   constructor(params: AsParams = AS_PAPER) {
     this.inner = new AvellanedaStoikovEnv(params);
     this.observationSpace = this.inner.observationSpace;
-    this.actionSpace = { kind: "discrete", n: DELTA_GRID.length * DELTA_GRID.length };
+    this.actionSpace = discrete(DELTA_GRID.length * DELTA_GRID.length);
+    this.maxEpisodeSteps = this.inner.maxEpisodeSteps;
   }
 
   /** @throws Error if the env's first reset has no seed. */
@@ -216,26 +209,11 @@ export class DiscreteAvellanedaStoikovEnv {
    * @throws Error before reset or after the episode was truncated.
    */
   step(action: number): AsResult {
-    if (!(Number.isInteger(action) && action >= 0 && action < this.actionSpace.n)) {
-      throw new RangeError(`avellaneda-stoikov discrete action ${action} is not an integer in [0, ${this.actionSpace.n - 1}]`);
-    }
+    const why = outside(this.actionSpace, action);
+    if (why !== undefined) throw new RangeError(`avellaneda-stoikov discrete action ${why}`);
     const g = DELTA_GRID.length;
     this.quote[0] = DELTA_GRID[Math.floor(action / g)];
     this.quote[1] = DELTA_GRID[action % g];
     return this.inner.step(this.quote);
   }
-}
-
-function box(low: readonly number[], high: readonly number[]): BoxSpace {
-  return { kind: "box", shape: [low.length], low: Float32Array.from(low), high: Float32Array.from(high) };
-}
-
-/** Why `x` is not in `space`, or undefined when it is (NaN never is). */
-export function outsideBox(space: BoxSpace, x: unknown): string | undefined {
-  if (!(x instanceof Float32Array)) return `${typeof x} is not a Float32Array`;
-  if (x.length !== space.shape[0]) return `has length ${x.length}, not ${space.shape[0]}`;
-  for (let i = 0; i < x.length; i++) {
-    if (!(x[i] >= space.low[i] && x[i] <= space.high[i])) return `element ${i} = ${x[i]} is outside [${space.low[i]}, ${space.high[i]}]`;
-  }
-  return undefined;
 }

@@ -3,8 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  AS_PAPER, AvellanedaStoikovEnv, DELTA_GRID, DELTA_HIGH, DELTA_LOW, DiscreteAvellanedaStoikovEnv, outsideBox, type AsResult,
+  AS_PAPER, AvellanedaStoikovEnv, DELTA_GRID, DELTA_HIGH, DELTA_LOW, DiscreteAvellanedaStoikovEnv, type AsResult,
 } from "../../../experiments/rl/envs/avellaneda-stoikov.ts";
+import { outside as outsideBox } from "../../../experiments/rl/spaces.ts";
 
 /** One episode under a fixed quote, every step's obs (copied), reward and info. */
 function episode(env: AvellanedaStoikovEnv, quote: Float32Array, seed?: number): { first: number[]; steps: AsResult[] } {
