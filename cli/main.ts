@@ -14,6 +14,7 @@ import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
+import { addEvalCommand } from "./eval.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 import { addSuiteCommand } from "./suite.ts";
@@ -100,6 +101,7 @@ function program(): Command {
     });
   addSuiteCommand(p);
   addBacktestCommand(p);
+  addEvalCommand(p);
   return p;
 }
 
