@@ -32,6 +32,8 @@ export interface StepResult {
 export interface Env<A extends number | Float32Array = number> {
   readonly observationSpace: Box;
   readonly actionSpace: Space;
+  /** The time limit, when the env has one: step number `maxEpisodeSteps` returns truncated = true. */
+  readonly maxEpisodeSteps?: number;
   /**
    * Starts an episode.
    * @throws Error if the first reset of the env has no seed (an unseeded env would not be reproducible).
