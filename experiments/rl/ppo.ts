@@ -87,6 +87,17 @@ export interface IterationStats {
   readonly entropy: number;
   /** Fraction of the last minibatch whose ratio was clipped. */
   readonly clipFraction: number;
+  /** Milliseconds of the rollout and of the update, by `hooks.clock` (NaN without one). */
+  readonly rolloutMs: number;
+  readonly updateMs: number;
+}
+
+/** Optional observers of a run; they decide nothing. */
+export interface PpoHooks {
+  /** Called after each update with its line of the learning curve. */
+  readonly onIteration?: (s: IterationStats) => void;
+  /** A millisecond clock (e.g. performance.now), injected because experiments/ reads no clock itself. */
+  readonly clock?: () => number;
 }
 
 export interface PpoResult {
@@ -112,7 +123,8 @@ class AnnealedAdam extends tf.AdamOptimizer {
  * Trains a categorical policy on `make`'s envs (Discrete action space) with PPO.
  * @throws RangeError if the env's actions are not Discrete or the batch does not split into minibatches.
  */
-export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, onIteration?: (s: IterationStats) => void): Promise<PpoResult> {
+export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: PpoHooks = {}): Promise<PpoResult> {
+  const clock = hooks.clock ?? ((): number => NaN);
   const backend = await useBackend(args.backend);
   const envs: Env<number>[] = Array.from({ length: args.numEnvs }, make);
   const { observationSpace, actionSpace } = envs[0];
@@ -175,6 +187,7 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, onIterat
     optimizer.setLearningRate(lr);
     let finishedSum = 0;
     let finishedCount = 0;
+    const t0 = clock();
 
     // 1. Rollout: numSteps steps of every env, the networks evaluated in plain JS.
     for (let t = 0; t < args.numSteps; t++) {
@@ -228,6 +241,7 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, onIterat
       }
     }
 
+    const t1 = clock();
     // 3. Update: updateEpochs passes of shuffled minibatches on tfjs.
     const batch = tf.tidy(() => ({
       obs: tf.tensor2d(obsBuf, [batchSize, obsDim]),
@@ -296,6 +310,7 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, onIterat
     tf.dispose([last, Object.values(batch)]);
     actorJs.load(fromTf(actor));
     criticJs.load(fromTf(critic));
+    const t2 = clock();
 
     const stats: IterationStats = {
       iteration,
@@ -306,9 +321,11 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, onIterat
       valueLoss,
       entropy,
       clipFraction,
+      rolloutMs: t1 - t0,
+      updateMs: t2 - t1,
     };
     curve.push(stats);
-    onIteration?.(stats);
+    hooks.onIteration?.(stats);
   }
 
   const policy = new Policy(fromTf(actor), norm);
