@@ -28,6 +28,10 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "updates/s of each rule strategy and the ensemble over 500k seeded random-walk bars, one thread",
     load: () => import("./strategies.ts"),
   },
+  "ppo-cartpole": {
+    about: "PPO on CartPole-v1 with rl-baselines3-zoo's settings (100k steps; --ops sets the steps): eval return, rollout steps/s, update samples/s",
+    load: () => import("./ppo-cartpole.ts"),
+  },
   backtest: {
     about: "bars/s of the historical replay: the ensemble with risk on over a year of 1-minute bars; sma-cross vs a whole-array peer",
     load: () => import("./backtest.ts"),
