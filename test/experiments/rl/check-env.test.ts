@@ -4,6 +4,8 @@ import { test } from "node:test";
 import { checkEnv } from "../../../experiments/rl/check-env.ts";
 import type { Env, ResetResult, StepResult } from "../../../experiments/rl/env.ts";
 import { CartPole } from "../../../experiments/rl/envs/cartpole.ts";
+import { AvellanedaStoikovEnv, DiscreteAvellanedaStoikovEnv } from "../../../experiments/rl/envs/avellaneda-stoikov.ts";
+import { asAgent } from "../../../experiments/rl/as-analytic.ts";
 import { balance } from "./balance.ts";
 
 /** Every env in experiments/rl/envs/, with a policy that survives to its time limit. */
@@ -16,6 +18,13 @@ for (const { name, make, longPolicy } of ENVS) {
     assert.deepEqual(checkEnv(make, { longPolicy }), []);
   });
 }
+
+test("avellaneda-stoikov (continuous quotes, and its discrete grid) passes the env checker under the paper's inventory agent", () => {
+  const inventory = asAgent("inventory", 0.1);
+  assert.deepEqual(checkEnv(() => new AvellanedaStoikovEnv(), { longPolicy: inventory }), []);
+  // Grid point 5 of 11 on each side (1.0 from the mid) survives to the time limit like any policy: the env never terminates.
+  assert.deepEqual(checkEnv(() => new DiscreteAvellanedaStoikovEnv(), { longPolicy: () => 5 * 11 + 5 }), []);
+});
 
 /** CartPole with one thing broken, to see the checker notice it. */
 class Broken extends CartPole {
