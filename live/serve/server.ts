@@ -34,6 +34,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly venue: ServedVenue;
+  /** Requests received so far (a test compares it with what its client sent). */
+  readonly requests: number;
   /** Stops accepting, closes connections and waits for the request in progress. */
   close(): Promise<void>;
 }
@@ -52,7 +54,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const venue = new ServedVenue(o.kernel, o.accounts, o.speed ?? 1, { monotonicMs });
   const inst = o.kernel.venue.instrument;
   await venue.start();
+  let requests = 0;
   const server: Server = createServer((req, res) => {
+    requests++;
     handle(req, res).catch((e: unknown) => send(res, 500, { code: -1000, msg: String(e) }, {}));
   });
 
@@ -91,11 +95,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     server.once("error", (e: NodeJS.ErrnoException) => reject(new Error(`--port: ${o.port ?? 0} on ${LOOPBACK} cannot be used (${e.code ?? e.message})`)));
     server.listen(o.port ?? 0, LOOPBACK, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
   return {
-    url: `http://${LOOPBACK}:${port}`,
+    url: `http://${address}:${port}`,
     port,
     venue,
+    get requests() {
+      return requests;
+    },
     async close() {
       await venue.close();
       await new Promise<void>((resolve) => {
