@@ -52,8 +52,9 @@ describe("arena serve: orders through ccxt", () => {
     assert.ok(o.filled! > 0 && o.cost! <= 1000 && o.cost! > 900, `filled ${o.filled} for ${o.cost} USDT`);
     assert.ok(o.trades.length > 0, "the FULL answer lists its fills");
     const after = await c.ex.fetchBalance();
-    assert.ok(Math.abs(after.total.BTC! - before.total.BTC! - o.filled!) < 1e-9);
-    assert.ok(after.total.USDT! < before.total.USDT! - o.cost! + 1e-6, "paid the cost and the fee");
+    const total = (b: typeof after, asset: string) => (b.total as unknown as Record<string, number>)[asset];
+    assert.ok(Math.abs(total(after, "BTC") - total(before, "BTC") - o.filled!) < 1e-9);
+    assert.ok(total(after, "USDT") < total(before, "USDT") - o.cost! + 1e-6, "paid the cost and the fee");
     const mine = await c.ex.fetchMyTrades(SYM);
     const ofOrder = mine.filter((t) => t.order === o.id);
     assert.equal(ofOrder.length, o.trades.length);
