@@ -19,13 +19,13 @@ describe("arena serve: market data through ccxt", () => {
   it("loadMarkets asks only exchangeInfo, and the market's precision and limits are the instrument's", async () => {
     const markets = await c.ex.loadMarkets();
     assert.deepEqual(c.urls, [`${s.url}/api/v3/exchangeInfo`]);
-    const m = markets["BTC/USDT"];
+    const m = markets["BTC/USDT"]!;
     assert.equal(m.id, "BTCUSDT");
     assert.equal(m.spot, true);
     assert.equal(m.precision.price, DEFAULT_INSTRUMENT.tickSize);
     assert.equal(m.precision.amount, DEFAULT_INSTRUMENT.lotSize);
-    assert.equal(m.limits.amount.min, DEFAULT_INSTRUMENT.lotSize);
-    assert.equal(m.limits.cost.min, DEFAULT_INSTRUMENT.minNotional);
+    assert.equal(m.limits.amount!.min, DEFAULT_INSTRUMENT.lotSize);
+    assert.equal(m.limits.cost!.min, DEFAULT_INSTRUMENT.minNotional);
     assert.equal(m.taker, DEFAULT_INSTRUMENT.takerFeePpm / 1e6);
   });
 
@@ -47,7 +47,7 @@ describe("arena serve: market data through ccxt", () => {
     await new Promise((r) => setTimeout(r, 1200));
     const trades = await c.ex.fetchTrades("BTC/USDT", undefined, 10);
     assert.ok(trades.length > 0 && trades.length <= 10);
-    for (let i = 1; i < trades.length; i++) assert.ok(trades[i].timestamp >= trades[i - 1].timestamp);
+    for (let i = 1; i < trades.length; i++) assert.ok(trades[i].timestamp! >= trades[i - 1].timestamp!);
     const candles = await c.ex.fetchOHLCV("BTC/USDT", "1m", undefined, 5);
     assert.ok(candles.length >= 2);
     for (const [t, o, h, l, cl] of candles) {

@@ -29,7 +29,7 @@ describe("arena serve: orders through ccxt", () => {
     assert.equal(o.price, price);
     assert.equal(o.amount, 0.01);
     assert.equal(o.filled, 0);
-    const f = await c.ex.fetchOrder(o.id, SYM);
+    const f = await c.ex.fetchOrder(o.id!, SYM);
     assert.equal(f.id, o.id);
     assert.equal(f.status, "open");
     // By client id, as Binance's origClientOrderId.
@@ -38,11 +38,12 @@ describe("arena serve: orders through ccxt", () => {
     const open = await c.ex.fetchOpenOrders(SYM);
     assert.deepEqual(open.map((x) => x.id), [o.id]);
     const balance = await c.ex.fetchBalance();
-    assert.ok(Math.abs(balance.used.USDT! - 0.01 * price) < 1, `USDT ${balance.used.USDT} locked for the order`);
-    const k = await c.ex.cancelOrder(o.id, SYM);
+    const usedUsdt = (balance.used as unknown as Record<string, number>).USDT;
+    assert.ok(Math.abs(usedUsdt - 0.01 * price) < 1, `USDT ${usedUsdt} locked for the order`);
+    const k = await c.ex.cancelOrder(o.id!, SYM);
     assert.equal(k.status, "canceled");
     assert.deepEqual(await c.ex.fetchOpenOrders(SYM), []);
-    assert.equal((await c.ex.fetchOrder(o.id, SYM)).status, "canceled");
+    assert.equal((await c.ex.fetchOrder(o.id!, SYM)).status, "canceled");
   });
 
   it("a market buy for a quote amount (quoteOrderQty) fills against the crowd; balance and myTrades show the fill", async () => {
