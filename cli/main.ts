@@ -17,6 +17,7 @@ import { addBacktestCommand } from "./backtest.ts";
 import { addEvalCommand } from "./eval.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
+import { addServeCommand } from "./serve.ts";
 import { addSuiteCommand } from "./suite.ts";
 
 function program(): Command {
@@ -102,6 +103,7 @@ function program(): Command {
   addSuiteCommand(p);
   addBacktestCommand(p);
   addEvalCommand(p);
+  addServeCommand(p);
   return p;
 }
 

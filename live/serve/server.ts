@@ -1,0 +1,132 @@
+// The HTTP server of `arena serve`: Binance's /api/v3 on loopback only, signed requests checked, weights metered.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Kernel } from "../../sim/kernel.ts";
+import type { AccountSpec } from "./accounts.ts";
+import { BinanceError, err } from "./errors.ts";
+import { ROUTES } from "./routes.ts";
+import { checkSigned } from "./signing.ts";
+import { ServedVenue } from "./venue.ts";
+import { DEFAULT_WEIGHT_LIMIT, WeightMeter, weightOf } from "./weights.ts";
+
+/** The only address served: requests never come from, nor go to, another host. */
+export const LOOPBACK = "127.0.0.1";
+/** Largest request body read, bytes (an order is a few hundred). */
+const MAX_BODY = 64 * 1024;
+
+export interface ServeOptions {
+  /** A kernel built but not started (scenarios/build.ts, scenarios/registry.ts). */
+  readonly kernel: Kernel;
+  readonly accounts: readonly AccountSpec[];
+  /** Simulated seconds per wall second. Default 1. */
+  readonly speed?: number;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** REQUEST_WEIGHT limit per minute. Default Binance's 6000. */
+  readonly weightLimit?: number;
+  /** Wall clocks; default performance.now and Date.now. */
+  readonly monotonicMs?: () => number;
+  readonly unixMs?: () => number;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:PORT (Binance's `/api/v3` paths go under it). */
+  readonly url: string;
+  readonly port: number;
+  readonly venue: ServedVenue;
+  /** Requests received so far (a test compares it with what its client sent). */
+  readonly requests: number;
+  /** Stops accepting, closes connections and waits for the request in progress. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a served venue: the simulation begins (simulated time 0 = now) and HTTP answers on
+ * 127.0.0.1. Plain node:http: a dozen routes need no router, and signatures must be checked
+ * over the exact query and body bytes, which a framework's parsers would hide.
+ * @throws Error naming the option for a bad speed, weight limit or a port in use.
+ */
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const monotonicMs = o.monotonicMs ?? (() => performance.now());
+  const unixMs = o.unixMs ?? (() => Date.now());
+  const weightLimit = o.weightLimit ?? DEFAULT_WEIGHT_LIMIT;
+  const meter = new WeightMeter(weightLimit);
+  const venue = new ServedVenue(o.kernel, o.accounts, o.speed ?? 1, { monotonicMs });
+  const inst = o.kernel.venue.instrument;
+  await venue.start();
+  let requests = 0;
+  const server: Server = createServer((req, res) => {
+    requests++;
+    handle(req, res).catch((e: unknown) => send(res, 500, { code: -1000, msg: String(e) }, {}));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://loopback");
+    const method = req.method ?? "GET";
+    const body = await readBody(req);
+    const query = url.search.startsWith("?") ? url.search.slice(1) : "";
+    const params = new URLSearchParams(query);
+    if (body !== "") for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
+    const endpoint = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3/".length) : "";
+    const route = ROUTES[`${method} ${endpoint}`];
+    const w = meter.take(route === undefined ? 1 : weightOf(method, endpoint, params), unixMs());
+    const headers = { "X-MBX-USED-WEIGHT-1M": String(w.used) };
+    try {
+      if (!w.ok) throw err.tooMuchWeight(weightLimit, w.retryAfterS);
+      if (route === undefined) throw err.notFound(`${method} ${url.pathname}`);
+      let account;
+      if (route.signed) {
+        const key = req.headers["x-mbx-apikey"];
+        if (typeof key !== "string" || key === "") throw err.keyFormat();
+        account = venue.accounts.get(key);
+        if (account === undefined) throw err.badKey();
+        // Binance signs the query string followed by the body (its "totalParams").
+        checkSigned(account.spec.secret, query + body, params, [unixMs(), venue.venueMs()]);
+      }
+      const out = await route.handle({ venue, inst, params, account, weightLimit });
+      send(res, 200, out, headers);
+    } catch (e) {
+      if (e instanceof BinanceError) send(res, e.status, { code: e.code, msg: e.message }, { ...headers, ...e.headers });
+      else send(res, 500, { code: -1000, msg: e instanceof Error ? e.message : String(e) }, headers);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e: NodeJS.ErrnoException) => reject(new Error(`--port: ${o.port ?? 0} on ${LOOPBACK} cannot be used (${e.code ?? e.message})`)));
+    server.listen(o.port ?? 0, LOOPBACK, () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    venue,
+    get requests() {
+      return requests;
+    },
+    async close() {
+      await venue.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>>): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { "Content-Type": "application/json;charset=UTF-8", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** The request body as text. @throws BinanceError when larger than MAX_BODY. */
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of req) {
+    n += (chunk as Buffer).length;
+    if (n > MAX_BODY) throw new BinanceError(413, -1000, `request body over ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
