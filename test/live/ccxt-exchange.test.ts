@@ -32,6 +32,8 @@ function inject(x: CcxtExchange, fault: (method: string, url: string) => "before
 describe("CcxtExchange on arena serve", () => {
   let s: RunningServer;
   let x: CcxtExchange;
+  let prefix = "";
+  let session = 0;
   before(async () => {
     s = await serveIsolated();
   });
@@ -40,7 +42,8 @@ describe("CcxtExchange on arena serve", () => {
   });
   beforeEach(async () => {
     await x?.close();
-    x = await connect(s, MAKER, { clientOrderIdPrefix: "t" + Math.floor(performance.now()) });
+    prefix = `s${++session}`;
+    x = await connect(s, MAKER, { clientOrderIdPrefix: prefix });
     for (const o of await x.fetchOpenOrders(SYM)) await x.cancelOrder(o.id, SYM);
   });
 
@@ -66,7 +69,9 @@ describe("CcxtExchange on arena serve", () => {
     assert.ok(a.clientOrderId !== undefined && b.clientOrderId !== undefined);
     assert.notEqual(a.clientOrderId, b.clientOrderId);
     for (const o of [a, b]) assert.match(o.clientOrderId!, /^[A-Za-z0-9_-]{1,36}$/);
-    assert.equal(a.clientOrderId!.split("-")[0], b.clientOrderId!.split("-")[0], "one prefix per session");
+    assert.deepEqual([a.clientOrderId, b.clientOrderId], [`${prefix}-1`, `${prefix}-2`], "the session prefix and a counter");
+    const venueIds = (await x.fetchOpenOrders(SYM)).map((o) => o.clientOrderId);
+    assert.deepEqual(venueIds, [`${prefix}-1`, `${prefix}-2`], "the venue holds the ids we sent");
   });
 
   it("lost acknowledgement: the venue got the order, the answer was lost; it is found by client order id and not re-sent", async () => {
