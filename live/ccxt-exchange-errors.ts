@@ -29,7 +29,7 @@ export function toPortError(e: unknown, what: string, secrets: readonly string[]
   if (e instanceof ccxt.BadRequest) return new BadRequest("bad_request", msg);
   if (e instanceof ccxt.NetworkError) return new ExchangeError("network", msg);
   if (e instanceof ccxt.BaseError) return new ExchangeError("exchange_error", msg);
-  return e instanceof Error ? new ExchangeError("internal", msg) : new ExchangeError("internal", msg);
+  return new ExchangeError("internal", msg);
 }
 
 /** Binance's filter failures as our reasons; anything else an order refusal. */

@@ -11,7 +11,6 @@ import { parseOptions, type CcxtExchangeConfig, type CcxtExchangeInput } from ".
 import { PollStreams } from "./ccxt-exchange-poll.ts";
 
 /** ccxt's exchange instances, loosely typed: the port maps what they return field by field. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CcxtClient = any;
 type Loose = Record<string, unknown>;
 
