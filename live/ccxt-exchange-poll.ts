@@ -10,6 +10,9 @@ export interface PollSource {
   fetchOrder(id: string, symbol: string): Promise<Order>;
 }
 
+/** Order changes and trade ids kept; older ones are dropped (a watcher that far behind has missed them). */
+const KEEP = 10_000;
+
 /** What makes an order's state differ, for change detection. */
 function stateOf(o: Order): string {
   return `${o.status}|${o.filled}|${o.remaining}|${o.amount}|${o.price}`;
@@ -45,6 +48,12 @@ export class PollStreams {
     if (this.orderState.get(o.id)?.state === s) return;
     this.orderState.set(o.id, { state: s, symbol: o.symbol });
     this.journal.push(o);
+    if (this.journal.length > 2 * KEEP) {
+      const drop = this.journal.length - KEEP;
+      this.journal.splice(0, drop);
+      for (const [k, c] of this.cursors) this.cursors.set(k, Math.max(0, c - drop));
+      for (const [id, st] of [...this.orderState]) if (!st.state.startsWith("open|") && this.orderState.size > KEEP) this.orderState.delete(id);
+    }
   }
 
   /** The book at its next change after the one last delivered (the first call: after now). */
@@ -78,15 +87,21 @@ export class PollStreams {
     return this.until(async () => {
       const fresh = (await fetch()).filter((t) => !known.has(t.id));
       for (const t of fresh) known.add(t.id);
+      // A Set iterates in insertion order: the oldest ids go first.
+      for (const id of known) {
+        if (known.size <= KEEP) break;
+        known.delete(id);
+      }
       return fresh.length > 0 ? fresh : undefined;
     });
   }
 
   /** Own orders whose state changed since the previous call (the first call: since it was made). */
   async orders(symbol: string): Promise<Order[]> {
-    const from = this.cursors.get(symbol) ?? this.journal.length;
-    this.cursors.set(symbol, from);
+    if (!this.cursors.has(symbol)) this.cursors.set(symbol, this.journal.length);
     const take = () => {
+      // Read each time: trimming the journal moves the cursors.
+      const from = this.cursors.get(symbol)!;
       const out = this.journal.slice(from).filter((o) => o.symbol === symbol);
       if (out.length === 0) return undefined;
       this.cursors.set(symbol, this.journal.length);

@@ -95,6 +95,16 @@ describe("CcxtExchange on arena serve", () => {
     assert.deepEqual(open.map((r) => [r.id, r.clientOrderId]), [[o.id, "lost-req-1"]]);
   });
 
+  it("lost cancel answer: the retry finds the order already canceled and resolves with it", async () => {
+    const o = await x.createOrder(SYM, "limit", "buy", 0.001, 20_000);
+    let deletes = 0;
+    const t = inject(x, (method) => (method === "DELETE" && ++deletes === 1 ? "after" : undefined));
+    const c = await x.cancelOrder(o.id, SYM);
+    assert.deepEqual([c.id, c.status], [o.id, "canceled"]);
+    assert.deepEqual(t.sent, ["DELETE /api/v3/order", "DELETE /api/v3/order", "GET /api/v3/order"]);
+    assert.deepEqual(await x.fetchOpenOrders(SYM), []);
+  });
+
   it("a venue refusal is never retried", async () => {
     const t = inject(x, () => undefined);
     await assert.rejects(x.createOrder(SYM, "limit", "buy", 100, 20_000), (e) => e instanceof InsufficientFunds && e.reason === "insufficient_balance");
