@@ -1,5 +1,5 @@
 // `arena train ppo`: PPO on a built-in environment, a checkpoint committed to --out every iteration, resumable with --resume.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -11,7 +11,7 @@ import { trainPpo, type IterationStats, type PpoArgs, type PpoState } from "../e
 import { TRAIN_ENV_NAMES, TRAIN_ENVS } from "../experiments/rl/train-envs.ts";
 import { curveCsv, curveJson, trainReportHtml } from "../experiments/rl/train-report.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
-import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
+import { FORCE_HELP, OUT_HELP, openOutput, recoverOutput } from "./output.ts";
 
 /** Most environment steps one run may take: bounds its time (days at the slowest env) and its curve. */
 export const MAX_STEPS = 1_000_000_000;
@@ -47,6 +47,8 @@ async function plan(o: TrainOptions): Promise<{ env: string; args: PpoArgs; resu
   if (o.resume !== undefined) {
     let c: Checkpoint;
     try {
+      // A run killed mid-swap leaves its checkpoint in the aside folder: put it back first.
+      await recoverOutput(resolve(o.resume));
       c = await loadCheckpoint(join(o.resume, "checkpoint.json"));
     } catch (err) {
       if (err instanceof PolicyFileError) throw new UsageError(`--resume: ${err.message}; nothing was written`);
