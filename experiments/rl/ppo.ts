@@ -92,10 +92,30 @@ export interface IterationStats {
   readonly updateMs: number;
 }
 
+/**
+ * Everything a run needs to continue after an iteration: weights, Adam's moments and step count,
+ * the observation statistics and the curve so far. Not saved: the random streams' positions and the
+ * envs' running episodes; a resumed run re-seeds both by a rule of (seed, iteration), so resuming one
+ * state always gives the same result, though not the uninterrupted run's.
+ */
+export interface PpoState {
+  /** Iterations done. */
+  readonly iteration: number;
+  readonly globalStep: number;
+  readonly actor: MlpParams;
+  readonly critic: MlpParams;
+  /** tfjs AdamOptimizer.getWeights(): the step count, then first and second moments per variable. */
+  readonly optimizer: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }[];
+  readonly rms: { readonly mean: Float64Array; readonly var: Float64Array; readonly count: number };
+  readonly curve: readonly IterationStats[];
+}
+
 /** Optional observers of a run; they decide nothing. */
 export interface PpoHooks {
-  /** Called after each update with its line of the learning curve. */
-  readonly onIteration?: (s: IterationStats) => void;
+  /** Called after each update with its line of the learning curve; awaited. */
+  readonly onIteration?: (s: IterationStats) => void | Promise<void>;
+  /** Called after each update (after onIteration) with the state to resume from; awaited. */
+  readonly onCheckpoint?: (state: PpoState) => Promise<void>;
   /** A millisecond clock (e.g. performance.now), injected because experiments/ reads no clock itself. */
   readonly clock?: () => number;
 }
@@ -123,7 +143,7 @@ class AnnealedAdam extends tf.AdamOptimizer {
  * Trains a categorical policy on `make`'s envs (Discrete action space) with PPO.
  * @throws RangeError if the env's actions are not Discrete or the batch does not split into minibatches.
  */
-export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: PpoHooks = {}): Promise<PpoResult> {
+export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: PpoHooks = {}, resume?: PpoState): Promise<PpoResult> {
   const clock = hooks.clock ?? ((): number => NaN);
   const backend = await useBackend(args.backend);
   const envs: Env<number>[] = Array.from({ length: args.numEnvs }, make);
@@ -138,16 +158,30 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: P
 
   // Seeded streams, one per purpose, so changing one use never shifts the others.
   const root = Rng.root(args.seed).fork("ppo");
-  const sampler = root.fork("actions");
-  const shuffler = root.fork("minibatches");
-  const actorInit = initMlp([obsDim, ...args.hidden, nActions], 0.01, root.fork("init/actor"));
-  const criticInit = initMlp([obsDim, ...args.hidden, 1], 1, root.fork("init/critic"));
+  const start = resume?.iteration ?? 0;
+  // A resumed run's streams and env seeds depend on where it resumed, never on the clock.
+  const streams = resume === undefined ? root : root.fork(`resume/${start}`);
+  const sampler = streams.fork("actions");
+  const shuffler = streams.fork("minibatches");
+  const actorInit = resume?.actor ?? initMlp([obsDim, ...args.hidden, nActions], 0.01, root.fork("init/actor"));
+  const criticInit = resume?.critic ?? initMlp([obsDim, ...args.hidden, 1], 1, root.fork("init/critic"));
+  if (actorInit.sizes.join() !== [obsDim, ...args.hidden, nActions].join() || criticInit.sizes.join() !== [obsDim, ...args.hidden, 1].join()) {
+    throw new RangeError(`ppo resume: the saved networks ${actorInit.sizes.join("×")} / ${criticInit.sizes.join("×")} do not fit this env and args`);
+  }
   const actor = toTf(actorInit);
   const critic = toTf(criticInit);
   const actorJs = new MlpForward(actorInit);
   const criticJs = new MlpForward(criticInit);
   const optimizer = new AnnealedAdam(args.learningRate, 0.9, 0.999, 1e-5);
   const rms = new RunningMeanStd(obsDim);
+  if (resume !== undefined) {
+    const saved = resume.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, [...w.shape]) }));
+    await optimizer.setWeights(saved);
+    tf.dispose(saved.map((w) => w.tensor));
+    rms.mean.set(resume.rms.mean);
+    rms.var.set(resume.rms.var);
+    rms.count = resume.rms.count;
+  }
 
   // Rollout storage; row i = step t · numEnvs + env e.
   const obsBuf = new Float32Array(batchSize * obsDim);
@@ -164,7 +198,8 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: P
   const seen = new Float32Array(args.numEnvs * obsDim);
   const finals = new Float32Array(args.numEnvs * obsDim);
   const truncatedNow = new Uint8Array(args.numEnvs);
-  envs.forEach((env, e) => raw.set(env.reset({ seed: args.seed * 1000 + e }).obs, e * obsDim));
+  const envSeed = resume === undefined ? args.seed * 1000 : streams.fork("envs").int(0, 2 ** 40);
+  envs.forEach((env, e) => raw.set(env.reset({ seed: envSeed + e }).obs, e * obsDim));
   const observe = (): ObsNormalizer | undefined => {
     if (!args.normObs) {
       seen.set(raw);
@@ -177,10 +212,10 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: P
   };
   let norm = observe();
   const episodeReturn = new Float64Array(args.numEnvs);
-  const curve: IterationStats[] = [];
-  let globalStep = 0;
+  const curve: IterationStats[] = [...(resume?.curve ?? [])];
+  let globalStep = resume?.globalStep ?? 0;
 
-  for (let iteration = 1; iteration <= numIterations; iteration++) {
+  for (let iteration = start + 1; iteration <= numIterations; iteration++) {
     const frac = 1 - (iteration - 1) / numIterations;
     const lr = args.annealLr ? frac * args.learningRate : args.learningRate;
     const clip = args.annealClip ? frac * args.clipCoef : args.clipCoef;
@@ -325,7 +360,17 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: P
       updateMs: t2 - t1,
     };
     curve.push(stats);
-    hooks.onIteration?.(stats);
+    await hooks.onIteration?.(stats);
+    if (hooks.onCheckpoint !== undefined) {
+      const weights = await optimizer.getWeights();
+      const saved = await Promise.all(weights.map(async (w) => ({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(await w.tensor.data()) })));
+      // The first entry is a fresh scalar (the step count); the others are the optimizer's own variables.
+      weights[0].tensor.dispose();
+      await hooks.onCheckpoint({
+        iteration, globalStep, actor: fromTf(actor), critic: fromTf(critic), optimizer: saved,
+        rms: { mean: Float64Array.from(rms.mean), var: Float64Array.from(rms.var), count: rms.count }, curve: [...curve],
+      });
+    }
   }
 
   const policy = new Policy(fromTf(actor), norm);

@@ -54,7 +54,7 @@ test("without --json: a table of the inventory and symmetric agents, each beside
   assert.match(r.stdout, /^paper\s+symmetric\s+1\.49\s+68\.40\s+12\.70/m);
 });
 
-test("bad flags, an unknown env and --policy are refused with exit code 2, naming the flag, the value and the rule", async () => {
+test("bad flags, an unknown env and a missing --policy folder are refused with exit code 2, naming the flag, the value and the rule", async () => {
   const cases: [string[], RegExp][] = [
     [["--gamma", "0"], /--gamma: "0" is not a positive finite number/],
     [["--gamma", "-0.5"], /--gamma: "-0.5" is not a positive finite number/],
@@ -65,7 +65,7 @@ test("bad flags, an unknown env and --policy are refused with exit code 2, namin
     [["--trajectories", "2.5"], /--trajectories: "2.5" is not an integer/],
     [["--trajectories", "1000001"], /--trajectories: "1000001" is not an integer from 1 to 1000000/],
     [["--seed", "x"], /--seed: "x" is not a non-negative integer/],
-    [["--policy", "runs/ppo"], /--policy: "runs\/ppo": loading a trained policy is not available yet/],
+    [["--policy", "runs/no-such-ppo"], /--policy: policy runs\/no-such-ppo\/policy.json cannot be read \(ENOENT\)/],
   ];
   const results = await Promise.all(cases.map(([flags]) => arena(["eval", "avellaneda-stoikov", ...flags, "--json"])));
   results.forEach((r, i) => {
