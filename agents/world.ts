@@ -1,5 +1,5 @@
 // What population agents share in one run: the latent fundamental and the starting price.
-import type { PopulationPort } from "../market/population-port.ts";
+import type { PopulationPort } from "../market/sim-population-port.ts";
 import type { AgentContext } from "../sim/kernel.ts";
 import type { Fundamental } from "./fundamental.ts";
 

@@ -1,11 +1,11 @@
 // ccxt's unified shapes (orders, books, balances) built from the simulator's integer records.
 import type { Balances, Order, OrderBook, Stamps, Trade } from "./exchange.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "./instrument.ts";
-import type { OrderRec } from "./order-cache.ts";
+import type { OrderRec } from "./sim-order-cache.ts";
 import type { BookSnapshot } from "./sim-venue.ts";
 import { Side, type TradeEvent } from "./types.ts";
 
-/** The order cache's record (market/order-cache.ts), also named here, where it becomes ccxt's order. */
+/** The order cache's record (market/sim-order-cache.ts), also named here, where it becomes ccxt's order. */
 export type { OrderRec };
 
 /** A trade as received, kept until someone reads it. `mine`: one of this client's fills. */

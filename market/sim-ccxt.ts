@@ -18,7 +18,7 @@ import {
 } from "./exchange.ts";
 import { CcxtShapes, type RawTrade } from "./ccxt-shapes.ts";
 import { amountToLots, priceToTicks, type Instrument } from "./instrument.ts";
-import type { OrderCache } from "./order-cache.ts";
+import type { OrderCache } from "./sim-order-cache.ts";
 import { Waiters, type Pending, type Reply, type SimRequests, type What } from "./sim-requests.ts";
 import { RequestKind, type BookSnapshot, type SimVenue, type VenueBatch } from "./sim-venue.ts";
 import { OrderType, rejectReasonName, Side, TimeInForce, type RejectReason } from "./types.ts";

@@ -14,8 +14,8 @@ import type {
 } from "./exchange.ts";
 import type { RawTrade } from "./ccxt-shapes.ts";
 import { AcceptedCol, Col, decodeEvent, EVENT_STRIDE, OrderCol, RejectedCol, TradeCol } from "./event-log.ts";
-import { OrderCache, type HistoryLimits, type OrderRec } from "./order-cache.ts";
-import type { PopulationPort, SimListener } from "./population-port.ts";
+import { OrderCache, type HistoryLimits, type OrderRec } from "./sim-order-cache.ts";
+import type { PopulationPort, SimListener } from "./sim-population-port.ts";
 import { SimCcxtAdapter } from "./sim-ccxt.ts";
 import { SimPopulationClient } from "./sim-population.ts";
 import { SimRequests } from "./sim-requests.ts";
@@ -29,7 +29,7 @@ export type { HistoryLimits, SimListener };
  * latency; answers, fills and market data come back with its data latency. It is made of
  * parts with one job each, and its own job is to route what arrives to them:
  * - `SimRequests` (sim-requests.ts): the line to the venue, and every promise's settling;
- * - `OrderCache` (order-cache.ts): the client's orders and fills, with history limits;
+ * - `OrderCache` (sim-order-cache.ts): the client's orders and fills, with history limits;
  * - `SimCcxtAdapter` (sim-ccxt.ts): the `Exchange` port a bot uses;
  * - `SimPopulationClient` (sim-population.ts): the `PopulationPort` fast path populations use.
  */

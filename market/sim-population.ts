@@ -1,7 +1,7 @@
 // The population fast path of a simulated client: orders without promises, the top as its feed shows it.
 import type { MarketInfo } from "./exchange.ts";
-import type { OrderCache, OrderRec } from "./order-cache.ts";
-import type { PopulationPort, SimListener } from "./population-port.ts";
+import type { OrderCache, OrderRec } from "./sim-order-cache.ts";
+import type { PopulationPort, SimListener } from "./sim-population-port.ts";
 import type { SimRequests } from "./sim-requests.ts";
 import { RequestKind, type SimVenue } from "./sim-venue.ts";
 import type { OrderType, Side, TimeInForce } from "./types.ts";

@@ -4,7 +4,7 @@ import type { EngineOptions, Level } from "../market/engine.ts";
 import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
 import type { Exchange } from "../market/exchange.ts";
-import type { PopulationPort } from "../market/population-port.ts";
+import type { PopulationPort } from "../market/sim-population-port.ts";
 import { SimExchange, type HistoryLimits } from "../market/sim-exchange.ts";
 import { SimVenue, type Deliverable, type SimNetwork, type VenueObserver } from "../market/sim-venue.ts";
 import { isSafeTime, MAX_TIME_NS, SimClock } from "./clock.ts";
@@ -18,7 +18,7 @@ export const Priority = { VENUE: 0, DELIVERY: 1, WAKE: 2, SAMPLE: 3 } as const;
 
 /**
  * What an agent is handed: its exchange, its own random stream and the scheduler. The exchange
- * is the port a bot trades through and the fast path a population uses (market/population-port.ts).
+ * is the port a bot trades through and the fast path a population uses (market/sim-population-port.ts).
  */
 export interface AgentContext {
   readonly id: number;

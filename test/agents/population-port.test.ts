@@ -16,8 +16,8 @@ function sources(dir = ""): string[] {
 test("no agent imports the simulator's concrete client or its parts; populations see PopulationPort", () => {
   const files = sources();
   assert.ok(files.includes("world.ts") && files.includes("market-maker.ts"), `agents found: ${files.join(", ")}`);
-  const concrete = /from "[./]*\/market\/(sim-exchange|sim-ccxt|sim-population|sim-requests|order-cache)\.ts"/;
+  const concrete = /from "[./]*\/market\/(sim-exchange|sim-ccxt|sim-population|sim-requests|sim-order-cache)\.ts"/;
   const offending = files.filter((f) => concrete.test(readFileSync(new URL(f, AGENTS), "utf8")));
   assert.deepEqual(offending, [], "these import the concrete client (market/sim-exchange.ts or one of its parts)");
-  assert.match(readFileSync(new URL("world.ts", AGENTS), "utf8"), /import type \{ PopulationPort \} from "\.\.\/market\/population-port\.ts"/);
+  assert.match(readFileSync(new URL("world.ts", AGENTS), "utf8"), /import type \{ PopulationPort \} from "\.\.\/market\/sim-population-port\.ts"/);
 });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { RawTrade } from "../../market/ccxt-shapes.ts";
 import { EVENT_STRIDE, EventLog } from "../../market/event-log.ts";
-import { OrderCache } from "../../market/order-cache.ts";
+import { OrderCache } from "../../market/sim-order-cache.ts";
 import { EndReason, OrderType, Side, TimeInForce, type TradeEvent } from "../../market/types.ts";
 
 const ACCOUNT = 7;

@@ -1,6 +1,6 @@
 // What a simulated population sees of its venue: callbacks instead of promises, integer units, a delayed top.
 import type { MarketInfo } from "./exchange.ts";
-import type { OrderRec } from "./order-cache.ts";
+import type { OrderRec } from "./sim-order-cache.ts";
 import type { OrderType, Side, TimeInForce } from "./types.ts";
 
 export type { OrderRec };
