@@ -1,5 +1,5 @@
 // ccxt's unified shapes (orders, books, balances) built from the simulator's integer records.
-import type { Balances, Order, OrderBook, Stamps, Trade } from "./exchange.ts";
+import type { Balances, MarketInfo, Order, OrderBook, Stamps, Trade } from "./exchange.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "./instrument.ts";
 import type { OrderRec } from "./sim-order-cache.ts";
 import type { BookSnapshot } from "./sim-venue.ts";
@@ -14,6 +14,19 @@ export interface RawTrade {
   readonly stamps: Stamps;
   readonly asTaker: boolean;
   readonly mine: boolean;
+}
+
+/** The market rules of an instrument as ccxt's `markets` (one symbol), frozen. */
+export function marketsOf(inst: Instrument): Readonly<Record<string, MarketInfo>> {
+  const s = inst.spec;
+  return Object.freeze({
+    [s.symbol]: Object.freeze({
+      symbol: s.symbol, base: inst.base, quote: inst.quote,
+      precision: { price: s.tickSize, amount: s.lotSize },
+      limits: { cost: { min: s.minNotional } },
+      maker: s.makerFeePpm / 1e6, taker: s.takerFeePpm / 1e6,
+    }),
+  });
 }
 
 /** Converts integer records to ccxt shapes for one instrument; times are Unix ms from `epochMs`. */

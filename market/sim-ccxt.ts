@@ -19,7 +19,7 @@ import {
 import { CcxtShapes, type RawTrade } from "./ccxt-shapes.ts";
 import { amountToLots, priceToTicks, type Instrument } from "./instrument.ts";
 import type { OrderCache } from "./sim-order-cache.ts";
-import { Waiters, type Pending, type Reply, type SimRequests, type What } from "./sim-requests.ts";
+import { Waiters, type Pending, type SimRequests, type What } from "./sim-requests.ts";
 import { RequestKind, type BookSnapshot, type SimVenue, type VenueBatch } from "./sim-venue.ts";
 import { OrderType, rejectReasonName, Side, TimeInForce, type RejectReason } from "./types.ts";
 
@@ -40,7 +40,6 @@ const SIM_CAPABILITIES: Capabilities = Object.freeze({
 export class SimCcxtAdapter implements Exchange {
   readonly id = "sim";
   readonly has = SIM_CAPABILITIES;
-  readonly markets: Readonly<Record<string, MarketInfo>>;
   private readonly inst: Instrument;
   private readonly shapes: CcxtShapes;
   private readonly clientIds = new Map<string, number>();
@@ -60,18 +59,12 @@ export class SimCcxtAdapter implements Exchange {
   private readonly changedOrders = new Set<number>();
   private lastBook: OrderBook | undefined;
 
-  constructor(private readonly venue: SimVenue, private readonly rq: SimRequests, private readonly cache: OrderCache) {
+  constructor(
+    private readonly venue: SimVenue, private readonly rq: SimRequests, private readonly cache: OrderCache,
+    readonly markets: Readonly<Record<string, MarketInfo>>,
+  ) {
     this.inst = venue.instrument;
     this.shapes = new CcxtShapes(venue.instrument, venue.epochMs);
-    const s = this.inst.spec;
-    this.markets = Object.freeze({
-      [s.symbol]: Object.freeze({
-        symbol: s.symbol, base: this.inst.base, quote: this.inst.quote,
-        precision: { price: s.tickSize, amount: s.lotSize },
-        limits: { cost: { min: s.minNotional } },
-        maker: s.makerFeePpm / 1e6, taker: s.takerFeePpm / 1e6,
-      }),
-    });
   }
 
   // ---------------------------------------------------------------- trading

@@ -3,7 +3,6 @@ import type {
   Balances,
   Capabilities,
   Exchange,
-  MarketInfo,
   OHLCV,
   Order,
   OrderBook,
@@ -14,13 +13,12 @@ import type {
 } from "./exchange.ts";
 import type { RawTrade } from "./ccxt-shapes.ts";
 import { AcceptedCol, Col, decodeEvent, EVENT_STRIDE, OrderCol, RejectedCol, TradeCol } from "./event-log.ts";
-import { OrderCache, type HistoryLimits, type OrderRec } from "./sim-order-cache.ts";
-import type { PopulationPort, SimListener } from "./sim-population-port.ts";
+import type { HistoryLimits, OrderRec } from "./sim-order-cache.ts";
+import type { SimListener } from "./sim-population-port.ts";
 import { SimCcxtAdapter } from "./sim-ccxt.ts";
 import { SimPopulationClient } from "./sim-population.ts";
-import { SimRequests } from "./sim-requests.ts";
-import type { AgentInbox, SimVenue, VenueBatch } from "./sim-venue.ts";
-import { EventKind, type OrderType, type RejectReason, type Side, type TimeInForce, type TradeEvent } from "./types.ts";
+import type { SimVenue, VenueBatch } from "./sim-venue.ts";
+import { EventKind, type RejectReason, type TradeEvent } from "./types.ts";
 
 export type { HistoryLimits, SimListener };
 
@@ -31,30 +29,23 @@ export type { HistoryLimits, SimListener };
  * - `SimRequests` (sim-requests.ts): the line to the venue, and every promise's settling;
  * - `OrderCache` (sim-order-cache.ts): the client's orders and fills, with history limits;
  * - `SimCcxtAdapter` (sim-ccxt.ts): the `Exchange` port a bot uses;
- * - `SimPopulationClient` (sim-population.ts): the `PopulationPort` fast path populations use.
+ * - `SimPopulationClient` (sim-population.ts, the base class): the connection and the
+ *   `PopulationPort` fast path populations use.
  */
-export class SimExchange implements Exchange, PopulationPort, AgentInbox {
+export class SimExchange extends SimPopulationClient implements Exchange {
   readonly id: string;
   readonly has: Capabilities;
-  readonly markets: Readonly<Record<string, MarketInfo>>;
-  readonly account: number;
   /** Closed history kept (see HistoryLimits); set before the run starts. */
   readonly options: HistoryLimits;
-  private readonly cache: OrderCache;
   private readonly ccxt: SimCcxtAdapter;
-  private readonly fast: SimPopulationClient;
 
   /** @param feedDelayNs how far behind venue time this client's view of the top of book is. */
   constructor(venue: SimVenue, agent: number, feedDelayNs = 0) {
-    this.account = venue.connect(agent, this);
-    const rq = new SimRequests(venue, this.account);
-    this.cache = new OrderCache(venue.instrument.quoteUnitsPerTickLot);
+    super(venue, agent, feedDelayNs);
     this.options = this.cache.limits;
-    this.ccxt = new SimCcxtAdapter(venue, rq, this.cache);
+    this.ccxt = new SimCcxtAdapter(venue, this.rq, this.cache, this.markets);
     this.id = this.ccxt.id;
     this.has = this.ccxt.has;
-    this.markets = this.ccxt.markets;
-    this.fast = new SimPopulationClient(venue, rq, this.cache, feedDelayNs, this.account, this.markets);
   }
 
   // ---------------------------------------------------------------- Exchange (sim-ccxt.ts)
@@ -106,40 +97,10 @@ export class SimExchange implements Exchange, PopulationPort, AgentInbox {
     return this.ccxt.cachedBook;
   }
 
-  // ---------------------------------------------------------------- PopulationPort (sim-population.ts)
-
-  get listener(): SimListener | undefined {
-    return this.fast.listener;
-  }
-  set listener(l: SimListener | undefined) {
-    this.fast.listener = l;
-  }
-  bidTicks(): number {
-    return this.fast.bidTicks();
-  }
-  askTicks(): number {
-    return this.fast.askTicks();
-  }
-  sendOrder(side: Side, orderType: OrderType, tif: TimeInForce, postOnly: boolean, priceTicks: number, sizeLots: number): void {
-    this.fast.sendOrder(side, orderType, tif, postOnly, priceTicks, sizeLots);
-  }
-  sendCancel(orderId: number): void {
-    this.fast.sendCancel(orderId);
-  }
-  openOrderStates(): IterableIterator<Readonly<OrderRec>> {
-    return this.fast.openOrderStates();
-  }
-  get openOrderCount(): number {
-    return this.fast.openOrderCount;
-  }
-  openOrderAt(i: number): Readonly<OrderRec> {
-    return this.fast.openOrderAt(i);
-  }
-
   // ---------------------------------------------------------------- inbound
 
   /** Applies one venue message at the agent's local time `now`. */
-  receive(batch: VenueBatch, now: number): void {
+  override receive(batch: VenueBatch, now: number): void {
     let rejected: RejectReason | 0 = 0;
     const rows = batch.rows;
     const me = this.account;
@@ -174,7 +135,7 @@ export class SimExchange implements Exchange, PopulationPort, AgentInbox {
     }
     if (rec === undefined) return;
     this.ccxt.touch(rec.id);
-    this.fast.listener?.onOrder?.(rec);
+    this.listener?.onOrder?.(rec);
   }
 
   /** A trade at float offset `o` of `rows`: public (when subscribed) and/or one of this client's fills. */
@@ -203,7 +164,7 @@ export class SimExchange implements Exchange, PopulationPort, AgentInbox {
     const rec = this.cache.filled(orderId, price, size, fee, venueTs);
     if (rec !== undefined) {
       ccxt.touch(orderId);
-      const l = this.fast.listener;
+      const l = this.listener;
       if (l !== undefined) {
         l.onFill?.(rec, price, size, fee, asTaker);
         l.onOrder?.(rec);

@@ -1,24 +1,39 @@
 // The population fast path of a simulated client: orders without promises, the top as its feed shows it.
+import { marketsOf } from "./ccxt-shapes.ts";
 import type { MarketInfo } from "./exchange.ts";
-import type { OrderCache, OrderRec } from "./sim-order-cache.ts";
+import { OrderCache, type OrderRec } from "./sim-order-cache.ts";
 import type { PopulationPort, SimListener } from "./sim-population-port.ts";
-import type { SimRequests } from "./sim-requests.ts";
-import { RequestKind, type SimVenue } from "./sim-venue.ts";
+import { SimRequests } from "./sim-requests.ts";
+import { RequestKind, type AgentInbox, type SimVenue, type VenueBatch } from "./sim-venue.ts";
 import type { OrderType, Side, TimeInForce } from "./types.ts";
 
 /**
- * `PopulationPort` over one client's request line and order cache, for agents that send many
- * orders and await none: integer units, no promise, no decimal conversion, no allocation.
- * Fills and order changes reach `listener` through the client's `SimExchange`.
+ * A simulated client's connection (its venue account, request line and order cache) and the
+ * `PopulationPort` fast path over it, for agents that send many orders and await none: integer
+ * units, no promise, no decimal conversion, no allocation. Abstract: `SimExchange` extends it
+ * with the `Exchange` port and routes the venue's messages (`receive`), calling `listener`.
+ * The fast path is the base class, not a member, so an agent's call reaches the venue with no
+ * hop more than the request needs (the hot path of a population).
  */
-export class SimPopulationClient implements PopulationPort {
+export abstract class SimPopulationClient implements PopulationPort, AgentInbox {
   listener: SimListener | undefined = undefined;
+  readonly account: number;
+  readonly markets: Readonly<Record<string, MarketInfo>>;
+  /** The line to the venue: requests out, and every promise of the Exchange port. */
+  protected readonly rq: SimRequests;
+  /** What the client knows of its orders and fills. */
+  protected readonly cache: OrderCache;
 
   /** @param feedDelayNs how far behind venue time this client's view of the top of book is. */
-  constructor(
-    private readonly venue: SimVenue, private readonly rq: SimRequests, private readonly cache: OrderCache,
-    private readonly feedDelayNs: number, readonly account: number, readonly markets: Readonly<Record<string, MarketInfo>>,
-  ) {}
+  constructor(protected readonly venue: SimVenue, agent: number, private readonly feedDelayNs: number) {
+    this.account = venue.connect(agent, this);
+    this.rq = new SimRequests(venue, this.account);
+    this.cache = new OrderCache(venue.instrument.quoteUnitsPerTickLot);
+    this.markets = marketsOf(venue.instrument);
+  }
+
+  /** Applies one venue message at the agent's local time `now` (see SimExchange). */
+  abstract receive(batch: VenueBatch, now: number): void;
 
   bidTicks(): number {
     return this.venue.topTape.bidAt(this.venue.now - this.feedDelayNs);
