@@ -1,6 +1,6 @@
 // Market makers: two-sided quotes skewed by inventory (Avellaneda–Stoikov style), widened by volatility.
 import { z } from "zod";
-import type { OrderRec } from "../market/ccxt-shapes.ts";
+import type { OrderRec } from "../market/sim-population-port.ts";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";

@@ -1,5 +1,5 @@
 // What population agents share in one run: the latent fundamental and the starting price.
-import type { SimExchange } from "../market/sim-exchange.ts";
+import type { PopulationPort } from "../market/sim-population-port.ts";
 import type { AgentContext } from "../sim/kernel.ts";
 import type { Fundamental } from "./fundamental.ts";
 
@@ -29,7 +29,7 @@ export function withdrawn(world: World, ctx: AgentContext): boolean {
  * Mid price in ticks as the agent's feed shows it: the mid of the delayed top, else the one
  * side there is, else `fallbackTicks` (an empty book at the start of a run).
  */
-export function midTicks(ex: SimExchange, fallbackTicks: number): number {
+export function midTicks(ex: PopulationPort, fallbackTicks: number): number {
   const b = ex.bidTicks();
   const a = ex.askTicks();
   if (b > 0 && a > 0) return (a + b) / 2;

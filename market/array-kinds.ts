@@ -6,7 +6,7 @@
 // as small integers, so every function compiled for the first world's arrays is thrown away
 // ("wrong map") and compiled again on the second run. These arrays, and two fields that start
 // as doubles (the queue's last time, sim/queue.ts; the order id of the client's request
-// object, market/sim-exchange.ts), keep the first run's compiled code valid for the next.
+// object, market/sim-requests.ts), keep the first run's compiled code valid for the next.
 
 const SEED = {};
 

@@ -1,8 +1,12 @@
 // ccxt's unified shapes (orders, books, balances) built from the simulator's integer records.
-import type { Balances, Order, OrderBook, OrderStatus, OrderTypeName, Stamps, TimeInForceName, Trade } from "./exchange.ts";
+import type { Balances, MarketInfo, Order, OrderBook, Stamps, Trade } from "./exchange.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "./instrument.ts";
+import type { OrderRec } from "./sim-order-cache.ts";
 import type { BookSnapshot } from "./sim-venue.ts";
 import { Side, type TradeEvent } from "./types.ts";
+
+/** The order cache's record (market/sim-order-cache.ts), also named here, where it becomes ccxt's order. */
+export type { OrderRec };
 
 /** A trade as received, kept until someone reads it. `mine`: one of this client's fills. */
 export interface RawTrade {
@@ -12,27 +16,17 @@ export interface RawTrade {
   readonly mine: boolean;
 }
 
-/** What a simulated client knows of one of its orders, in integer units. */
-export interface OrderRec {
-  id: number;
-  clientOrderId: string | undefined;
-  side: Side;
-  type: OrderTypeName;
-  tif: TimeInForceName;
-  postOnly: boolean;
-  /** Limit price in ticks, 0 for market orders. */
-  price: number;
-  /** Lots: ordered (after amends: filled + open), filled. */
-  amount: number;
-  filled: number;
-  /** Filled notional and fees paid, in quote units. */
-  cost: number;
-  fee: number;
-  status: OrderStatus;
-  reason: string | undefined;
-  venueTs: number;
-  localTs: number;
-  lastTradeTs: number | undefined;
+/** The market rules of an instrument as ccxt's `markets` (one symbol), frozen. */
+export function marketsOf(inst: Instrument): Readonly<Record<string, MarketInfo>> {
+  const s = inst.spec;
+  return Object.freeze({
+    [s.symbol]: Object.freeze({
+      symbol: s.symbol, base: inst.base, quote: inst.quote,
+      precision: { price: s.tickSize, amount: s.lotSize },
+      limits: { cost: { min: s.minNotional } },
+      maker: s.makerFeePpm / 1e6, taker: s.takerFeePpm / 1e6,
+    }),
+  });
 }
 
 /** Converts integer records to ccxt shapes for one instrument; times are Unix ms from `epochMs`. */

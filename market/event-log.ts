@@ -14,16 +14,40 @@ import {
 /** Float64 fields per event. Every event is one fixed-size row, so bytes are canonical. */
 export const EVENT_STRIDE = 12;
 
+/** Columns every row has: what happened, and when (venue time, ns). */
+export const Col = { KIND: 0, TS: 1 } as const;
+
+/** Columns of an `accepted` row. */
+export const AcceptedCol = {
+  ORDER_ID: 2, ACCOUNT: 3, PRICE: 4, SIZE: 5, CLIENT_ORDER_ID: 6, SIDE: 7, ORDER_TYPE: 8, TIF: 9,
+  POST_ONLY: 10,
+} as const;
+
+/** Columns of a `rejected` row. */
+export const RejectedCol = { ORDER_ID: 2, ACCOUNT: 3, CLIENT_ORDER_ID: 6, OP: 7, REASON: 8 } as const;
+
+/** Columns of a `trade` row. Column 3 is the taker's account, where other rows keep theirs. */
+export const TradeCol = {
+  TRADE_ID: 2, TAKER_ACCOUNT: 3, PRICE: 4, SIZE: 5, MAKER_ORDER_ID: 6, TAKER_ORDER_ID: 7,
+  MAKER_ACCOUNT: 8, MAKER_FEE: 9, TAKER_FEE: 10, AGGRESSOR: 11,
+} as const;
+
+/** Columns of a `canceled` or `expired` row: the order left the book with `REMAINING` lots. */
+export const EndedCol = { ORDER_ID: 2, ACCOUNT: 3, REMAINING: 5, REASON: 8 } as const;
+
+/** Columns of an `amended` row: `SIZE` is the new open size. */
+export const AmendedCol = { ORDER_ID: 2, ACCOUNT: 3, PRICE: 4, SIZE: 5, PRIORITY_KEPT: 8 } as const;
+
 /**
- * Column layout per kind (column 0 = kind, 1 = ts):
- * - accepted: 2 orderId, 3 account, 4 price, 5 size, 6 clientOrderId, 7 side, 8 orderType,
- *   9 tif, 10 postOnly
- * - rejected: 2 orderId, 3 account, 6 clientOrderId, 7 op, 8 reason
- * - trade: 2 tradeId, 3 takerAccount, 4 price, 5 size, 6 makerOrderId, 7 takerOrderId,
- *   8 makerAccount, 9 makerFee, 10 takerFee, 11 aggressor
- * - canceled / expired: 2 orderId, 3 account, 5 remaining, 8 reason
- * - amended: 2 orderId, 3 account, 4 price, 5 size, 8 priorityKept
- * Unused columns are 0, so two logs with the same events have the same bytes.
+ * Columns every row but a trade has: the order it is about and that order's account (a
+ * trade keeps its taker's account in the same column, `TradeCol.TAKER_ACCOUNT`).
+ */
+export const OrderCol = { ORDER_ID: 2, ACCOUNT: 3 } as const;
+
+/**
+ * The log: one row of `EVENT_STRIDE` floats per event, laid out by kind as the column
+ * constants above say. Columns a kind does not use are 0, so two logs with the same events
+ * have the same bytes.
  */
 export class EventLog implements EventSink {
   private rows: Float64Array;
@@ -68,10 +92,10 @@ export class EventLog implements EventSink {
 
   /** Kind of event `i`. */
   kind(i: number): EventKind {
-    return this.rows[i * EVENT_STRIDE] as EventKind;
+    return this.rows[i * EVENT_STRIDE + Col.KIND] as EventKind;
   }
 
-  /** Column `c` of event `i`, for consumers that read without materialising. */
+  /** Column `c` of event `i` (see the column constants), for consumers that read without materialising. */
   field(i: number, c: number): number {
     return this.rows[i * EVENT_STRIDE + c];
   }
@@ -91,8 +115,8 @@ export class EventLog implements EventSink {
       this.rows = bigger;
     }
     const o = this.n * EVENT_STRIDE;
-    this.rows[o] = kind;
-    this.rows[o + 1] = ts;
+    this.rows[o + Col.KIND] = kind;
+    this.rows[o + Col.TS] = ts;
     this.n++;
     return o;
   }
@@ -103,9 +127,11 @@ export class EventLog implements EventSink {
   ): void {
     const o = this.row(EventKind.ACCEPTED, ts);
     const r = this.rows;
-    r[o + 2] = orderId; r[o + 3] = account; r[o + 4] = price; r[o + 5] = size;
-    r[o + 6] = clientOrderId; r[o + 7] = side; r[o + 8] = orderType; r[o + 9] = tif;
-    r[o + 10] = postOnly ? 1 : 0; r[o + 11] = 0;
+    const C = AcceptedCol;
+    r[o + C.ORDER_ID] = orderId; r[o + C.ACCOUNT] = account; r[o + C.PRICE] = price; r[o + C.SIZE] = size;
+    r[o + C.CLIENT_ORDER_ID] = clientOrderId; r[o + C.SIDE] = side; r[o + C.ORDER_TYPE] = orderType;
+    r[o + C.TIF] = tif; r[o + C.POST_ONLY] = postOnly ? 1 : 0;
+    r[o + 11] = 0; // unused
   }
 
   rejected(
@@ -114,9 +140,10 @@ export class EventLog implements EventSink {
   ): void {
     const o = this.row(EventKind.REJECTED, ts);
     const r = this.rows;
-    r[o + 2] = orderId; r[o + 3] = account; r[o + 4] = 0; r[o + 5] = 0;
-    r[o + 6] = clientOrderId; r[o + 7] = op; r[o + 8] = reason; r[o + 9] = 0; r[o + 10] = 0;
-    r[o + 11] = 0;
+    const C = RejectedCol;
+    r[o + C.ORDER_ID] = orderId; r[o + C.ACCOUNT] = account; r[o + C.CLIENT_ORDER_ID] = clientOrderId;
+    r[o + C.OP] = op; r[o + C.REASON] = reason;
+    r[o + 4] = 0; r[o + 5] = 0; r[o + 9] = 0; r[o + 10] = 0; r[o + 11] = 0; // unused
   }
 
   trade(
@@ -126,16 +153,14 @@ export class EventLog implements EventSink {
   ): void {
     const o = this.row(EventKind.TRADE, ts);
     const r = this.rows;
-    r[o + 2] = tradeId; r[o + 3] = takerAccount; r[o + 4] = price; r[o + 5] = size;
-    r[o + 6] = makerOrderId; r[o + 7] = takerOrderId; r[o + 8] = makerAccount;
-    r[o + 9] = makerFee; r[o + 10] = takerFee; r[o + 11] = aggressor;
+    const C = TradeCol;
+    r[o + C.TRADE_ID] = tradeId; r[o + C.TAKER_ACCOUNT] = takerAccount; r[o + C.PRICE] = price; r[o + C.SIZE] = size;
+    r[o + C.MAKER_ORDER_ID] = makerOrderId; r[o + C.TAKER_ORDER_ID] = takerOrderId; r[o + C.MAKER_ACCOUNT] = makerAccount;
+    r[o + C.MAKER_FEE] = makerFee; r[o + C.TAKER_FEE] = takerFee; r[o + C.AGGRESSOR] = aggressor;
   }
 
   canceled(ts: number, orderId: number, account: number, remaining: number, reason: EndReason): void {
-    const o = this.row(EventKind.CANCELED, ts);
-    const r = this.rows;
-    r[o + 2] = orderId; r[o + 3] = account; r[o + 4] = 0; r[o + 5] = remaining; r[o + 6] = 0;
-    r[o + 7] = 0; r[o + 8] = reason; r[o + 9] = 0; r[o + 10] = 0; r[o + 11] = 0;
+    this.ended(this.row(EventKind.CANCELED, ts), orderId, account, remaining, reason);
   }
 
   amended(
@@ -144,57 +169,71 @@ export class EventLog implements EventSink {
   ): void {
     const o = this.row(EventKind.AMENDED, ts);
     const r = this.rows;
-    r[o + 2] = orderId; r[o + 3] = account; r[o + 4] = price; r[o + 5] = size; r[o + 6] = 0;
-    r[o + 7] = 0; r[o + 8] = priorityKept ? 1 : 0; r[o + 9] = 0; r[o + 10] = 0; r[o + 11] = 0;
+    const C = AmendedCol;
+    r[o + C.ORDER_ID] = orderId; r[o + C.ACCOUNT] = account; r[o + C.PRICE] = price; r[o + C.SIZE] = size;
+    r[o + C.PRIORITY_KEPT] = priorityKept ? 1 : 0;
+    r[o + 6] = 0; r[o + 7] = 0; r[o + 9] = 0; r[o + 10] = 0; r[o + 11] = 0; // unused
   }
 
   expired(ts: number, orderId: number, account: number, remaining: number, reason: EndReason): void {
-    const o = this.row(EventKind.EXPIRED, ts);
+    this.ended(this.row(EventKind.EXPIRED, ts), orderId, account, remaining, reason);
+  }
+
+  /** The columns of a canceled or expired row at offset `o`. */
+  private ended(o: number, orderId: number, account: number, remaining: number, reason: EndReason): void {
     const r = this.rows;
-    r[o + 2] = orderId; r[o + 3] = account; r[o + 4] = 0; r[o + 5] = remaining; r[o + 6] = 0;
-    r[o + 7] = 0; r[o + 8] = reason; r[o + 9] = 0; r[o + 10] = 0; r[o + 11] = 0;
+    const C = EndedCol;
+    r[o + C.ORDER_ID] = orderId; r[o + C.ACCOUNT] = account; r[o + C.REMAINING] = remaining; r[o + C.REASON] = reason;
+    r[o + 4] = 0; r[o + 6] = 0; r[o + 7] = 0; r[o + 9] = 0; r[o + 10] = 0; r[o + 11] = 0; // unused
   }
 }
 
 /** Row `i` of a row-major event array as a tagged-union object. */
 export function decodeEvent(r: Float64Array, i: number): EngineEvent {
   const o = i * EVENT_STRIDE;
-  const ts = r[o + 1];
-  switch (r[o] as EventKind) {
-    case EventKind.ACCEPTED:
+  const ts = r[o + Col.TS];
+  switch (r[o + Col.KIND] as EventKind) {
+    case EventKind.ACCEPTED: {
+      const C = AcceptedCol;
       return {
-        type: "accepted", ts, orderId: r[o + 2], account: r[o + 3], price: r[o + 4],
-        size: r[o + 5], clientOrderId: r[o + 6], side: r[o + 7] as Side,
-        orderType: r[o + 8] as OrderType, tif: r[o + 9] as TimeInForce, postOnly: r[o + 10] === 1,
+        type: "accepted", ts, orderId: r[o + C.ORDER_ID], account: r[o + C.ACCOUNT], price: r[o + C.PRICE],
+        size: r[o + C.SIZE], clientOrderId: r[o + C.CLIENT_ORDER_ID], side: r[o + C.SIDE] as Side,
+        orderType: r[o + C.ORDER_TYPE] as OrderType, tif: r[o + C.TIF] as TimeInForce, postOnly: r[o + C.POST_ONLY] === 1,
       };
-    case EventKind.REJECTED:
+    }
+    case EventKind.REJECTED: {
+      const C = RejectedCol;
       return {
-        type: "rejected", ts, orderId: r[o + 2], account: r[o + 3], clientOrderId: r[o + 6],
-        op: r[o + 7] as RequestOp, reason: r[o + 8] as RejectReason,
+        type: "rejected", ts, orderId: r[o + C.ORDER_ID], account: r[o + C.ACCOUNT], clientOrderId: r[o + C.CLIENT_ORDER_ID],
+        op: r[o + C.OP] as RequestOp, reason: r[o + C.REASON] as RejectReason,
       };
-    case EventKind.TRADE:
+    }
+    case EventKind.TRADE: {
+      const C = TradeCol;
       return {
-        type: "trade", ts, tradeId: r[o + 2], takerAccount: r[o + 3], price: r[o + 4],
-        size: r[o + 5], makerOrderId: r[o + 6], takerOrderId: r[o + 7], makerAccount: r[o + 8],
-        makerFee: r[o + 9], takerFee: r[o + 10], aggressor: r[o + 11] as Side,
+        type: "trade", ts, tradeId: r[o + C.TRADE_ID], takerAccount: r[o + C.TAKER_ACCOUNT], price: r[o + C.PRICE],
+        size: r[o + C.SIZE], makerOrderId: r[o + C.MAKER_ORDER_ID], takerOrderId: r[o + C.TAKER_ORDER_ID],
+        makerAccount: r[o + C.MAKER_ACCOUNT], makerFee: r[o + C.MAKER_FEE], takerFee: r[o + C.TAKER_FEE],
+        aggressor: r[o + C.AGGRESSOR] as Side,
       };
+    }
     case EventKind.CANCELED:
+    case EventKind.EXPIRED: {
+      const C = EndedCol;
       return {
-        type: "canceled", ts, orderId: r[o + 2], account: r[o + 3], remaining: r[o + 5],
-        reason: r[o + 8] as EndReason,
+        type: r[o + Col.KIND] === EventKind.CANCELED ? "canceled" : "expired", ts, orderId: r[o + C.ORDER_ID],
+        account: r[o + C.ACCOUNT], remaining: r[o + C.REMAINING], reason: r[o + C.REASON] as EndReason,
       };
-    case EventKind.AMENDED:
+    }
+    case EventKind.AMENDED: {
+      const C = AmendedCol;
       return {
-        type: "amended", ts, orderId: r[o + 2], account: r[o + 3], price: r[o + 4],
-        size: r[o + 5], priorityKept: r[o + 8] === 1,
+        type: "amended", ts, orderId: r[o + C.ORDER_ID], account: r[o + C.ACCOUNT], price: r[o + C.PRICE],
+        size: r[o + C.SIZE], priorityKept: r[o + C.PRIORITY_KEPT] === 1,
       };
-    case EventKind.EXPIRED:
-      return {
-        type: "expired", ts, orderId: r[o + 2], account: r[o + 3], remaining: r[o + 5],
-        reason: r[o + 8] as EndReason,
-      };
+    }
     default:
-      throw new Error(`event ${i}: unknown kind ${r[o]}`);
+      throw new Error(`event ${i}: unknown kind ${r[o + Col.KIND]}`);
   }
 }
 

@@ -234,3 +234,19 @@ export function errorFor(reason: string, message: string): ExchangeError {
       return new InvalidOrder(reason, message);
   }
 }
+
+/** Names of the port's methods (its other members are data). */
+export type ExchangeMethod = {
+  [K in keyof Exchange]-?: Exchange[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof Exchange];
+
+/**
+ * Every method of the port, at run time, for suites that must cover each one (the simulator's
+ * timing conformance test): written as a record, so the compiler refuses a method of the
+ * interface missing here, or a name here the interface lacks.
+ */
+export const EXCHANGE_METHODS: readonly ExchangeMethod[] = Object.keys({
+  createOrder: true, cancelOrder: true, editOrder: true, fetchOrder: true, fetchOpenOrders: true,
+  fetchBalance: true, milliseconds: true, fetchOrderBook: true, fetchMyTrades: true, fetchOHLCV: true,
+  watchOrderBook: true, watchTrades: true, watchMyTrades: true, watchOrders: true,
+} satisfies Record<ExchangeMethod, true>) as ExchangeMethod[];

@@ -1,4 +1,4 @@
-// A client's open orders by venue order id, in acceptance order (for market/sim-exchange.ts).
+// A client's open orders by venue order id, in acceptance order (for market/sim-order-cache.ts).
 import { numberArray, objectArray } from "./array-kinds.ts";
 
 /**

@@ -1,7 +1,7 @@
 // The simulated venue: one engine, requests arriving over a latency network, events routed back.
 import { objectArray } from "./array-kinds.ts";
 import { MatchingEngine, type EngineOptions, type Level, type MutableTop, type TopOfBook } from "./engine.ts";
-import { EVENT_STRIDE, EventLog } from "./event-log.ts";
+import { EVENT_STRIDE, EventLog, OrderCol, TradeCol } from "./event-log.ts";
 import { TopTape } from "./top-tape.ts";
 import type { Instrument } from "./instrument.ts";
 import { Ledger } from "./ledger.ts";
@@ -359,10 +359,10 @@ export class SimVenue {
       if (k !== EventKind.REJECTED) bookChanged = true;
       if (k === EventKind.TRADE) {
         hasTrades = true;
-        this.note(log.field(i, 8), mark);
-        this.note(log.field(i, 3), mark);
+        this.note(log.field(i, TradeCol.MAKER_ACCOUNT), mark);
+        this.note(log.field(i, TradeCol.TAKER_ACCOUNT), mark);
       } else {
-        this.note(log.field(i, 3), mark);
+        this.note(log.field(i, OrderCol.ACCOUNT), mark);
       }
     }
     if (hasTrades) for (const ep of this.tradeSubs) this.note(ep.account, mark);

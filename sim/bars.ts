@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Float64, Int32, Int64, TimestampMillisecond } from "apache-arrow";
 import type { TopOfBook } from "../market/engine.ts";
-import { badRows, type EventLog } from "../market/event-log.ts";
+import { badRows, Col, TradeCol, type EventLog } from "../market/event-log.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "../market/instrument.ts";
 import type { VenueObserver } from "../market/sim-venue.ts";
 import { EventKind } from "../market/types.ts";
@@ -77,7 +77,7 @@ export class BarBuilder implements VenueObserver {
     if (!(from >= 0 && from <= to && to <= log.size)) throw badRows("bars", from, to, log.size);
     for (let i = from; i < to; i++) {
       if (log.kind(i) !== EventKind.TRADE) continue;
-      this.trade(log.field(i, 1), log.field(i, 4), log.field(i, 5));
+      this.trade(log.field(i, Col.TS), log.field(i, TradeCol.PRICE), log.field(i, TradeCol.SIZE));
     }
   }
 

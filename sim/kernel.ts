@@ -3,6 +3,8 @@ import { BarBuilder } from "./bars.ts";
 import type { EngineOptions, Level } from "../market/engine.ts";
 import { makeInstrument, type InstrumentSpec } from "../market/instrument.ts";
 import { Asset } from "../market/ledger.ts";
+import type { Exchange } from "../market/exchange.ts";
+import type { PopulationPort } from "../market/sim-population-port.ts";
 import { SimExchange, type HistoryLimits } from "../market/sim-exchange.ts";
 import { SimVenue, type Deliverable, type SimNetwork, type VenueObserver } from "../market/sim-venue.ts";
 import { isSafeTime, MAX_TIME_NS, SimClock } from "./clock.ts";
@@ -14,11 +16,14 @@ import { Rng } from "./rng.ts";
 /** Queue priorities at equal time: the venue acts first, then agents hear, then wake up. */
 export const Priority = { VENUE: 0, DELIVERY: 1, WAKE: 2, SAMPLE: 3 } as const;
 
-/** What an agent is handed: its exchange, its own random stream and the scheduler. */
+/**
+ * What an agent is handed: its exchange, its own random stream and the scheduler. The exchange
+ * is the port a bot trades through and the fast path a population uses (market/sim-population-port.ts).
+ */
 export interface AgentContext {
   readonly id: number;
   readonly name: string;
-  readonly exchange: SimExchange;
+  readonly exchange: Exchange & PopulationPort;
   readonly rng: Rng;
   readonly symbol: string;
   /** Simulated time in ns since the start of the run. */
@@ -107,7 +112,7 @@ class Every implements Deliverable {
 class Ctx implements AgentContext {
   constructor(
     private readonly kernel: Kernel, readonly id: number, readonly name: string,
-    readonly exchange: SimExchange, readonly rng: Rng, readonly symbol: string,
+    readonly exchange: Exchange & PopulationPort, readonly rng: Rng, readonly symbol: string,
   ) {}
   get now(): number {
     return this.kernel.now;

@@ -3,7 +3,9 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Bool, Float64, Int32, Int64, TimestampNanosecond } from "apache-arrow";
 import type { Level, TopOfBook } from "../market/engine.ts";
-import { badRows, type EventLog } from "../market/event-log.ts";
+import {
+  AcceptedCol, AmendedCol, badRows, Col, EndedCol, EVENT_STRIDE, OrderCol, RejectedCol, TradeCol, type EventLog,
+} from "../market/event-log.ts";
 import { lotsToAmount, ticksToPrice, type Instrument } from "../market/instrument.ts";
 import {
   EndReason,
@@ -42,11 +44,14 @@ export interface RecorderCounts {
 }
 
 // Row layouts (Float64; NaN or -1 marks null): column numbers, column X of row slot o being
-// at data[o + X * C] (see ChunkedRows). Trades keep the event log's columns 1..11.
+// at data[o + X * C] (see ChunkedRows). Trades keep the event log's columns from TS on, in
+// its order: column X of the log is column X - Col.TS here.
 const C = COLUMN_STRIDE;
-const T_STRIDE = 11;
-const T_TS = 0, T_ID = 1, T_TAKER_ACCT = 2, T_PRICE = 3, T_SIZE = 4, T_MAKER_OID = 5,
-  T_TAKER_OID = 6, T_MAKER_ACCT = 7, T_MAKER_FEE = 8, T_TAKER_FEE = 9, T_AGGRESSOR = 10;
+const T_STRIDE = EVENT_STRIDE - Col.TS;
+const T_TS = 0, T_ID = TradeCol.TRADE_ID - Col.TS, T_TAKER_ACCT = TradeCol.TAKER_ACCOUNT - Col.TS,
+  T_PRICE = TradeCol.PRICE - Col.TS, T_SIZE = TradeCol.SIZE - Col.TS, T_MAKER_OID = TradeCol.MAKER_ORDER_ID - Col.TS,
+  T_TAKER_OID = TradeCol.TAKER_ORDER_ID - Col.TS, T_MAKER_ACCT = TradeCol.MAKER_ACCOUNT - Col.TS,
+  T_MAKER_FEE = TradeCol.MAKER_FEE - Col.TS, T_TAKER_FEE = TradeCol.TAKER_FEE - Col.TS, T_AGGRESSOR = TradeCol.AGGRESSOR - Col.TS;
 const O_STRIDE = 14;
 const O_TS = 0, O_EVENT = 1, O_ID = 2, O_ACCT = 3, O_CLIENT = 4, O_SIDE = 5, O_TYPE = 6, O_TIF = 7,
   O_POST = 8, O_PRICE = 9, O_SIZE = 10, O_REQUEST = 11, O_REASON = 12, O_PRIORITY = 13;
@@ -142,17 +147,17 @@ export class Recorder {
       if (kind === EventKind.TRADE) {
         const o = this.trades.add();
         const d = this.trades.data;
-        for (let c = 0; c < T_STRIDE; c++) d[o + c * C] = log.field(i, c + 1);
+        for (let c = 0; c < T_STRIDE; c++) d[o + c * C] = log.field(i, Col.TS + c);
         continue;
       }
       const code = EVENT_CODE[kind];
       if (code === undefined) throw badKind(i, kind);
-      const id = log.field(i, 2);
+      const id = log.field(i, OrderCol.ORDER_ID);
       const o = this.orders.add();
       const d = this.orders.data;
-      d[o + O_TS * C] = log.field(i, 1);
+      d[o + O_TS * C] = log.field(i, Col.TS);
       d[o + O_EVENT * C] = code;
-      d[o + O_ACCT * C] = log.field(i, 3);
+      d[o + O_ACCT * C] = log.field(i, OrderCol.ACCOUNT);
       d[o + O_CLIENT * C] = NaN;
       d[o + O_PRICE * C] = NaN;
       d[o + O_SIZE * C] = NaN;
@@ -161,33 +166,33 @@ export class Recorder {
       d[o + O_PRIORITY * C] = -1;
       switch (kind) {
         case EventKind.ACCEPTED: {
-          const price = log.field(i, 4);
-          this.remember(id, log.field(i, 7), log.field(i, 8), log.field(i, 9), log.field(i, 10), price);
-          const client = log.field(i, 6);
+          const price = log.field(i, AcceptedCol.PRICE);
+          this.remember(id, log.field(i, AcceptedCol.SIDE), log.field(i, AcceptedCol.ORDER_TYPE), log.field(i, AcceptedCol.TIF), log.field(i, AcceptedCol.POST_ONLY), price);
+          const client = log.field(i, AcceptedCol.CLIENT_ORDER_ID);
           d[o + O_CLIENT * C] = client === 0 ? NaN : client;
           d[o + O_PRICE * C] = price === 0 ? NaN : price;
-          d[o + O_SIZE * C] = log.field(i, 5);
+          d[o + O_SIZE * C] = log.field(i, AcceptedCol.SIZE);
           break;
         }
         case EventKind.REJECTED: {
-          const client = log.field(i, 6);
+          const client = log.field(i, RejectedCol.CLIENT_ORDER_ID);
           d[o + O_CLIENT * C] = client === 0 ? NaN : client;
-          d[o + O_REQUEST * C] = log.field(i, 7);
-          d[o + O_REASON * C] = REJECT_CODE[log.field(i, 8)];
+          d[o + O_REQUEST * C] = log.field(i, RejectedCol.OP);
+          d[o + O_REASON * C] = REJECT_CODE[log.field(i, RejectedCol.REASON)];
           break;
         }
         case EventKind.AMENDED: {
-          const price = log.field(i, 4);
+          const price = log.field(i, AmendedCol.PRICE);
           if (id < this.limitPrice.length) this.limitPrice[id] = price;
           d[o + O_PRICE * C] = price;
-          d[o + O_SIZE * C] = log.field(i, 5);
-          d[o + O_PRIORITY * C] = log.field(i, 8);
+          d[o + O_SIZE * C] = log.field(i, AmendedCol.SIZE);
+          d[o + O_PRIORITY * C] = log.field(i, AmendedCol.PRIORITY_KEPT);
           break;
         }
         default: {
           // canceled, expired: the remaining size, and the limit price the order had.
-          d[o + O_SIZE * C] = log.field(i, 5);
-          d[o + O_REASON * C] = END_CODE[log.field(i, 8)];
+          d[o + O_SIZE * C] = log.field(i, EndedCol.REMAINING);
+          d[o + O_REASON * C] = END_CODE[log.field(i, EndedCol.REASON)];
           const was = id < this.info.length ? this.info[id] : 0;
           d[o + O_PRICE * C] = (was & KNOWN) !== 0 && (was & 2) === 0 ? this.limitPrice[id] : NaN;
         }

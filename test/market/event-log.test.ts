@@ -2,7 +2,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { EVENT_STRIDE, EventLog } from "../../market/event-log.ts";
+import { AcceptedCol, AmendedCol, Col, EndedCol, EVENT_STRIDE, EventLog, OrderCol, RejectedCol, TradeCol } from "../../market/event-log.ts";
 import { EndReason, EventKind, OrderType, RejectReason, RequestOp, Side, TimeInForce, type EngineEvent } from "../../market/types.ts";
 import { BUY, P, SELL, eventsSince, makeWorld, type World } from "./helpers.ts";
 
@@ -43,7 +43,26 @@ describe("EventLog", () => {
     assert.deepEqual(eventsSince(log, 0), SAMPLES);
     SAMPLES.forEach((e, i) => {
       assert.equal(log.kind(i), KIND[e.type]);
-      assert.equal(log.field(i, 1), e.ts);
+      assert.equal(log.field(i, Col.TS), e.ts);
+    });
+  });
+
+  test("each kind's named columns hold exactly its fields, and no two share a column", () => {
+    const COLUMNS = { accepted: AcceptedCol, rejected: RejectedCol, trade: TradeCol, canceled: EndedCol, amended: AmendedCol, expired: EndedCol };
+    const camel = (name: string) => name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const log = new EventLog();
+    for (const e of SAMPLES) write(log, e);
+    SAMPLES.forEach((e, i) => {
+      const cols: Record<string, number> = COLUMNS[e.type];
+      const { type, ts, ...fields } = e;
+      const named = Object.fromEntries(Object.entries(cols).map(([name, c]) => [camel(name), log.field(i, c)]));
+      const expected = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === "boolean" ? Number(v) : v]));
+      assert.deepEqual(named, expected, type);
+      assert.equal(new Set([Col.KIND, Col.TS, ...Object.values(cols)]).size, Object.keys(cols).length + 2, `${type}: distinct columns`);
+      assert.ok(Object.values(cols).every((c) => c > Col.TS && c < EVENT_STRIDE), `${type}: columns inside the row`);
+      assert.equal(log.field(i, Col.KIND), KIND[type]);
+      assert.equal(log.field(i, Col.TS), ts);
+      if (e.type !== "trade") assert.deepEqual([log.field(i, OrderCol.ORDER_ID), log.field(i, OrderCol.ACCOUNT)], [e.orderId, e.account]);
     });
   });
 
@@ -61,6 +80,19 @@ describe("EventLog", () => {
 
   test("the kind codes are the stable ones written into digests", () => {
     assert.deepEqual(EventKind, { ACCEPTED: 1, REJECTED: 2, TRADE: 3, CANCELED: 4, AMENDED: 5, EXPIRED: 6 });
+  });
+
+  test("the column numbers are the stable ones written into digests", () => {
+    assert.deepEqual(Col, { KIND: 0, TS: 1 });
+    assert.deepEqual(OrderCol, { ORDER_ID: 2, ACCOUNT: 3 });
+    assert.deepEqual(AcceptedCol, { ORDER_ID: 2, ACCOUNT: 3, PRICE: 4, SIZE: 5, CLIENT_ORDER_ID: 6, SIDE: 7, ORDER_TYPE: 8, TIF: 9, POST_ONLY: 10 });
+    assert.deepEqual(RejectedCol, { ORDER_ID: 2, ACCOUNT: 3, CLIENT_ORDER_ID: 6, OP: 7, REASON: 8 });
+    assert.deepEqual(TradeCol, {
+      TRADE_ID: 2, TAKER_ACCOUNT: 3, PRICE: 4, SIZE: 5, MAKER_ORDER_ID: 6, TAKER_ORDER_ID: 7, MAKER_ACCOUNT: 8, MAKER_FEE: 9, TAKER_FEE: 10, AGGRESSOR: 11,
+    });
+    assert.deepEqual(EndedCol, { ORDER_ID: 2, ACCOUNT: 3, REMAINING: 5, REASON: 8 });
+    assert.deepEqual(AmendedCol, { ORDER_ID: 2, ACCOUNT: 3, PRICE: 4, SIZE: 5, PRIORITY_KEPT: 8 });
+    assert.equal(EVENT_STRIDE, 12);
   });
 
   test("get outside [0, size) throws a RangeError", () => {
