@@ -67,8 +67,8 @@ export class OrderCache {
   /**
    * Records of closed orders kept for reuse when `limits.ordersLimit` is 0. A population
    * places hundreds of thousands of orders a day that rest for minutes: new records would
-   * outlive young-generation collections and be copied and promoted, then die old (measured as
-   * the largest share of what the collector kept). Reused ones stay put in the old generation.
+   * outlive young-generation collections and be copied and promoted, then die old. Reused ones
+   * stay put in the old generation.
    */
   private readonly spare: OrderRec[] = [];
   private readonly fills: RawTrade[] = [];
