@@ -41,7 +41,7 @@ async function scenarioKernel(scenario: string, seed: number): Promise<{ name: s
 export function addServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("run a scenario in real time (or --speed times faster) and serve it on 127.0.0.1 as a Binance-compatible spot REST venue (/api/v3) for ccxt bots; WebSocket streams are not served yet")
+    .description("run a scenario in real time (or --speed times faster) and serve it on 127.0.0.1 as a Binance-compatible spot REST venue (/api/v3) and WebSocket streams (depth@100ms, trade, WS-API user data) for ccxt bots")
     .requiredOption("--scenario <name|file>", `a built-in (${Object.keys(WORLDS).join(", ")}) or a scenario file (.json)`)
     .requiredOption("--seed <n>", "run seed: a non-negative integer", (v) => parseSeed("--seed", v))
     .option("--port <p>", "TCP port on 127.0.0.1 (0 = any free port)", parsePort, 8090)
@@ -73,7 +73,9 @@ export function addServeCommand(program: Command): void {
       for (const a of accounts) {
         out.write(`  account ${a.name}: key ${a.key}${generated ? ` secret ${a.secret}` : ""} (${a.base} base, ${a.quote} quote)\n`);
       }
-      out.write("  not served yet: WebSocket streams. Stop with Ctrl-C.\n");
+      const sym = (kernel.venue.instrument.base + kernel.venue.instrument.quote).toLowerCase();
+      out.write(`  WS    ${server.ws.spot} (streams ${sym}@depth@100ms, ${sym}@trade), ${server.ws["ws-api"].spot} (userDataStream.subscribe.signature)\n`);
+      out.write(`        (ccxt pro: urls.test.ws = {spot, 'ws-api': {spot}} as above, await exchange.loadHttpProxyAgent()). Stop with Ctrl-C.\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);

@@ -70,9 +70,11 @@ async function depth(c: RouteContext): Promise<unknown> {
   symbolOf(c);
   const n = limit(c.params, 100, 5000);
   return c.venue.run(() => {
+    // Publishing first makes the snapshot exactly the state of its id (book-feed.ts).
+    const lastUpdateId = c.venue.book.sync();
     const d = c.venue.kernel.depth(n);
     const row = (l: { price: number; size: number }) => [dec(ticksToPrice(c.inst, l.price)), dec(lotsToAmount(c.inst, l.size))];
-    return { lastUpdateId: c.venue.kernel.venue.requests, bids: d.bids.map(row), asks: d.asks.map(row) };
+    return { lastUpdateId, bids: d.bids.map(row), asks: d.asks.map(row) };
   });
 }
 

@@ -1,4 +1,4 @@
-// The HTTP server of `arena serve`: Binance's /api/v3 on loopback only, signed requests checked, weights metered.
+// The HTTP server of `arena serve`: Binance's /api/v3 and WebSocket streams on loopback only, signed requests checked, weights metered.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kernel } from "../../sim/kernel.ts";
@@ -7,6 +7,7 @@ import { BinanceError, err } from "./errors.ts";
 import { ROUTES } from "./routes.ts";
 import { checkSigned } from "./signing.ts";
 import { ServedVenue } from "./venue.ts";
+import { attachWebSocket } from "./ws.ts";
 import { DEFAULT_WEIGHT_LIMIT, WeightMeter, weightOf } from "./weights.ts";
 
 /** The only address served: requests never come from, nor go to, another host. */
@@ -34,6 +35,10 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly venue: ServedVenue;
+  /** ccxt pro's `urls.test.ws`: market streams (`spot`) and the WS-API (`'ws-api'.spot`) on the same port. */
+  readonly ws: { readonly spot: string; readonly "ws-api": { readonly spot: string } };
+  /** WebSocket messages sent so far. */
+  readonly wsSent: number;
   /** Requests received so far (a test compares it with what its client sent). */
   readonly requests: number;
   /** Stops accepting, closes connections and waits for the request in progress. */
@@ -96,14 +101,21 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     server.listen(o.port ?? 0, LOOPBACK, () => resolve());
   });
   const { port, address } = server.address() as AddressInfo;
+  const feeds = attachWebSocket(server, venue, inst, unixMs);
   return {
     url: `http://${address}:${port}`,
     port,
     venue,
+    // "/stream" in the path: ccxt tells spot from futures streams by it (isSpotUrl).
+    ws: { spot: `ws://${address}:${port}/stream/ws`, "ws-api": { spot: `ws://${address}:${port}/ws-api/v3` } },
+    get wsSent() {
+      return feeds.sent;
+    },
     get requests() {
       return requests;
     },
     async close() {
+      await feeds.close();
       await venue.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -3,6 +3,7 @@ import type { Exchange } from "../../market/exchange.ts";
 import type { Kernel, AgentContext, SimAgent } from "../../sim/kernel.ts";
 import type { AccountSpec } from "./accounts.ts";
 import { err } from "./errors.ts";
+import { BookFeed } from "./book-feed.ts";
 import { Tape } from "./tape.ts";
 
 /** Simulated time a request's round trip is stepped by at a time, ns. */
@@ -41,6 +42,8 @@ export interface VenueClock {
  */
 export class ServedVenue {
   readonly tape = new Tape();
+  /** Update ids of the book, shared by REST /depth and the depth stream. */
+  readonly book: BookFeed;
   readonly accounts = new Map<string, ServedAccount>();
   private tail: Promise<unknown> = Promise.resolve();
   private startMs = 0;
@@ -53,6 +56,7 @@ export class ServedVenue {
   constructor(readonly kernel: Kernel, accounts: readonly AccountSpec[], readonly speed: number, private readonly clock: VenueClock) {
     if (!(speed > 0 && speed <= 1e6)) throw new Error(`speed: ${speed} must be a number in (0, 1e6]`);
     kernel.observe(this.tape);
+    this.book = new BookFeed(kernel);
     for (const spec of accounts) {
       const a: ServedAccount = { spec, agent: -1, exchange: undefined, clientIds: new Map(), nextClientId: 1 };
       (a as { agent: number }).agent = kernel.addAgent(`serve/${spec.name}`, new ClientSlot(a), { base: spec.base, quote: spec.quote });

@@ -37,7 +37,7 @@ describe("arena serve", () => {
     assert.match(stdout, /account demo: key cliKey12345678 \(/);
     assert.doesNotMatch(stdout, /cliSecret12345678/);
     assert.match(stdout, /SIGTERM: stopped at simulated [\d.]+ s after 1 requests/);
-    assert.match(stdout, /not served yet: WebSocket streams/);
+    assert.match(stdout, /WS {4}ws:\/\/127\.0\.0\.1:\d+\/stream\/ws \(streams btcusdt@depth@100ms, btcusdt@trade\)/);
   });
 
   it("refuses bad flags with exit code 2, naming the flag and the value", () => {

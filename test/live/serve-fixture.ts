@@ -53,3 +53,33 @@ export async function untilBook(c: Client, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+export interface ProClient {
+  readonly ex: InstanceType<typeof ccxt.pro.binance>;
+  /** Every REST URL ccxt fetched, in order. */
+  readonly urls: string[];
+}
+
+/**
+ * ccxt pro's binance class set up as `client`, its WebSocket URLs (`urls.test.ws`) pointed at
+ * the served venue too. ccxt refuses plain ws:// URLs until `loadHttpProxyAgent()` has run.
+ */
+export async function proClient(s: RunningServer, account: Pick<AccountSpec, "key" | "secret"> = ALICE): Promise<ProClient> {
+  const ex = new ccxt.pro.binance({
+    apiKey: account.key,
+    secret: account.secret,
+    enableRateLimit: false,
+    timeout: 5000,
+    options: { fetchMargins: false, fetchCurrencies: false, fetchMarkets: { types: ["spot"] } },
+  });
+  ex.urls.test = { public: `${s.url}/api/v3`, private: `${s.url}/api/v3`, v1: `${s.url}/api/v1`, ws: s.ws };
+  ex.setSandboxMode(true);
+  await ex.loadHttpProxyAgent();
+  const urls: string[] = [];
+  const fetch = ex.fetch.bind(ex);
+  ex.fetch = (u: string, ...rest: unknown[]) => {
+    urls.push(u);
+    return (fetch as (...a: unknown[]) => Promise<unknown>)(u, ...rest);
+  };
+  return { ex, urls };
+}
