@@ -1,36 +1,19 @@
 // `arena backtest --bot NAME`: a registered bot on recorded bars, the same output files as a strategy backtest; bad --bot command lines exit 2.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tableFromIPC } from "apache-arrow";
+import { arenaBatch } from "./helpers/arena-batch-client.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIXTURE = join(ROOT, "test/fixtures/sma-cross-15.csv");
 const TMP = mkdtempSync(join(tmpdir(), "arena-backtest-bot-"));
 process.on("exit", () => rmSync(TMP, { recursive: true, force: true }));
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** Runs several command lines in one child process (tsx starts once) and returns their results in order. */
-function arenaBatch(runs: readonly (readonly string[])[]): Promise<Result[]> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "test/cli/helpers/arena-batch.ts", JSON.stringify(runs)], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("error", fail);
-    p.on("close", (status) => (status === 0 ? done(JSON.parse(stdout) as Result[]) : fail(new Error(`arena-batch exited ${status}: ${stderr}`))));
-  });
-}
 
 const NEVER = join(TMP, "never");
 const SMA_BOT = ["--bot", "strategy", "--params", '{"strategy":"sma-cross","params":{"fast":2,"slow":3}}'];

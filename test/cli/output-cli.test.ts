@@ -1,37 +1,21 @@
 // The output rule through the commands: run, suite and backtest refuse a bad --out before any work, and bad input leaves an old output as it was.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { OUTPUT_MARKER } from "../../cli/output.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
+import { arenaBatch } from "./helpers/arena-batch-client.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const TMP = tempDir("arena-output-cli-");
 const FIXTURE = join(ROOT, "test/fixtures/sma-cross-15.csv");
 const SMA = ["--strategy", "sma-cross", "--params", '{"fast":2,"slow":3,"timeframe":"1m"}'];
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** Runs several command lines in one child process (tsx starts once) and returns their results in order. */
-function arenaBatch(runs: readonly (readonly string[])[]): Promise<Result[]> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "test/cli/helpers/arena-batch.ts", JSON.stringify(runs)], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("error", fail);
-    p.on("close", (status) => (status === 0 ? done(JSON.parse(stdout) as Result[]) : fail(new Error(`arena-batch exited ${status}: ${stderr}`))));
-  });
-}
 
 /** Every file under `dir` (relative path → sha256 of its bytes), to compare before and after. */
 function snapshot(dir: string): Record<string, string> {

@@ -1,35 +1,16 @@
 // Too few bars for the figures: arena facts and arena backtest still run, and warn on stderr that the figures are meaningless.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { MIN_TRADED_BARS } from "../../experiments/backtest/job.ts";
 import { MIN_FACTS_BARS } from "../../experiments/facts.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
+import { arenaBatch } from "./helpers/arena-batch-client.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const TMP = tempDir("arena-tiny-");
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** Several command lines in one child process (tsx starts once). */
-function arenaBatch(runs: readonly (readonly string[])[]): Promise<Result[]> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "test/cli/helpers/arena-batch.ts", JSON.stringify(runs)], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("error", fail);
-    p.on("close", (status) => (status === 0 ? done(JSON.parse(stdout) as Result[]) : fail(new Error(`arena-batch exited ${status}: ${stderr}`))));
-  });
-}
 
 /** n one-minute bars with a gentle zigzag, as a CSV file. */
 function bars(name: string, n: number): string {
