@@ -4,18 +4,17 @@ import { join } from "node:path";
 import type { Bot, LogRecord } from "../../agents/bot.ts";
 import { StrategyBot } from "../../agents/bots/strategy-bot.ts";
 import { BOT_TYPES } from "../../agents/registry.ts";
-import type { RiskEvent } from "../../agents/risk/risk.ts";
 import { parseAt, ValidationError } from "../../market/validate.ts";
 import { Rng } from "../../sim/rng.ts";
-import { computeMetrics, metricsToJson, type Metrics } from "../metrics/performance.ts";
+import { computeMetrics, metricsToJson } from "../metrics/performance.ts";
 import { barSpacing, describeGaps, ohlcvGaps, type Ohlcv } from "../ohlcv.ts";
 import { equityArrow, tradesArrow } from "./arrow-out.ts";
 import { runBotOnBars } from "./bot-driver.ts";
 import { checkFillModel } from "../../market/fills/costs.ts";
-import { BacktestInputError, GENERATOR, load, MIN_TRADED_BARS, pairName } from "./job.ts";
+import { BacktestInputError, GENERATOR, load, MIN_TRADED_BARS, pairName, type BacktestOutcome } from "./job.ts";
 import { renderBacktestHtml } from "./report.ts";
 import { resample, timeframeMs } from "./resample.ts";
-import { NO_REGIME, REGIME_LABELS, type BacktestTrade } from "./runner.ts";
+import { NO_REGIME, REGIME_LABELS } from "./runner.ts";
 import { isoUtc, type DataFileInfo } from "./summary.ts";
 
 /** What the user asked for with --bot. */
@@ -103,15 +102,7 @@ export async function prepareBotBacktest(req: BotBacktestRequest): Promise<Prepa
   return { request: req, params, pair: file.pair, bars, file, timeframe, warnings };
 }
 
-export interface BotBacktestOutcome {
-  readonly time: Float64Array;
-  readonly equity: Float64Array;
-  readonly regime: Uint8Array | null;
-  readonly trades: readonly BacktestTrade[];
-  readonly riskEvents: readonly RiskEvent[];
-  readonly finalEquity: number;
-  readonly metrics: Metrics;
-  readonly bars: number;
+export interface BotBacktestOutcome extends Omit<BacktestOutcome, "walkForward"> {
   readonly wakes: number;
   /** The bot's `refused` count, for bots that keep one. */
   readonly refused: number | undefined;
