@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints what a code change must not change unless it means to: every built-in's digest, row counts, bot results and Arrow hashes (seeds 1, 2), a scenario file's digest, and six backtests' outputs.
-# Usage: tools/digests.sh > /tmp/d.txt && diff tools/digests.ref.txt /tmp/d.txt   (about a minute on 2 cores)
+# Usage: out=$(mktemp) && tools/digests.sh > "$out" && diff tools/digests.ref.txt "$out"   (about a minute on 2 cores)
 set -euo pipefail
 R="${1:-$(cd "$(dirname "$0")/.." && pwd)}"; T=$(mktemp -d); cd "$R"
 for s in smoke normal crash pump-and-dump flash-crash high-volatility; do

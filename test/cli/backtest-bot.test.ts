@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tableFromIPC } from "apache-arrow";
-import { arenaBatch } from "./helpers/arena-batch-client.ts";
+import { arenaBatch, assertRefused } from "./helpers/arena-batch-client.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIXTURE = join(ROOT, "test/fixtures/sma-cross-15.csv");
@@ -66,12 +66,6 @@ test("--bot strategy runs the strategy bot on the bars: the strategy backtest's 
 
 test("bad --bot command lines exit 2 with one message naming the flag and the value, writing nothing", async () => {
   const all = await results;
-  for (const [k, [args, message]] of REFUSALS.entries()) {
-    const r = all[FIRST_REFUSAL + k];
-    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
-    assert.match(r.stderr, message, args.join(" "));
-    assert.ok(r.stderr.startsWith("arena: "));
-    assert.equal(r.stdout, "");
-  }
+  assertRefused(all.slice(FIRST_REFUSAL), REFUSALS);
   assert.equal(existsSync(NEVER), false, "nothing was written");
 });

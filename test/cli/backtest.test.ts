@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tableFromIPC } from "apache-arrow";
-import { arenaBatch } from "./helpers/arena-batch-client.ts";
+import { arenaBatch, assertRefused } from "./helpers/arena-batch-client.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIXTURE = join(ROOT, "test/fixtures/sma-cross-15.csv");
@@ -179,13 +179,7 @@ test("gaps in the data are printed as a warning, and the backtest still runs", a
 
 test("bad input exits 2 with one message naming the flag and value, and writes nothing", async () => {
   const all = await results;
-  for (const [k, [args, message]] of REFUSALS.entries()) {
-    const r = all[FIRST_REFUSAL + k];
-    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
-    assert.match(r.stderr, message, args.join(" "));
-    assert.ok(r.stderr.startsWith("arena: "));
-    assert.equal(r.stdout, "");
-  }
+  assertRefused(all.slice(FIRST_REFUSAL), REFUSALS);
   assert.equal(existsSync(NEVER), false, "nothing was written");
   assert.deepEqual(readdirSync(TMP).filter((n) => n.startsWith(".never.")), [], "no staging folder or lock is left beside it");
 });

@@ -1,4 +1,5 @@
 // Runs several arena command lines in one child process (tsx starts once), for the CLI tests.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,5 +23,16 @@ export function arenaBatch(runs: readonly (readonly string[])[]): Promise<Result
     p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     p.on("error", fail);
     p.on("close", (status) => (status === 0 ? done(JSON.parse(stdout) as Result[]) : fail(new Error(`arena-batch exited ${status}: ${stderr}`))));
+  });
+}
+
+/** Each refused command line exited 2 with one `arena: ` message matching its pattern, and printed nothing on stdout. */
+export function assertRefused(results: readonly Result[], cases: readonly (readonly [readonly string[], RegExp])[]): void {
+  cases.forEach(([args, message], k) => {
+    const r = results[k];
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(" "));
+    assert.ok(r.stderr.startsWith("arena: "));
+    assert.equal(r.stdout, "");
   });
 }
