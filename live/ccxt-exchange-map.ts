@@ -109,7 +109,8 @@ export function toTrade(t: Loose, market: MarketInfo, localMs: number): Trade {
 
 /** A ccxt order book as the port's, best first, at most `limit` levels a side. */
 export function toBook(b: Loose, symbol: string, localMs: number, limit?: number): OrderBook {
-  const side = (rows: unknown) => ((rows as unknown[][] | undefined) ?? []).slice(0, limit).map((r) => [Number(r[0]), Number(r[1])] as const);
+  // Array.from: ccxt pro's book sides are Array subclasses whose slice and map return their own class.
+  const side = (rows: unknown) => Array.from(((rows as unknown[][] | undefined) ?? []).slice(0, limit), (r) => [Number(r[0]), Number(r[1])] as const);
   const timestamp = num(b.timestamp) ?? localMs;
   return { symbol, bids: side(b.bids), asks: side(b.asks), timestamp, datetime: iso(timestamp), nonce: num(b.nonce) ?? 0, info: stamps(timestamp, localMs) };
 }

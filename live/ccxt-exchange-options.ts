@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 const Url = z.string().url();
+const WsUrl = z.string().regex(/^wss?:\/\/\S+$/, "must be a ws:// or wss:// URL");
 
 export const CcxtExchangeOptions = z.strictObject({
   /** A ccxt exchange id, e.g. "binance". */
@@ -13,8 +14,11 @@ export const CcxtExchangeOptions = z.strictObject({
   secret: z.string().min(1, "must not be empty"),
   /** Trade on the exchange's test network (ccxt's setSandboxMode). */
   sandbox: z.boolean().default(false),
-  /** A venue of the exchange's API at other addresses (e.g. `arena serve`): set as ccxt's `urls.test`, with sandbox mode on. */
-  urls: z.strictObject({ public: Url, private: Url, ws: Url.optional() }).optional(),
+  /**
+   * A venue of the exchange's API at other addresses (e.g. `arena serve`): set as ccxt's `urls.test`, with sandbox mode on.
+   * `ws`: the market streams; `wsApi`: binance's WS-API, which its watchOrders/watchMyTrades use (default: `ws`).
+   */
+  urls: z.strictObject({ public: Url, private: Url, ws: WsUrl.optional(), wsApi: WsUrl.optional() }).optional(),
   /** ccxt `options` (e.g. binance's fetchMarkets types). */
   options: z.record(z.string(), z.unknown()).default({}),
   /** "poll": watch* poll fetch* every pollMs; "ws": ccxt pro's watch* (the venue must serve WebSocket streams). */
@@ -32,6 +36,9 @@ export const CcxtExchangeOptions = z.strictObject({
   clientOrderIdPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, "must be 1-20 letters, digits, _ or -").optional(),
   /** The venue's clock, Unix ms (default: ccxt's milliseconds()). */
   clock: z.custom<() => number>((v) => typeof v === "function", "must be a function returning Unix ms").optional(),
+}).refine((o) => o.streams !== "ws" || o.urls === undefined || o.urls.ws !== undefined, {
+  // Without it ccxt pro would open the exchange's own sandbox streams while REST goes to `urls`.
+  path: ["urls", "ws"], message: "is required with streams \"ws\" when urls are given",
 });
 export type CcxtExchangeInput = z.input<typeof CcxtExchangeOptions>;
 export type CcxtExchangeConfig = z.output<typeof CcxtExchangeOptions> & { readonly clientOrderIdPrefix: string };

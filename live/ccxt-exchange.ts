@@ -34,10 +34,12 @@ export async function createCcxtExchange(input: CcxtExchangeInput): Promise<Ccxt
   });
   if (cfg.urls !== undefined) {
     const test: Loose = { public: cfg.urls.public, private: cfg.urls.private };
-    if (cfg.urls.ws !== undefined) test.ws = { spot: cfg.urls.ws, "ws-api": { spot: cfg.urls.ws } };
+    if (cfg.urls.ws !== undefined) test.ws = { spot: cfg.urls.ws, "ws-api": { spot: cfg.urls.wsApi ?? cfg.urls.ws } };
     ex.urls.test = test;
   }
   if (cfg.sandbox || cfg.urls !== undefined) ex.setSandboxMode(true);
+  // ccxt pro refuses plain ws:// URLs (a local venue) until its http agent is loaded.
+  if (cfg.streams === "ws") await ex.loadHttpProxyAgent();
   try {
     await withRetries(cfg.retry, () => ex.loadMarkets(), sleep);
   } catch (e) {
@@ -65,6 +67,8 @@ export class CcxtExchange implements Exchange {
   private readonly secrets: readonly string[];
   private nextClientId = 1;
   private readonly streams: PollStreams;
+  /** Symbols whose ccxt pro book has been synced from its snapshot. */
+  private readonly bookSynced = new Set<string>();
 
   constructor(readonly client: CcxtClient, private readonly cfg: CcxtExchangeConfig) {
     this.id = cfg.id;
@@ -257,7 +261,20 @@ export class CcxtExchange implements Exchange {
   async watchOrderBook(symbol: string, limit?: number): Promise<OrderBook> {
     this.market(symbol);
     if (this.cfg.streams === "poll") return this.streams.orderBook(symbol, limit);
-    const b = await this.call(`watchOrderBook ${symbol}`, () => this.client.watchOrderBook(symbol, limit)) as Loose;
+    const watch = () => this.call(`watchOrderBook ${symbol}`, () => this.client.watchOrderBook(symbol)) as Promise<Loose>;
+    // ccxt pro's first call resolves with the REST snapshot it syncs from; the port promises the next change.
+    let b: Loose;
+    try {
+      if (!this.bookSynced.has(symbol)) {
+        await watch();
+        this.bookSynced.add(symbol);
+      }
+      b = await watch();
+    } catch (e) {
+      // ccxt drops the subscription on a failed sync (a gap in the update ids): the next call re-syncs from a snapshot.
+      this.bookSynced.delete(symbol);
+      throw e;
+    }
     return toBook(b, symbol, this.milliseconds(), limit);
   }
 

@@ -21,16 +21,19 @@ export async function serveIsolated(speed = 100): Promise<RunningServer> {
   return startServer({ kernel, accounts: [MAKER, TAKER], speed, weightLimit: 1_000_000 });
 }
 
+/** How CcxtExchange's watch* get their data: polling fetch*, or ccxt pro's WebSocket streams. */
+export type Streams = "poll" | "ws";
+
 /** A CcxtExchange on the served venue, as a user sets one up for `arena serve`. */
-export function connect(s: RunningServer, account: AccountSpec, extra: Record<string, unknown> = {}): Promise<CcxtExchange> {
+export function connect(s: RunningServer, account: AccountSpec, extra: Record<string, unknown> = {}, streams: Streams = "poll"): Promise<CcxtExchange> {
   return createCcxtExchange({
     id: "binance",
     symbol: DEFAULT_INSTRUMENT.symbol,
     apiKey: account.key,
     secret: account.secret,
-    urls: { public: `${s.url}/api/v3`, private: `${s.url}/api/v3` },
+    urls: { public: `${s.url}/api/v3`, private: `${s.url}/api/v3`, ws: s.ws.spot, wsApi: s.ws["ws-api"].spot },
     options: { fetchMargins: false, fetchCurrencies: false, fetchMarkets: { types: ["spot"] } },
-    streams: "poll",
+    streams,
     pollMs: 20,
     rateLimitMs: 2,
     timeoutMs: 5_000,
@@ -41,7 +44,7 @@ export function connect(s: RunningServer, account: AccountSpec, extra: Record<st
 }
 
 /** The conformance harness: a fresh isolated venue per test, torn down after its script. */
-export async function ccxtHarness(): Promise<Harness> {
+export const ccxtHarness = (streams: Streams = "poll") => async (): Promise<Harness> => {
   return {
     symbol: DEFAULT_INSTRUMENT.symbol,
     refPrice: 30_000,
@@ -52,8 +55,8 @@ export async function ccxtHarness(): Promise<Harness> {
       let taker: CcxtExchange | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        maker = await connect(s, MAKER);
-        taker = await connect(s, TAKER);
+        maker = await connect(s, MAKER, {}, streams);
+        taker = await connect(s, TAKER, {}, streams);
         const c: Clients = { maker, taker, symbol: DEFAULT_INSTRUMENT.symbol, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
         const limit = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`script did not finish within ${SCRIPT_LIMIT_MS} ms`)), SCRIPT_LIMIT_MS);
@@ -70,4 +73,4 @@ export async function ccxtHarness(): Promise<Harness> {
       }
     },
   };
-}
+};

@@ -134,5 +134,9 @@ describe("CcxtExchange on arena serve", () => {
     });
     assert.throws(() => parseOptions({ id: "Binance!", apiKey: "k", secret: "s" }), /id: "Binance!"/);
     assert.throws(() => parseOptions({ id: "binance", apiKey: "k", secret: "s", pollMs: 0 }), /pollMs: 0/);
+    // With streams "ws", REST pointed elsewhere but no stream URL would open the exchange's own sandbox streams.
+    const local = { public: "http://127.0.0.1:1/api/v3", private: "http://127.0.0.1:1/api/v3" };
+    assert.throws(() => parseOptions({ id: "binance", apiKey: "k", secret: "s", streams: "ws", urls: local }), /urls\.ws: undefined is required with streams "ws"/);
+    assert.throws(() => parseOptions({ id: "binance", apiKey: "k", secret: "s", urls: { ...local, ws: "http://127.0.0.1:1/ws" } }), /urls\.ws: "http:.*ws:\/\/ or wss:\/\//);
   });
 });
