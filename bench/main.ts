@@ -36,6 +36,10 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "bars/s of the historical replay: the ensemble with risk on over a year of 1-minute bars; sma-cross vs a whole-array peer",
     load: () => import("./backtest.ts"),
   },
+  live: {
+    about: "order round trip through CcxtExchange and raw ccxt to arena serve on loopback (p50/p99; --ops sets the pairs); tick-to-decision of the ensemble bot",
+    load: () => import("./live.ts"),
+  },
 };
 
 const Ops = z.coerce.number().int("must be an integer").positive("must be positive").max(100_000_000, "must be at most 100,000,000");
