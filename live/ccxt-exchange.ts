@@ -69,6 +69,8 @@ export class CcxtExchange implements Exchange {
   private readonly streams: PollStreams;
   /** Symbols whose ccxt pro book has been synced from its snapshot. */
   private readonly bookSynced = new Set<string>();
+  /** ws mode: the user data stream's subscription, once a watch asked for it (settles when the venue confirmed it). */
+  private userStream: Promise<void> | undefined;
 
   constructor(readonly client: CcxtClient, private readonly cfg: CcxtExchangeConfig) {
     this.id = cfg.id;
@@ -136,6 +138,7 @@ export class CcxtExchange implements Exchange {
     if (postOnly) p.postOnly = true;
     else if (params.timeInForce !== undefined && type === "limit") p.timeInForce = params.timeInForce;
     const what = `createOrder ${side} ${amount} ${symbol}${price === undefined ? "" : ` at price ${price}`} (clientOrderId ${clientOrderId})`;
+    await this.userStreamReady();
     try {
       const o = await withRetries(this.cfg.retry, async (attempt) => {
         // After a network error the order may exist: look it up by client order id before re-sending.
@@ -167,6 +170,7 @@ export class CcxtExchange implements Exchange {
 
   async cancelOrder(id: string, symbol: string): Promise<Order> {
     const m = this.market(symbol);
+    await this.userStreamReady();
     try {
       const o = await withRetries(this.cfg.retry, async (attempt) => {
         try {
@@ -199,6 +203,7 @@ export class CcxtExchange implements Exchange {
     const m = this.market(symbol);
     if (!this.has.editOrder) throw new BadRequest("not_supported", `editOrder: ${this.id} at this venue does not offer order amendment (has.editOrder is false)`);
     this.checkOrder(m, type, amount, price);
+    await this.userStreamReady();
     // Not retried: an amendment re-sent after a lost answer could apply twice.
     const o = await this.call(`editOrder ${id}`, () => this.client.editOrder(id, symbol, type, side, amount, price)) as Loose;
     return this.seen(toOrder(o, m, this.milliseconds()));
@@ -289,6 +294,7 @@ export class CcxtExchange implements Exchange {
     const s = this.symbolOr(symbol);
     const m = this.market(s);
     if (this.cfg.streams === "poll") return this.streams.myTrades(s);
+    this.subscribeUserStream();
     const list = await this.call(`watchMyTrades ${s}`, () => this.client.watchMyTrades(s)) as Loose[];
     return list.map((t) => toTrade(t, m, this.milliseconds()));
   }
@@ -297,11 +303,30 @@ export class CcxtExchange implements Exchange {
     const s = this.symbolOr(symbol);
     const m = this.market(s);
     if (this.cfg.streams === "poll") return this.streams.orders(s);
+    this.subscribeUserStream();
     const list = await this.call(`watchOrders ${s}`, () => this.client.watchOrders(s)) as Loose[];
     return list.map((o) => this.seen(toOrder(o, m, this.milliseconds())));
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * ws mode: asks ccxt pro for the user data stream (binance: the WS-API subscription) once. A
+   * venue sends only the events after it confirmed a subscription, so orders wait for it: a
+   * watch called before an order then always sees that order's events.
+   */
+  private subscribeUserStream(): void {
+    if (this.userStream !== undefined || typeof this.client.authenticate !== "function") return;
+    this.userStream = (this.client.authenticate({ type: "spot" }) as Promise<unknown>).then(
+      () => undefined,
+      // The watch that asked rejects with this error itself; the next watch asks again.
+      () => void (this.userStream = undefined),
+    );
+  }
+
+  private async userStreamReady(): Promise<void> {
+    if (this.userStream !== undefined) await this.userStream;
+  }
 
   /** Records an order state for watchOrders (own answers count as changes seen). */
   private seen(o: Order): Order {

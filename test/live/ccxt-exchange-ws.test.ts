@@ -105,6 +105,26 @@ describe("CcxtExchange, streams ws, on arena serve with its crowd", () => {
     assert.deepEqual(rows(ours), rows(restTrades));
   });
 
+  it("a watch called just before an order sees it, even when the venue confirms the user stream late: the order waits for the subscription", async () => {
+    const y = await connect(s, ALICE, { clientOrderIdPrefix: "late" }, "ws");
+    try {
+      // Delays the WS-API subscription by three of the venue's 100 ms feed batches.
+      const auth = y.client.authenticate.bind(y.client);
+      y.client.authenticate = async (...a: unknown[]) => {
+        await new Promise((r) => setTimeout(r, 300));
+        return auth(...a);
+      };
+      const book = await y.fetchOrderBook(SYM, 5);
+      const watch = y.watchOrders(SYM);
+      const o = await y.createOrder(SYM, "limit", "buy", 0.01, Math.floor(book.bids[0][0] * 0.9));
+      const got = await within(watch, 3000, "watchOrders");
+      assert.ok(got.some((v) => v.id === o.id && v.status === "open"), `order ${o.id} in ${JSON.stringify(got.map((v) => v.id))}`);
+      await y.cancelOrder(o.id, SYM);
+    } finally {
+      await y.close();
+    }
+  });
+
   it("nothing left loopback: every connection the process opened (REST and WebSocket) went to the served port", () => {
     assert.ok(guard.attempts.length >= 3, `connections seen: ${guard.attempts.join(", ")}`);
     assert.deepEqual(guard.offLoopback([s.port]), []);
