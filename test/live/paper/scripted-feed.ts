@@ -38,6 +38,8 @@ export class ScriptedFeed implements Exchange {
   private bookWaiter: ((b: OrderBook) => void) | undefined;
   private tradeWaiter: ((t: Trade[]) => void) | undefined;
   private nextTrade = 1;
+  /** Trade ids are `${idPrefix}${n}`: a second feed standing for the same venue later must not reuse the first one's ids. */
+  idPrefix = "t";
 
   constructor(bids: Row[] = [], asks: Row[] = []) {
     this.current = this.make(bids, asks);
@@ -63,7 +65,7 @@ export class ScriptedFeed implements Exchange {
     for (const [price, amount, side] of ts) {
       this.now++;
       this.trades.push({
-        id: `t${this.nextTrade++}`, order: undefined, timestamp: this.now, datetime: new Date(this.now).toISOString(), symbol: SYMBOL, side,
+        id: `${this.idPrefix}${this.nextTrade++}`, order: undefined, timestamp: this.now, datetime: new Date(this.now).toISOString(), symbol: SYMBOL, side,
         takerOrMaker: undefined, price, amount, cost: price * amount, fee: undefined, info: { venueTs: this.now * 1e6, localTs: this.now * 1e6 },
       });
     }
