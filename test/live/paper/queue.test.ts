@@ -90,6 +90,31 @@ test("two own orders at one price: the later one queues behind the earlier, and 
   }
 });
 
+test("editOrder: less at the same price keeps the place in the queue; a new price goes to the back of the queue there", async () => {
+  const feed = new ScriptedFeed([[30_000, 2], [29_999, 4]], [[30_001, 1]]);
+  const b = await paper(feed);
+  try {
+    const o = await b.createOrder(SYMBOL, "limit", "buy", 2, 30_000);
+    feed.print([30_000, 1.5, "sell"]);
+    await feed.settled();
+    await b.editOrder(o.id, SYMBOL, "limit", "buy", 1, 30_000);
+    feed.print([30_000, 1, "sell"]);
+    await feed.settled();
+    assert.equal((await b.fetchOrder(o.id, SYMBOL)).filled, 0.5, "0.5 was still ahead after the edit");
+    const e = await b.editOrder(o.id, SYMBOL, "limit", "buy", 0.5, 29_999);
+    assert.deepEqual([e.price, e.filled, e.remaining, e.amount], [29_999, 0.5, 0.5, 1]);
+    feed.print([29_999, 4, "sell"]);
+    await feed.settled();
+    assert.equal((await b.fetchOrder(o.id, SYMBOL)).filled, 0.5, "4 BTC were ahead at 29999");
+    feed.print([29_999, 0.5, "sell"]);
+    await feed.settled();
+    assert.equal((await b.fetchOrder(o.id, SYMBOL)).status, "closed");
+    assert.equal((await b.fetchBalance()).used.USDT, 0);
+  } finally {
+    await b.close();
+  }
+});
+
 const slot = fc.record({
   side: fc.constantFrom("buy" as const, "sell" as const),
   price: fc.integer({ min: 95, max: 105 }),
