@@ -138,7 +138,6 @@ class PaperBrokerImpl implements PaperBroker {
   private readonly publicTrades = new Mailbox<Trade>(false);
   private readonly orderChanges = new Mailbox<PaperOrder>(true);
   private readonly myFills = new Mailbox<PaperFill>(true);
-  private nextClientId: number;
 
   constructor(
     private readonly opts: PaperBrokerOptions, private readonly market: MarketInfo, private readonly maker: BarMoney, taker: BarMoney,
@@ -150,7 +149,6 @@ class PaperBrokerImpl implements PaperBroker {
     this.journal = { dir: file.dir, created: file.opened.created, events: file.opened.events.length, torn: file.opened.torn };
     this.book = new PaperBook(maker);
     this.views = new PaperViews(maker, this.symbol, market.base, market.quote);
-    this.nextClientId = Number(ledger.nextOrderId());
     this.engine = new PaperEngine({
       ledger, book: this.book, maker, taker, minCost: maker.quote.floor(market.limits.cost.min), base: market.base, quote: market.quote,
       write: (ev) => file.append(ev),
@@ -214,8 +212,8 @@ class PaperBrokerImpl implements PaperBroker {
     if (!["GTC", "IOC", "FOK", "PO"].includes(tif)) throw new BadRequest("bad_argument", `timeInForce: ${JSON.stringify(tif)} is not GTC, IOC, FOK or PO`);
     const postOnly = tif === "PO" || params.postOnly === true;
     if (postOnly && type !== "limit") throw new InvalidOrder("post_only_market", "postOnly: true on a market order: a market order cannot be post-only");
-    const coid = params.clientOrderId ?? `paper-${this.nextClientId++}`;
-    if (typeof coid !== "string" || coid.length === 0 || coid.length > 64) throw new InvalidOrder("bad_client_order_id", `clientOrderId: ${JSON.stringify(coid)} must be 1-64 characters`);
+    const coid = params.clientOrderId;
+    if (coid !== undefined && (typeof coid !== "string" || coid.length === 0 || coid.length > 64)) throw new InvalidOrder("bad_client_order_id", `clientOrderId: ${JSON.stringify(coid)} must be 1-64 characters`);
     await this.travel();
     const q: PaperRequest = { type, side, amount: qty, price: px, tif: postOnly ? "PO" : tif, postOnly, clientOrderId: coid };
     return this.views.order(this.engine.place(q, this.data.milliseconds()));

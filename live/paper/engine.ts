@@ -25,7 +25,8 @@ export interface PaperRequest {
   readonly price: number | undefined;
   readonly tif: TimeInForceName;
   readonly postOnly: boolean;
-  readonly clientOrderId: string;
+  /** Undefined: `paper-<order id>`, unique because order ids are. */
+  readonly clientOrderId: string | undefined;
 }
 
 /** One taker fill of a walk: base units at a level, the fill's price (quote per base), value and fee in quote units. */
@@ -71,8 +72,10 @@ export class PaperEngine {
    */
   place(q: PaperRequest, now: number): PaperOrder {
     const { ledger, book, maker, taker } = this.p;
-    if (ledger.open.some((r) => r.clientOrderId === q.clientOrderId)) {
-      throw new InvalidOrder("duplicate_client_order_id", `clientOrderId: ${JSON.stringify(q.clientOrderId)} is already used by an open order`);
+    const id = ledger.nextOrderId();
+    const clientOrderId = q.clientOrderId ?? `paper-${id}`;
+    if (ledger.open.some((r) => r.clientOrderId === clientOrderId)) {
+      throw new InvalidOrder("duplicate_client_order_id", `clientOrderId: ${JSON.stringify(clientOrderId)} is already used by an open order`);
     }
     const px = (u: number) => maker.price.toNumber(u);
     if (q.postOnly && q.price !== undefined && book.crosses(q.side, q.price)) {
@@ -101,10 +104,9 @@ export class PaperEngine {
       }
     }
     if (q.tif === "FOK" && walk.qty < q.amount) walk.fills.length = 0;
-    const id = ledger.nextOrderId();
     const ahead = rest > 0 ? this.aheadAt(q.side, q.price!, id) : 0;
     this.emit({
-      e: "order", id, clientOrderId: q.clientOrderId, type: q.type, side: q.side, tif: q.tif, postOnly: q.postOnly,
+      e: "order", id, clientOrderId, type: q.type, side: q.side, tif: q.tif, postOnly: q.postOnly,
       price: q.price ?? null, amount: q.amount, ahead, reserve, ts: now,
     });
     for (const f of walk.fills) {
