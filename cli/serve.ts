@@ -8,11 +8,21 @@ import { loadScenarioFile } from "../scenarios/spec.ts";
 import type { Kernel } from "../sim/kernel.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
 
+/** A TCP port flag's value: 0 (a free port) to 65535. */
+function portOf(flag: string, raw: string): number {
+  const n = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(n >= 0 && n <= 65535)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a port number from 0 (any free port) to 65535`);
+  return n;
+}
+
 /** `--port`: 0 (a free port) to 65535. */
 export function parsePort(raw: string): number {
-  const n = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!(n >= 0 && n <= 65535)) throw new UsageError(`--port: ${JSON.stringify(raw)} is not a port number from 0 (any free port) to 65535`);
-  return n;
+  return portOf("--port", raw);
+}
+
+/** `--metrics-port` (of `serve` and `trade`): where `/metrics` and `/health` are served on 127.0.0.1; 0 = a free port. */
+export function parseMetricsPort(raw: string): number {
+  return portOf("--metrics-port", raw);
 }
 
 /** `--speed`: simulated seconds per wall second, above 0 and at most 10,000. */
@@ -46,8 +56,9 @@ export function addServeCommand(program: Command): void {
     .requiredOption("--seed <n>", "run seed: a non-negative integer", (v) => parseSeed("--seed", v))
     .option("--port <p>", "TCP port on 127.0.0.1 (0 = any free port)", parsePort, 8090)
     .option("--speed <x>", "simulated seconds per wall second (1 = real time)", parseSpeed, 1)
+    .option("--metrics-port <p>", "serve Prometheus /metrics and /health on 127.0.0.1 at this port (0 = any free port); off when not given", parseMetricsPort)
     .option("--accounts <file>", "JSON array of {name, key, secret, base, quote} (default: one demo account, key and secret from ARENA_SERVE_KEY / ARENA_SERVE_SECRET or generated)", (v) => parsePath("--accounts", v))
-    .action(async (o: { scenario: string; seed: number; port: number; speed: number; accounts?: string }) => {
+    .action(async (o: { scenario: string; seed: number; port: number; speed: number; accounts?: string; metricsPort?: number }) => {
       let accounts: AccountSpec[];
       let generated = false;
       try {
@@ -63,7 +74,7 @@ export function addServeCommand(program: Command): void {
       const { name, kernel, durationNs } = await scenarioKernel(o.scenario, o.seed);
       let server;
       try {
-        server = await startServer({ kernel, accounts, speed: o.speed, port: o.port });
+        server = await startServer({ kernel, accounts, speed: o.speed, port: o.port, metricsPort: o.metricsPort });
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
@@ -75,7 +86,9 @@ export function addServeCommand(program: Command): void {
       }
       const sym = (kernel.venue.instrument.base + kernel.venue.instrument.quote).toLowerCase();
       out.write(`  WS    ${server.ws.spot} (streams ${sym}@depth@100ms, ${sym}@trade), ${server.ws["ws-api"].spot} (userDataStream.subscribe.signature)\n`);
-      out.write(`        (ccxt pro: urls.test.ws = {spot, 'ws-api': {spot}} as above, await exchange.loadHttpProxyAgent()). Stop with Ctrl-C.\n`);
+      out.write(`        (ccxt pro: urls.test.ws = {spot, 'ws-api': {spot}} as above, await exchange.loadHttpProxyAgent()).\n`);
+      if (server.metrics !== undefined) out.write(`  METRICS ${server.metrics.url}/metrics  (Prometheus), ${server.metrics.url}/health\n`);
+      out.write(`  Stop with Ctrl-C.\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);

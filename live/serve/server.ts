@@ -2,8 +2,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kernel } from "../../sim/kernel.ts";
+import { startMetricsServer, type MetricsServer } from "../monitoring/server.ts";
 import type { AccountSpec } from "./accounts.ts";
 import { BinanceError, err } from "./errors.ts";
+import { ServeMonitor } from "./monitoring.ts";
 import { ROUTES } from "./routes.ts";
 import { checkSigned } from "./signing.ts";
 import { ServedVenue } from "./venue.ts";
@@ -28,6 +30,10 @@ export interface ServeOptions {
   /** Wall clocks; default performance.now and Date.now. */
   readonly monotonicMs?: () => number;
   readonly unixMs?: () => number;
+  /** Serves `/metrics` and `/health` on 127.0.0.1 at this port (0: a free one); none when undefined. */
+  readonly metricsPort?: number;
+  /** /health answers 503 while the simulation lags the wall clock by more than this, wall ms. Default 5 s. */
+  readonly maxLagMs?: number;
 }
 
 export interface RunningServer {
@@ -41,6 +47,8 @@ export interface RunningServer {
   readonly wsSent: number;
   /** Requests received so far (a test compares it with what its client sent). */
   readonly requests: number;
+  /** The monitoring endpoint (`/metrics`, `/health`), when `metricsPort` was given. */
+  readonly metrics: MetricsServer | undefined;
   /** Stops accepting, closes connections and waits for the request in progress. */
   close(): Promise<void>;
 }
@@ -60,12 +68,22 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const inst = o.kernel.venue.instrument;
   await venue.start();
   let requests = 0;
+  // Bound once listening (the WebSocket feeds it counts exist only then).
+  let monitor: ServeMonitor | undefined;
   const server: Server = createServer((req, res) => {
     requests++;
-    handle(req, res).catch((e: unknown) => send(res, 500, { code: -1000, msg: String(e) }, {}));
+    const t0 = monotonicMs();
+    handle(req, res).then(
+      (a) => monitor?.onRequest(a.endpoint, a.status, monotonicMs() - t0, a.code),
+      (e: unknown) => {
+        send(res, 500, { code: -1000, msg: String(e) }, {});
+        monitor?.onRequest("other", 500, monotonicMs() - t0, -1000);
+      },
+    );
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Answers a request; returns what it answered, for the metrics. */
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<{ endpoint: string; status: number; code?: number }> {
     const url = new URL(req.url ?? "/", "http://loopback");
     const method = req.method ?? "GET";
     const body = await readBody(req);
@@ -74,6 +92,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (body !== "") for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
     const endpoint = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3/".length) : "";
     const route = ROUTES[`${method} ${endpoint}`];
+    // Unknown paths share one label: a client must not be able to grow the label set.
+    const label = route === undefined ? "other" : `${method} ${url.pathname}`;
     const w = meter.take(route === undefined ? 1 : weightOf(method, endpoint, params), unixMs());
     const headers = { "X-MBX-USED-WEIGHT-1M": String(w.used) };
     try {
@@ -90,9 +110,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       }
       const out = await route.handle({ venue, inst, params, account, weightLimit });
       send(res, 200, out, headers);
+      return { endpoint: label, status: 200 };
     } catch (e) {
-      if (e instanceof BinanceError) send(res, e.status, { code: e.code, msg: e.message }, { ...headers, ...e.headers });
-      else send(res, 500, { code: -1000, msg: e instanceof Error ? e.message : String(e) }, headers);
+      if (e instanceof BinanceError) {
+        send(res, e.status, { code: e.code, msg: e.message }, { ...headers, ...e.headers });
+        return { endpoint: label, status: e.status, code: e.code };
+      }
+      send(res, 500, { code: -1000, msg: e instanceof Error ? e.message : String(e) }, headers);
+      return { endpoint: label, status: 500, code: -1000 };
     }
   }
 
@@ -102,6 +127,18 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   const { port, address } = server.address() as AddressInfo;
   const feeds = attachWebSocket(server, venue, inst, unixMs);
+  let metrics: MetricsServer | undefined;
+  if (o.metricsPort !== undefined) {
+    monitor = new ServeMonitor(venue, () => feeds.clients, () => feeds.sent, o.maxLagMs);
+    try {
+      metrics = await startMetricsServer({ registry: monitor.registry, health: monitor.health, port: o.metricsPort });
+    } catch (e) {
+      await feeds.close();
+      await venue.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw e;
+    }
+  }
   return {
     url: `http://${address}:${port}`,
     port,
@@ -114,7 +151,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     get requests() {
       return requests;
     },
+    metrics,
     async close() {
+      await metrics?.close();
       await feeds.close();
       await venue.close();
       await new Promise<void>((resolve) => {

@@ -20,6 +20,8 @@ const MAX_STREAMS = 1024;
 export interface WsFeeds {
   /** Messages sent to clients so far (stream events and answers). */
   readonly sent: number;
+  /** Connections open now: market streams and WS-API. */
+  readonly clients: { readonly market: number; readonly api: number };
   /** Closes every connection and stops the feeds. */
   close(): Promise<void>;
 }
@@ -203,6 +205,9 @@ export function attachWebSocket(server: Server, venue: ServedVenue, inst: Instru
   return {
     get sent() {
       return sent;
+    },
+    get clients() {
+      return { market: markets.size, api: apis.size };
     },
     async close() {
       closed = true;

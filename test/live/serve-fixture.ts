@@ -11,10 +11,10 @@ export const SCENARIO = fileURLToPath(new URL("../../scenarios/examples/quiet-cr
 export const ALICE: AccountSpec = { name: "alice", key: "aliceKey0123456789", secret: "aliceSecret0123456789abcdef", base: 1, quote: 100_000 };
 
 /** Serves quiet-crash (seed 7) at `speed` simulated seconds a wall second. */
-export async function serve(opts: { speed?: number; weightLimit?: number; accounts?: AccountSpec[] } = {}): Promise<RunningServer> {
+export async function serve(opts: { speed?: number; weightLimit?: number; accounts?: AccountSpec[]; metricsPort?: number; maxLagMs?: number } = {}): Promise<RunningServer> {
   const spec = await loadScenarioFile(SCENARIO, typeRegistry());
   const { kernel } = buildScenario(spec, 7);
-  return startServer({ kernel, accounts: opts.accounts ?? [ALICE], speed: opts.speed ?? 60, weightLimit: opts.weightLimit });
+  return startServer({ kernel, accounts: opts.accounts ?? [ALICE], speed: opts.speed ?? 60, weightLimit: opts.weightLimit, metricsPort: opts.metricsPort, maxLagMs: opts.maxLagMs });
 }
 
 export interface Client {
