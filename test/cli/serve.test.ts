@@ -8,9 +8,9 @@ import { describe, it } from "node:test";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 describe("arena serve", () => {
-  it("serves until SIGTERM; with ARENA_SERVE_KEY/SECRET set it prints the key and never the secret", async () => {
+  it("serves until SIGTERM; with ARENA_SERVE_KEY/SECRET set it prints the key and never the secret; --metrics-port serves /metrics", async () => {
     const env = { ...process.env, ARENA_SERVE_KEY: "cliKey12345678", ARENA_SERVE_SECRET: "cliSecret12345678" };
-    const p = spawn(process.execPath, ["bin/arena.mjs", "serve", "--scenario", "smoke", "--seed", "3", "--port", "0", "--speed", "30"], { cwd: ROOT, env });
+    const p = spawn(process.execPath, ["bin/arena.mjs", "serve", "--scenario", "smoke", "--seed", "3", "--port", "0", "--speed", "30", "--metrics-port", "0"], { cwd: ROOT, env });
     let stdout = "";
     let stderr = "";
     p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -30,6 +30,11 @@ describe("arena serve", () => {
       const r = await fetch(`${url}/api/v3/time`);
       assert.equal(r.status, 200);
       assert.ok(((await r.json()) as { serverTime: number }).serverTime >= Date.UTC(2023, 2, 1));
+      const metrics = /METRICS (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(stdout);
+      assert.ok(metrics !== null, stdout);
+      const text = await (await fetch(`${metrics[1]}/metrics`)).text();
+      assert.match(text, /^api_requests_total\{endpoint="GET \/api\/v3\/time",code="200"\} 1$/m);
+      assert.equal((await fetch(`${metrics[1]}/health`)).status, 200);
     } finally {
       p.kill("SIGTERM");
     }
@@ -44,6 +49,7 @@ describe("arena serve", () => {
     const cases: [string[], RegExp][] = [
       [["--scenario", "smoke", "--seed", "1", "--speed", "-2"], /--speed: "-2"/],
       [["--scenario", "smoke", "--seed", "1", "--port", "70000"], /--port: "70000"/],
+      [["--scenario", "smoke", "--seed", "1", "--metrics-port", "x1"], /--metrics-port: "x1" is not a port number/],
       [["--scenario", "nowhere", "--seed", "1"], /--scenario: "nowhere" is not a built-in/],
       [["--scenario", "smoke", "--seed", "1", "--accounts", "/nonexistent/accounts.json"], /--accounts: "\/nonexistent\/accounts.json" cannot be read/],
     ];
