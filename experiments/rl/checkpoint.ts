@@ -28,6 +28,8 @@ const Args = z.object({
   normAdv: z.boolean(), clipCoef: z.number(), annealClip: z.boolean(), clipVloss: z.boolean(), entCoef: z.number(),
   vfCoef: z.number(), maxGradNorm: z.number(), hidden: z.array(z.number().int().positive()), normObs: z.boolean(),
   backend: z.enum(["auto", "tensorflow", "wasm"]),
+  // Checkpoints from before parallel rollouts ran on one thread.
+  workers: z.number().int().positive().default(1),
 });
 
 const CheckpointJson = z.object({

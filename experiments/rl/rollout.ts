@@ -1,0 +1,158 @@
+// Rollout collection for PPO: the batch layout, and the one-thread collector (every env in the training thread).
+import type { Rng } from "../../sim/rng.ts";
+import type { Env } from "./env.ts";
+import { MlpForward, type MlpParams } from "./mlp.ts";
+import type { ObsNormalizer, RunningMeanStd } from "./normalize.ts";
+import { sampleCategorical } from "./policy.ts";
+
+/** One iteration's experience; row i = step t · numEnvs + env e. */
+export class RolloutBatch {
+  /** Observations as the networks saw them (normalised when the run normalises). */
+  readonly obs: Float32Array;
+  readonly actions: Int32Array;
+  readonly logProbs: Float32Array;
+  /** With γ·V(final observation) added on a truncated step. */
+  readonly rewards: Float32Array;
+  /** 1 where the step ended its episode. */
+  readonly ended: Uint8Array;
+  readonly values: Float32Array;
+  /** V of each env's observation after the last step, for GAE. */
+  readonly nextValues: Float32Array;
+  /** Returns summed over, and count of, the episodes that ended in this rollout. */
+  finishedSum = 0;
+  finishedCount = 0;
+
+  constructor(
+    readonly numEnvs: number,
+    readonly numSteps: number,
+    readonly obsDim: number,
+  ) {
+    const n = numEnvs * numSteps;
+    this.obs = new Float32Array(n * obsDim);
+    this.actions = new Int32Array(n);
+    this.logProbs = new Float32Array(n);
+    this.rewards = new Float32Array(n);
+    this.ended = new Uint8Array(n);
+    this.values = new Float32Array(n);
+    this.nextValues = new Float32Array(numEnvs);
+  }
+}
+
+/** Steps a run's envs; the envs, their streams and the observation statistics live on between iterations. */
+export interface Rollouts {
+  /** Fills `batch` with numSteps steps of every env under these networks, updating the statistics. */
+  collect(actor: MlpParams, critic: MlpParams, batch: RolloutBatch): Promise<void>;
+  /** What the networks see now (undefined: raw observations). */
+  normalizer(): ObsNormalizer | undefined;
+  /** Stops any threads. */
+  close(): Promise<void>;
+}
+
+/** Settings of a collector. */
+export interface RolloutConfig {
+  readonly numEnvs: number;
+  readonly numSteps: number;
+  readonly gamma: number;
+  readonly normObs: boolean;
+}
+
+/**
+ * Every env in this thread, one action stream for all, and the observation statistics updated
+ * after every step (Stable-Baselines3's VecNormalize): the `workers: 1` path.
+ */
+export class LocalRollouts implements Rollouts {
+  private readonly obsDim: number;
+  private readonly raw: Float32Array;
+  private readonly seen: Float32Array;
+  private readonly finals: Float32Array;
+  private readonly truncatedNow: Uint8Array;
+  private readonly episodeReturn: Float64Array;
+  private norm: ObsNormalizer | undefined;
+  private actorJs: MlpForward | undefined;
+  private criticJs: MlpForward | undefined;
+
+  /** Resets env e with seed envSeed + e and merges the first observations into `rms`. */
+  constructor(
+    private readonly envs: readonly Env<number>[],
+    private readonly cfg: RolloutConfig,
+    private readonly rms: RunningMeanStd,
+    private readonly sampler: Rng,
+    envSeed: number,
+  ) {
+    this.obsDim = envs[0].observationSpace.shape[0];
+    const size = cfg.numEnvs * this.obsDim;
+    this.raw = new Float32Array(size);
+    this.seen = new Float32Array(size);
+    this.finals = new Float32Array(size);
+    this.truncatedNow = new Uint8Array(cfg.numEnvs);
+    this.episodeReturn = new Float64Array(cfg.numEnvs);
+    envs.forEach((env, e) => this.raw.set(env.reset({ seed: envSeed + e }).obs, e * this.obsDim));
+    this.norm = this.observe();
+  }
+
+  normalizer(): ObsNormalizer | undefined {
+    return this.norm;
+  }
+
+  async close(): Promise<void> {}
+
+  /** Merges the current raw observations into the statistics and normalises them into `seen`. */
+  private observe(): ObsNormalizer | undefined {
+    const { numEnvs, normObs } = this.cfg;
+    const d = this.obsDim;
+    if (!normObs) {
+      this.seen.set(this.raw);
+      return undefined;
+    }
+    this.rms.update(this.raw, numEnvs);
+    const norm = this.rms.snapshot();
+    for (let e = 0; e < numEnvs; e++) norm.apply(this.raw.subarray(e * d, (e + 1) * d), this.seen.subarray(e * d, (e + 1) * d));
+    return norm;
+  }
+
+  async collect(actor: MlpParams, critic: MlpParams, b: RolloutBatch): Promise<void> {
+    const { numEnvs, numSteps, gamma } = this.cfg;
+    const d = this.obsDim;
+    const actorJs = (this.actorJs ??= new MlpForward(actor));
+    const criticJs = (this.criticJs ??= new MlpForward(critic));
+    actorJs.load(actor);
+    criticJs.load(critic);
+    b.finishedSum = 0;
+    b.finishedCount = 0;
+    for (let t = 0; t < numSteps; t++) {
+      for (let e = 0; e < numEnvs; e++) {
+        const i = t * numEnvs + e;
+        const o = this.seen.subarray(e * d, (e + 1) * d);
+        b.obs.set(o, i * d);
+        const { action, logProb } = sampleCategorical(actorJs.run(o), this.sampler);
+        b.actions[i] = action;
+        b.logProbs[i] = logProb;
+        b.values[i] = criticJs.run(o)[0];
+        const r = this.envs[e].step(action);
+        b.rewards[i] = r.reward;
+        this.episodeReturn[e] += r.reward;
+        const done = r.terminated || r.truncated;
+        b.ended[i] = done ? 1 : 0;
+        this.truncatedNow[e] = r.truncated && !r.terminated ? 1 : 0;
+        if (this.truncatedNow[e]) this.finals.set(r.obs, e * d);
+        if (done) {
+          b.finishedSum += this.episodeReturn[e];
+          b.finishedCount++;
+          this.episodeReturn[e] = 0;
+          this.raw.set(this.envs[e].reset().obs, e * d);
+        } else {
+          this.raw.set(r.obs, e * d);
+        }
+      }
+      this.norm = this.observe();
+      // A time limit is not the task's end: the state after it still has a value, so bootstrap from it.
+      for (let e = 0; e < numEnvs; e++) {
+        if (!this.truncatedNow[e]) continue;
+        const f = this.finals.subarray(e * d, (e + 1) * d);
+        const v = criticJs.run(this.norm === undefined ? f : this.norm.apply(f, new Float32Array(d)))[0];
+        b.rewards[t * numEnvs + e] += gamma * v;
+      }
+    }
+    for (let e = 0; e < numEnvs; e++) b.nextValues[e] = criticJs.run(this.seen.subarray(e * d, (e + 1) * d))[0];
+  }
+}
