@@ -1,12 +1,26 @@
 // Rollouts on worker threads: each thread owns a slice of the envs; this thread sends the networks and gathers the batch.
 import { Piscina } from "piscina";
+import type { Rng } from "../../sim/rng.ts";
 import { workerBundle } from "../../sim/worker-bundle.ts";
 import type { GroupChunk, GroupRollout } from "./env-group.ts";
+import type { EnvFactory } from "./env.ts";
 import type { EnvSpec } from "./env-spec.ts";
 import type { MlpParams } from "./mlp.ts";
 import type { ObsNormalizer, RunningMeanStd } from "./normalize.ts";
-import type { RolloutBatch, RolloutConfig, Rollouts } from "./rollout.ts";
+import { LocalRollouts, type RolloutBatch, type RolloutConfig, type Rollouts } from "./rollout.ts";
 import type { RolloutTask } from "./rollout-task.ts";
+
+/**
+ * A run's collector: every env in this thread (from `make`) when workers is 1, else `workers`
+ * threads building theirs from `spec`. Env e first resets with seed envSeed + e; actions come from
+ * `streams`' "actions" stream (one thread) or from "actions/e" (threads).
+ * @throws RangeError if workers is above 1 without a spec, or is not an integer from 1 to numEnvs.
+ */
+export async function openRollouts(spec: EnvSpec | undefined, make: EnvFactory<number>, cfg: RolloutConfig, rms: RunningMeanStd, streams: Rng, envSeed: number, workers: number): Promise<Rollouts> {
+  if (workers === 1) return new LocalRollouts(Array.from({ length: cfg.numEnvs }, make), cfg, rms, streams.fork("actions"), envSeed);
+  if (spec === undefined) throw new RangeError(`ppo workers ${workers}: worker threads build their envs from an EnvSpec, not a factory`);
+  return ParallelRollouts.start(spec, cfg, rms, streams.path, envSeed, workers);
+}
 
 /** Env indices of worker w: a contiguous slice, sizes differing by at most one. */
 export function envSlices(numEnvs: number, workers: number): number[][] {

@@ -5,10 +5,10 @@ import type { EnvFactory } from "./env.ts";
 import { resolveEnvSpec, type EnvSpec } from "./env-spec.ts";
 import { initMlp, type MlpParams } from "./mlp.ts";
 import { RunningMeanStd } from "./normalize.ts";
-import { ParallelRollouts } from "./parallel-rollouts.ts";
+import { openRollouts } from "./parallel-rollouts.ts";
 import { Policy } from "./policy.ts";
 import type { PpoArgs } from "./ppo-args.ts";
-import { LocalRollouts, RolloutBatch, type Rollouts } from "./rollout.ts";
+import { RolloutBatch } from "./rollout.ts";
 import { useBackend, type BackendName } from "./tf-backend.ts";
 
 export { PPO_DEFAULTS, type PpoArgs } from "./ppo-args.ts";
@@ -86,7 +86,6 @@ class AnnealedAdam extends tf.AdamOptimizer {
 export async function trainPpo(env: EnvFactory<number> | EnvSpec, args: PpoArgs, hooks: PpoHooks = {}, resume?: PpoState): Promise<PpoResult> {
   const clock = hooks.clock ?? ((): number => NaN);
   if (!Number.isSafeInteger(args.workers) || args.workers < 1) throw new RangeError(`ppo workers ${args.workers} must be a positive integer`);
-  if (args.workers > 1 && typeof env === "function") throw new RangeError(`ppo workers ${args.workers}: worker threads build their envs from an EnvSpec, not a factory`);
   const make = typeof env === "function" ? env : (await resolveEnvSpec(env)).make;
   const backend = await useBackend(args.backend);
   const probe = make();
@@ -119,10 +118,7 @@ export async function trainPpo(env: EnvFactory<number> | EnvSpec, args: PpoArgs,
   }
   const envSeed = resume === undefined ? args.seed * 1000 : streams.fork("envs").int(0, 2 ** 40);
   const cfg = { numEnvs: args.numEnvs, numSteps: args.numSteps, gamma: args.gamma, normObs: args.normObs };
-  const rollouts: Rollouts =
-    args.workers === 1
-      ? new LocalRollouts([probe, ...Array.from({ length: args.numEnvs - 1 }, make)], cfg, rms, streams.fork("actions"), envSeed)
-      : await ParallelRollouts.start(env as EnvSpec, cfg, rms, streams.path, envSeed, args.workers);
+  const rollouts = await openRollouts(typeof env === "function" ? undefined : env, make, cfg, rms, streams, envSeed, args.workers);
   try {
     return await learn();
   } finally {
