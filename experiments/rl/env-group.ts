@@ -5,6 +5,7 @@ import { resolveEnvSpec, type EnvSpec } from "./env-spec.ts";
 import { MlpForward, type MlpParams } from "./mlp.ts";
 import { ObsNormalizer } from "./normalize.ts";
 import { sampleCategorical } from "./policy.ts";
+import { envsState, restoreEnvs, type RolloutsState } from "./rollout.ts";
 
 /** What a worker needs to build its envs. Plain data, so it crosses the thread boundary. */
 export interface GroupInit {
@@ -15,6 +16,8 @@ export interface GroupInit {
   readonly envSeed: number;
   /** Env e samples its actions from the stream `${streamPath}/actions/${e}`. */
   readonly streamPath: string;
+  /** Where this group's envs and streams were saved: continue from there instead of resetting. */
+  readonly restore?: RolloutsState;
 }
 
 /** One iteration's request: the networks and the statistics that normalise what they see. */
@@ -74,9 +77,22 @@ export class EnvGroup {
     const envs = init.envIds.map(() => make());
     const obsDim = envs[0].observationSpace.shape[0];
     const first = new Float32Array(envs.length * obsDim);
-    envs.forEach((env, j) => first.set(env.reset({ seed: init.envSeed + init.envIds[j] }).obs, j * obsDim));
-    const samplers = init.envIds.map((e) => Rng.root(`${init.streamPath}/actions/${e}`));
-    return new EnvGroup(envs, samplers, obsDim, first);
+    if (init.restore === undefined) {
+      envs.forEach((env, j) => first.set(env.reset({ seed: init.envSeed + init.envIds[j] }).obs, j * obsDim));
+      const samplers = init.envIds.map((e) => Rng.root(`${init.streamPath}/actions/${e}`));
+      return new EnvGroup(envs, samplers, obsDim, first);
+    }
+    const running = new Float64Array(envs.length);
+    restoreEnvs(envs, init.restore, first, running);
+    if (init.restore.samplers.length !== envs.length) throw new Error(`ppo resume: the saved rollouts have ${init.restore.samplers.length} action streams for ${envs.length} envs`);
+    const group = new EnvGroup(envs, init.restore.samplers.map((r) => Rng.restore(r)), obsDim, first);
+    group.episodeReturn.set(running);
+    return group;
+  }
+
+  /** Where the envs and streams are now; undefined when an env cannot be snapshotted. */
+  save(): RolloutsState | undefined {
+    return envsState(this.envs, this.raw, this.episodeReturn, this.samplers);
   }
 
   /** Steps every env `r.steps` times under `r`'s networks. */

@@ -7,19 +7,22 @@ import type { EnvFactory } from "./env.ts";
 import type { EnvSpec } from "./env-spec.ts";
 import type { MlpParams } from "./mlp.ts";
 import type { ObsNormalizer, RunningMeanStd } from "./normalize.ts";
-import { LocalRollouts, type RolloutBatch, type RolloutConfig, type Rollouts } from "./rollout.ts";
+import { LocalRollouts, type RolloutBatch, type RolloutConfig, type Rollouts, type RolloutsState } from "./rollout.ts";
 import type { RolloutTask } from "./rollout-task.ts";
 
 /**
  * A run's collector: every env in this thread (from `make`) when workers is 1, else `workers`
  * threads building theirs from `spec`. Env e first resets with seed envSeed + e; actions come from
- * `streams`' "actions" stream (one thread) or from "actions/e" (threads).
+ * `streams`' "actions" stream (one thread) or from "actions/e" (threads). Given `restore` (saved
+ * by the same kind of collector), the envs and streams continue from there instead.
  * @throws RangeError if workers is above 1 without a spec, or is not an integer from 1 to numEnvs.
  */
-export async function openRollouts(spec: EnvSpec | undefined, make: EnvFactory<number>, cfg: RolloutConfig, rms: RunningMeanStd, streams: Rng, envSeed: number, workers: number): Promise<Rollouts> {
-  if (workers === 1) return new LocalRollouts(Array.from({ length: cfg.numEnvs }, make), cfg, rms, streams.fork("actions"), envSeed);
+export async function openRollouts(
+  spec: EnvSpec | undefined, make: EnvFactory<number>, cfg: RolloutConfig, rms: RunningMeanStd, streams: Rng, envSeed: number, workers: number, restore?: RolloutsState,
+): Promise<Rollouts> {
+  if (workers === 1) return new LocalRollouts(Array.from({ length: cfg.numEnvs }, make), cfg, rms, streams.fork("actions"), envSeed, restore);
   if (spec === undefined) throw new RangeError(`ppo workers ${workers}: worker threads build their envs from an EnvSpec, not a factory`);
-  return ParallelRollouts.start(spec, cfg, rms, streams.path, envSeed, workers);
+  return ParallelRollouts.start(spec, cfg, rms, streams.path, envSeed, workers, restore);
 }
 
 /** Env indices of worker w: a contiguous slice, sizes differing by at most one. */
@@ -51,10 +54,10 @@ export class ParallelRollouts implements Rollouts {
   /**
    * Starts `workers` threads, each building its slice of the envs from `spec` (env e resets with
    * seed envSeed + e and samples from the stream `${streamPath}/actions/${e}`), and merges the first
-   * observations into `rms`.
+   * observations into `rms`; or, given `restore`, continues from it (the statistics as they are).
    * @throws RangeError if workers is not an integer from 2 to numEnvs; the first worker's error if an env cannot be built.
    */
-  static async start(spec: EnvSpec, cfg: RolloutConfig, rms: RunningMeanStd, streamPath: string, envSeed: number, workers: number): Promise<ParallelRollouts> {
+  static async start(spec: EnvSpec, cfg: RolloutConfig, rms: RunningMeanStd, streamPath: string, envSeed: number, workers: number, restore?: RolloutsState): Promise<ParallelRollouts> {
     if (!Number.isSafeInteger(workers) || workers < 2 || workers > cfg.numEnvs) {
       throw new RangeError(`ppo workers ${workers} must be an integer from 2 to the ${cfg.numEnvs} envs (each worker steps at least one)`);
     }
@@ -63,10 +66,18 @@ export class ParallelRollouts implements Rollouts {
     const pools = Array.from({ length: workers }, () => new Piscina<RolloutTask, unknown>({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: 2 ** 31 - 1 }));
     const slices = envSlices(cfg.numEnvs, workers);
     try {
-      const first = (await Promise.all(pools.map((p, w) => p.run({ op: "init", init: { spec, envIds: slices[w], envSeed, streamPath } })))) as Float32Array[];
+      if (restore !== undefined && restore.envs.length !== cfg.numEnvs) throw new Error(`ppo resume: the saved rollouts hold ${restore.envs.length} envs, this run steps ${cfg.numEnvs}`);
+      const part = (ids: readonly number[]): RolloutsState | undefined =>
+        restore === undefined ? undefined : {
+          envs: ids.map((e) => restore.envs[e]), obs: ids.map((e) => restore.obs[e]),
+          episodeReturn: ids.map((e) => restore.episodeReturn[e]), samplers: ids.map((e) => restore.samplers[e]),
+        };
+      const first = (await Promise.all(pools.map((p, w) => p.run({ op: "init", init: { spec, envIds: slices[w], envSeed, streamPath, restore: part(slices[w]) } })))) as Float32Array[];
       const obsDim = first[0].length / slices[0].length;
       const self = new ParallelRollouts(pools, slices, obsDim, cfg, rms);
-      if (cfg.normObs) {
+      if (restore !== undefined) {
+        self.norm = cfg.normObs ? rms.snapshot() : undefined;
+      } else if (cfg.normObs) {
         const rows = new Float32Array(cfg.numEnvs * obsDim);
         first.forEach((f, w) => rows.set(f, slices[w][0] * obsDim));
         rms.update(rows, cfg.numEnvs);
@@ -81,6 +92,16 @@ export class ParallelRollouts implements Rollouts {
 
   normalizer(): ObsNormalizer | undefined {
     return this.norm;
+  }
+
+  async save(): Promise<RolloutsState | undefined> {
+    const parts = (await Promise.all(this.pools.map((p) => p.run({ op: "save" })))) as (RolloutsState | undefined)[];
+    if (parts.some((p) => p === undefined)) return undefined;
+    const all = parts as RolloutsState[];
+    return {
+      envs: all.flatMap((p) => p.envs), obs: all.flatMap((p) => p.obs),
+      episodeReturn: all.flatMap((p) => p.episodeReturn), samplers: all.flatMap((p) => p.samplers),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 // PPO for discrete actions in one file, read top to bottom like CleanRL's ppo.py: rollouts in plain JS, updates on tfjs.
 import * as tf from "@tensorflow/tfjs";
-import { Rng } from "../../sim/rng.ts";
+import { Rng, type RngState } from "../../sim/rng.ts";
 import type { EnvFactory } from "./env.ts";
 import { resolveEnvSpec, type EnvSpec } from "./env-spec.ts";
 import { initMlp, type MlpParams } from "./mlp.ts";
@@ -8,7 +8,7 @@ import { RunningMeanStd } from "./normalize.ts";
 import { openRollouts } from "./parallel-rollouts.ts";
 import { Policy } from "./policy.ts";
 import type { PpoArgs } from "./ppo-args.ts";
-import { RolloutBatch } from "./rollout.ts";
+import { RolloutBatch, type RolloutsState } from "./rollout.ts";
 import { useBackend, type BackendName } from "./tf-backend.ts";
 
 export { PPO_DEFAULTS, type PpoArgs } from "./ppo-args.ts";
@@ -32,9 +32,10 @@ export interface IterationStats {
 
 /**
  * Everything a run needs to continue after an iteration: weights, Adam's moments and step count,
- * the observation statistics and the curve so far. Not saved: the random streams' positions and the
- * envs' running episodes; a resumed run re-seeds both by a rule of (seed, iteration), so resuming one
- * state always gives the same result, though not the uninterrupted run's.
+ * the observation statistics and the curve so far, and, when every env can be snapshotted, `exact`.
+ * With it a resumed run is the uninterrupted run; without it the resumed run re-seeds its streams
+ * and envs by a rule of (seed, iteration), so resuming one state always gives the same result,
+ * though not the uninterrupted run's.
  */
 export interface PpoState {
   /** Iterations done. */
@@ -46,6 +47,17 @@ export interface PpoState {
   readonly optimizer: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }[];
   readonly rms: { readonly mean: Float64Array; readonly var: Float64Array; readonly count: number };
   readonly curve: readonly IterationStats[];
+  readonly exact?: ExactState;
+}
+
+/** What else an uninterrupted run holds between iterations. */
+export interface ExactState {
+  /** The minibatch stream's position. */
+  readonly shuffler: RngState;
+  /** The envs, their observations and running returns, and the action streams. */
+  readonly rollouts: RolloutsState;
+  /** Adam's β1^t and β2^t as it holds them (products, which its setWeights would recompute as powers, a bit off). */
+  readonly adamBetaPowers: readonly [number, number];
 }
 
 /** Optional observers of a run; they decide nothing. */
@@ -75,6 +87,21 @@ class AnnealedAdam extends tf.AdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }
+
+  /** tfjs keeps β^t in private variables; reached by name, as only they are exact. */
+  private get betaPowers(): [tf.Variable, tf.Variable] {
+    const self = this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    return [self.accBeta1, self.accBeta2];
+  }
+
+  getBetaPowers(): [number, number] {
+    const [b1, b2] = this.betaPowers;
+    return [b1.dataSync()[0], b2.dataSync()[0]];
+  }
+
+  setBetaPowers(p: readonly [number, number]): void {
+    this.betaPowers.forEach((v, i) => v.assign(tf.scalar(p[i])));
+  }
 }
 
 /**
@@ -101,9 +128,10 @@ export async function trainPpo(env: EnvFactory<number> | EnvSpec, args: PpoArgs,
   // Seeded streams, one per purpose, so changing one use never shifts the others.
   const root = Rng.root(args.seed).fork("ppo");
   const start = resume?.iteration ?? 0;
-  // A resumed run's streams and env seeds depend on where it resumed, never on the clock.
-  const streams = resume === undefined ? root : root.fork(`resume/${start}`);
-  const shuffler = streams.fork("minibatches");
+  const exact = resume?.exact;
+  // A resumed run without its streams' positions re-seeds them by where it resumed, never by the clock.
+  const streams = resume === undefined || exact !== undefined ? root : root.fork(`resume/${start}`);
+  const shuffler = exact === undefined ? streams.fork("minibatches") : Rng.restore(exact.shuffler);
   const actorInit = resume?.actor ?? initMlp([obsDim, ...args.hidden, nActions], 0.01, root.fork("init/actor"));
   const criticInit = resume?.critic ?? initMlp([obsDim, ...args.hidden, 1], 1, root.fork("init/critic"));
   if (actorInit.sizes.join() !== [obsDim, ...args.hidden, nActions].join() || criticInit.sizes.join() !== [obsDim, ...args.hidden, 1].join()) {
@@ -118,7 +146,7 @@ export async function trainPpo(env: EnvFactory<number> | EnvSpec, args: PpoArgs,
   }
   const envSeed = resume === undefined ? args.seed * 1000 : streams.fork("envs").int(0, 2 ** 40);
   const cfg = { numEnvs: args.numEnvs, numSteps: args.numSteps, gamma: args.gamma, normObs: args.normObs };
-  const rollouts = await openRollouts(typeof env === "function" ? undefined : env, make, cfg, rms, streams, envSeed, args.workers);
+  const rollouts = await openRollouts(typeof env === "function" ? undefined : env, make, cfg, rms, streams, envSeed, args.workers, exact?.rollouts);
   try {
     return await learn();
   } finally {
@@ -132,6 +160,7 @@ export async function trainPpo(env: EnvFactory<number> | EnvSpec, args: PpoArgs,
       const saved = resume.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, [...w.shape]) }));
       await optimizer.setWeights(saved);
       tf.dispose(saved.map((w) => w.tensor));
+      if (exact !== undefined) optimizer.setBetaPowers(exact.adamBetaPowers);
     }
     const b = new RolloutBatch(args.numEnvs, args.numSteps, obsDim);
     const advantages = new Float32Array(batchSize);
@@ -258,9 +287,11 @@ export async function trainPpo(env: EnvFactory<number> | EnvSpec, args: PpoArgs,
         const saved = await Promise.all(weights.map(async (w) => ({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(await w.tensor.data()) })));
         // The first entry is a fresh scalar (the step count); the others are the optimizer's own variables.
         weights[0].tensor.dispose();
+        const where = await rollouts.save();
         await hooks.onCheckpoint({
           iteration, globalStep, actor: fromTf(actor), critic: fromTf(critic), optimizer: saved,
           rms: { mean: Float64Array.from(rms.mean), var: Float64Array.from(rms.var), count: rms.count }, curve: [...curve],
+          exact: where === undefined ? undefined : { shuffler: shuffler.state(), rollouts: where, adamBetaPowers: optimizer.getBetaPowers() },
         });
       }
     }

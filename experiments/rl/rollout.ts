@@ -1,5 +1,5 @@
 // Rollout collection for PPO: the batch layout, and the one-thread collector (every env in the training thread).
-import type { Rng } from "../../sim/rng.ts";
+import { Rng, type RngState } from "../../sim/rng.ts";
 import type { Env } from "./env.ts";
 import { MlpForward, type MlpParams } from "./mlp.ts";
 import type { ObsNormalizer, RunningMeanStd } from "./normalize.ts";
@@ -38,12 +38,55 @@ export class RolloutBatch {
   }
 }
 
+/**
+ * A collector between iterations, JSON-safe: per env its snapshot, the raw observation it is at and
+ * the return of its running episode; the action streams (one for one thread, one per env on threads).
+ */
+export interface RolloutsState {
+  readonly envs: readonly unknown[];
+  readonly obs: readonly (readonly number[])[];
+  readonly episodeReturn: readonly number[];
+  readonly samplers: readonly RngState[];
+}
+
+/** The state of `envs` at their current observations `raw` (n × obsDim), or undefined if one cannot be snapshotted. */
+export function envsState(envs: readonly Env<number>[], raw: Float32Array, episodeReturn: Float64Array, samplers: readonly Rng[]): RolloutsState | undefined {
+  if (!envs.every((e) => typeof e.snapshot === "function")) return undefined;
+  const d = raw.length / envs.length;
+  return {
+    envs: envs.map((e) => e.snapshot!()),
+    obs: envs.map((_, j) => Array.from(raw.subarray(j * d, (j + 1) * d))),
+    episodeReturn: Array.from(episodeReturn),
+    samplers: samplers.map((r) => r.state()),
+  };
+}
+
+/**
+ * Puts `envs` back where `s` found them; `raw` and `episodeReturn` receive their observations and running returns.
+ * @throws Error naming the mismatch if `s` holds another number of envs or observations of another size.
+ */
+export function restoreEnvs(envs: readonly Env<number>[], s: RolloutsState, raw: Float32Array, episodeReturn: Float64Array): void {
+  const d = raw.length / envs.length;
+  if (s.envs.length !== envs.length || s.obs.length !== envs.length || s.episodeReturn.length !== envs.length) {
+    throw new Error(`ppo resume: the saved rollouts hold ${s.envs.length} envs, this run steps ${envs.length}`);
+  }
+  envs.forEach((env, j) => {
+    if (env.restore === undefined) throw new Error("ppo resume: the saved rollouts hold env snapshots but this env cannot restore one");
+    if (s.obs[j].length !== d) throw new Error(`ppo resume: a saved observation has ${s.obs[j].length} values, the env observes ${d}`);
+    env.restore(s.envs[j]);
+    raw.set(s.obs[j], j * d);
+    episodeReturn[j] = s.episodeReturn[j];
+  });
+}
+
 /** Steps a run's envs; the envs, their streams and the observation statistics live on between iterations. */
 export interface Rollouts {
   /** Fills `batch` with numSteps steps of every env under these networks, updating the statistics. */
   collect(actor: MlpParams, critic: MlpParams, batch: RolloutBatch): Promise<void>;
   /** What the networks see now (undefined: raw observations). */
   normalizer(): ObsNormalizer | undefined;
+  /** Where the envs and streams are, for an exact resume; undefined when an env cannot be snapshotted. */
+  save(): Promise<RolloutsState | undefined>;
   /** Stops any threads. */
   close(): Promise<void>;
 }
@@ -71,13 +114,19 @@ export class LocalRollouts implements Rollouts {
   private actorJs: MlpForward | undefined;
   private criticJs: MlpForward | undefined;
 
-  /** Resets env e with seed envSeed + e and merges the first observations into `rms`. */
+  private readonly sampler: Rng;
+
+  /**
+   * Resets env e with seed envSeed + e, actions from `sampler`, and merges the first observations
+   * into `rms`; or, given `restore`, continues from there (the statistics as they are).
+   */
   constructor(
     private readonly envs: readonly Env<number>[],
     private readonly cfg: RolloutConfig,
     private readonly rms: RunningMeanStd,
-    private readonly sampler: Rng,
+    sampler: Rng,
     envSeed: number,
+    restore?: RolloutsState,
   ) {
     this.obsDim = envs[0].observationSpace.shape[0];
     const size = cfg.numEnvs * this.obsDim;
@@ -86,8 +135,28 @@ export class LocalRollouts implements Rollouts {
     this.finals = new Float32Array(size);
     this.truncatedNow = new Uint8Array(cfg.numEnvs);
     this.episodeReturn = new Float64Array(cfg.numEnvs);
-    envs.forEach((env, e) => this.raw.set(env.reset({ seed: envSeed + e }).obs, e * this.obsDim));
-    this.norm = this.observe();
+    if (restore === undefined) {
+      this.sampler = sampler;
+      envs.forEach((env, e) => this.raw.set(env.reset({ seed: envSeed + e }).obs, e * this.obsDim));
+      this.norm = this.observe();
+      return;
+    }
+    if (restore.samplers.length !== 1) throw new Error(`ppo resume: the saved rollouts have ${restore.samplers.length} action streams, one thread uses 1`);
+    this.sampler = Rng.restore(restore.samplers[0]);
+    restoreEnvs(envs, restore, this.raw, this.episodeReturn);
+    // What observe() left after the last step: the statistics as saved, applied to the saved observations.
+    this.norm = cfg.normObs ? rms.snapshot() : undefined;
+    const d = this.obsDim;
+    for (let e = 0; e < cfg.numEnvs; e++) {
+      const from = this.raw.subarray(e * d, (e + 1) * d);
+      const to = this.seen.subarray(e * d, (e + 1) * d);
+      if (this.norm === undefined) to.set(from);
+      else this.norm.apply(from, to);
+    }
+  }
+
+  async save(): Promise<RolloutsState | undefined> {
+    return envsState(this.envs, this.raw, this.episodeReturn, [this.sampler]);
   }
 
   normalizer(): ObsNormalizer | undefined {

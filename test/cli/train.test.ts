@@ -49,7 +49,7 @@ test("cartpole, 8 iterations: policy.json, checkpoint.json, curve.json, curve.cs
   assert.equal(e.stdout, "");
 });
 
-test("a run killed mid-way resumes from its last checkpoint: the saved curve is kept, the run ends at its steps", async () => {
+test("a run killed mid-way resumes from its last checkpoint: the saved curve is kept, the run ends at its steps with the uninterrupted run's policy", async () => {
   const out = join(tmp, "resume");
   const { child, done } = start(["train", "ppo", "--env", "cartpole", "--steps", "5120", "--out", out]);
   // Kill it once a checkpoint of at least 3 iterations is committed.
@@ -70,6 +70,11 @@ test("a run killed mid-way resumes from its last checkpoint: the saved curve is 
   assert.equal(ck.state.globalStep, 5120);
   assert.equal(ck.state.curve.length, 20);
   assert.deepEqual(ck.state.curve.map((s: { iteration: number }) => s.iteration), Array.from({ length: 20 }, (_, i) => i + 1));
+  // The resumed run is the uninterrupted one.
+  const straight = join(tmp, "straight");
+  const u = await arena(["train", "ppo", "--env", "cartpole", "--steps", "5120", "--out", straight]);
+  assert.equal(u.status, 0, u.stderr);
+  assert.equal(await readFile(join(out, "policy.json"), "utf8"), await readFile(join(straight, "policy.json"), "utf8"));
   // Resuming a finished run changes nothing but rewrites the same files.
   const again = await arena(["train", "ppo", "--resume", out, "--env", "cartpole"]);
   assert.equal(again.status, 0, again.stderr);
