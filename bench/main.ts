@@ -29,7 +29,7 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     load: () => import("./strategies.ts"),
   },
   "ppo-cartpole": {
-    about: "PPO on CartPole-v1 with rl-baselines3-zoo's settings (100k steps; --ops sets the steps): eval return, rollout steps/s, update samples/s",
+    about: "PPO on CartPole-v1 with rl-baselines3-zoo's settings (100k steps; --ops sets the steps): eval return, rollout steps/s, update samples/s, rollout steps/s on 1 and 2 workers",
     load: () => import("./ppo-cartpole.ts"),
   },
   backtest: {

@@ -11,6 +11,7 @@ import { trainPpo, type IterationStats, type PpoArgs, type PpoState } from "../e
 import { TRAIN_ENV_NAMES, TRAIN_ENVS } from "../experiments/rl/train-envs.ts";
 import { curveCsv, curveJson, trainReportHtml } from "../experiments/rl/train-report.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
+import { parseWorkers, workersHelp } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput, recoverOutput } from "./output.ts";
 
 /** Most environment steps one run may take: bounds its time (days at the slowest env) and its curve. */
@@ -28,7 +29,7 @@ interface TrainOptions {
   readonly env?: string;
   readonly scenario?: string;
   readonly steps?: number;
-  readonly workers?: string;
+  readonly workers?: number;
   readonly seed?: number;
   readonly out?: string;
   readonly force?: boolean;
@@ -40,7 +41,6 @@ async function plan(o: TrainOptions): Promise<{ env: string; args: PpoArgs; resu
   if (o.scenario !== undefined) {
     throw new UsageError(`--scenario: ${JSON.stringify(o.scenario)}: training on a market scenario is not available yet (use --env ${TRAIN_ENV_NAMES.join(" | ")})`);
   }
-  if (o.workers !== undefined) throw new UsageError(`--workers: ${JSON.stringify(o.workers)}: parallel rollouts are not available yet (training runs in one process)`);
   if (o.env !== undefined && !Object.hasOwn(TRAIN_ENVS, o.env)) {
     throw new UsageError(`--env: ${JSON.stringify(o.env)} is not an environment arena train knows (known: ${TRAIN_ENV_NAMES.join(", ")})`);
   }
@@ -56,11 +56,12 @@ async function plan(o: TrainOptions): Promise<{ env: string; args: PpoArgs; resu
     }
     if (!Object.hasOwn(TRAIN_ENVS, c.env)) throw new UsageError(`--resume: checkpoint env ${JSON.stringify(c.env)} is not one arena train knows (known: ${TRAIN_ENV_NAMES.join(", ")})`);
     const clash = (flag: string, given: unknown, saved: unknown) => {
-      if (given !== undefined && given !== saved) throw new UsageError(`${flag}: ${JSON.stringify(given)} differs from the checkpoint's ${JSON.stringify(saved)}; a resumed run keeps its env, seed and steps (omit the flag)`);
+      if (given !== undefined && given !== saved) throw new UsageError(`${flag}: ${JSON.stringify(given)} differs from the checkpoint's ${JSON.stringify(saved)}; a resumed run keeps its env, seed, steps and workers (omit the flag)`);
     };
     clash("--env", o.env, c.env);
     clash("--seed", o.seed, c.args.seed);
     clash("--steps", o.steps, c.args.totalTimesteps);
+    clash("--workers", o.workers, c.args.workers);
     return { env: c.env, args: c.args, resume: c, out: o.out ?? o.resume };
   }
   if (o.env === undefined) throw new UsageError(`--env: missing; give one of ${TRAIN_ENV_NAMES.join(", ")} (or --resume DIR)`);
@@ -69,7 +70,9 @@ async function plan(o: TrainOptions): Promise<{ env: string; args: PpoArgs; resu
   const base = TRAIN_ENVS[o.env].ppo;
   const batch = base.numEnvs * base.numSteps;
   if (o.steps < batch) throw new UsageError(`--steps: ${o.steps} is less than one iteration of ${o.env} (${base.numEnvs} envs × ${base.numSteps} steps = ${batch}); give at least ${batch}`);
-  return { env: o.env, args: { ...base, seed: o.seed ?? 1, totalTimesteps: o.steps }, out: o.out };
+  const workers = o.workers ?? 1;
+  if (workers > base.numEnvs) throw new UsageError(`--workers: ${workers} is more than the ${base.numEnvs} envs of ${o.env}; each worker steps at least one`);
+  return { env: o.env, args: { ...base, seed: o.seed ?? 1, totalTimesteps: o.steps, workers }, out: o.out };
 }
 
 /** Adds `train ppo` to `program`. */
@@ -81,7 +84,7 @@ export function addTrainCommand(program: Command): void {
     .option("--env <name>", `the environment (${TRAIN_ENV_NAMES.join(", ")})`)
     .option("--scenario <name>", "a market scenario to train in (not available yet)")
     .option("--steps <n>", "environment steps in all (summed over the parallel envs), a positive integer", parseSteps)
-    .option("--workers <w>", "rollout worker processes (not available yet)")
+    .option("--workers <w>", `${workersHelp("the rollouts (each steps a share of the envs)")}; default 1 (in this thread); 1 and 2+ give different runs, all counts from 2 up the same`, (v) => parseWorkers("--workers", v))
     .option("--seed <n>", "run seed (weights, sampling, envs); default 1", (v) => parseSeed("--seed", v))
     .option("--out <dir>", `${OUT_HELP}; default with --resume: the resumed folder`, (v) => parsePath("--out", v))
     .option("--force", FORCE_HELP)
@@ -122,7 +125,7 @@ export function addTrainCommand(program: Command): void {
       let last: PpoState | undefined = p.resume?.state;
       let result;
       try {
-        result = await trainPpo(make, p.args, {
+        result = await trainPpo({ kind: "env", name: p.env }, p.args, {
           clock: () => performance.now(),
           onIteration: progress,
           onCheckpoint: async (state) => {
@@ -139,7 +142,7 @@ export function addTrainCommand(program: Command): void {
       const tail = result.curve.slice(-10).map((s) => s.episodeReturn).filter(Number.isFinite);
       const mean = tail.length === 0 ? NaN : tail.reduce((a, b) => a + b, 0) / tail.length;
       process.stdout.write(
-        `${p.env} seed ${p.args.seed}: ${last.globalStep} steps (${result.curve.length} iterations${p.resume ? `, resumed at ${p.resume.state.iteration}` : ""}) in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${result.backend}\n` +
+        `${p.env} seed ${p.args.seed}: ${last.globalStep} steps (${result.curve.length} iterations${p.resume ? `, resumed at ${p.resume.state.iteration}` : ""}) in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${result.backend}${p.args.workers > 1 ? `, ${p.args.workers} rollout workers` : ""}\n` +
           `  mean episode return over the last ${tail.length} iterations ${Number.isFinite(mean) ? mean.toFixed(2) : "-"}\n` +
           `  wrote ${["policy.json", "checkpoint.json", "curve.json", "curve.csv", "report.html"].map((f) => join(p.out, f)).join(", ")}\n`,
       );

@@ -6,6 +6,14 @@ const TWO_PI = 2 * Math.PI;
 /** 2^32: below this span `int` can use a 32-bit draw without losing any value. */
 const SPAN_32 = 0x1_0000_0000;
 
+/** Where a stream is: its key, alea's four numbers and the Box–Muller spare. */
+export interface RngState {
+  readonly key: string;
+  readonly alea: { readonly c: number; readonly s0: number; readonly s1: number; readonly s2: number };
+  readonly spare: number;
+  readonly hasSpare: boolean;
+}
+
 /**
  * A deterministic random stream (seedrandom's alea: fast, 32-bit resolution, period ~2^116).
  *
@@ -19,15 +27,34 @@ const SPAN_32 = 0x1_0000_0000;
  * fdlibm ports, so results are identical across platforms for a given Node version.
  */
 export class Rng {
-  private readonly prng: seedrandom.PRNG;
+  private readonly prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>;
   private readonly key: string;
   /** Second Box–Muller value, kept for the next normal() call when `hasSpare`. */
   private spare = 0;
   private hasSpare = false;
 
-  private constructor(key: string) {
+  private constructor(key: string, at?: seedrandom.State.Alea) {
     this.key = key;
-    this.prng = seedrandom.alea(key);
+    // `state` only adds a way to read the position; the numbers drawn are the same.
+    this.prng = seedrandom.alea(key, { state: at === undefined ? true : { ...at } });
+  }
+
+  /** The stream's position, plain JSON-safe numbers: `Rng.restore` continues it exactly. */
+  state(): RngState {
+    return { key: this.key, alea: this.prng.state(), spare: this.spare, hasSpare: this.hasSpare };
+  }
+
+  /**
+   * The stream `s` was taken from, at that position.
+   * @throws RangeError if a number of `s.alea` is not finite.
+   */
+  static restore(s: RngState): Rng {
+    const { c, s0, s1, s2 } = s.alea;
+    if (![c, s0, s1, s2, s.spare].every(Number.isFinite)) throw new RangeError(`rng state of "${s.key}" has a non-finite number`);
+    const r = new Rng(s.key, { c, s0, s1, s2 });
+    r.spare = s.spare;
+    r.hasSpare = s.hasSpare;
+    return r;
   }
 
   /**

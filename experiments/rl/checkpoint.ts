@@ -1,6 +1,7 @@
 // checkpoint.json: a PPO run's state after an iteration (args, weights, Adam, normaliser, curve), to resume from.
 import { z } from "zod";
 import type { PpoArgs, PpoState, IterationStats } from "./ppo.ts";
+import { RngStateJson } from "./rng-json.ts";
 import { issues, mlpFromJson, MlpJson, mlpToJson, PolicyFileError, readJsonFile, writeAtomic } from "./policy-file.ts";
 
 export const CHECKPOINT_FORMAT = "btc-arena/ppo-checkpoint";
@@ -28,6 +29,8 @@ const Args = z.object({
   normAdv: z.boolean(), clipCoef: z.number(), annealClip: z.boolean(), clipVloss: z.boolean(), entCoef: z.number(),
   vfCoef: z.number(), maxGradNorm: z.number(), hidden: z.array(z.number().int().positive()), normObs: z.boolean(),
   backend: z.enum(["auto", "tensorflow", "wasm"]),
+  // Checkpoints from before parallel rollouts ran on one thread.
+  workers: z.number().int().positive().default(1),
 });
 
 const CheckpointJson = z.object({
@@ -43,9 +46,24 @@ const CheckpointJson = z.object({
     optimizer: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), data: z.array(z.number()) })),
     rms: z.object({ mean: z.array(z.number()), var: z.array(z.number().nonnegative()), count: z.number().positive() }),
     curve: z.array(Stats),
+    // Absent in checkpoints of envs that cannot be snapshotted (and of older versions): those resume re-seeded.
+    exact: z.object({
+      shuffler: RngStateJson,
+      rollouts: z.object({
+        envs: z.array(z.unknown()), obs: z.array(z.array(z.number())), episodeReturn: z.array(z.number()), samplers: z.array(RngStateJson),
+      }),
+      adamBetaPowers: z.tuple([z.number(), z.number()]),
+    }).optional(),
   }),
 }).superRefine((c, ctx) => {
   if (c.state.curve.length !== c.state.iteration) ctx.addIssue({ code: "custom", path: ["state", "curve"], message: `has ${c.state.curve.length} lines for ${c.state.iteration} iterations` });
+  const ex = c.state.exact?.rollouts;
+  if (ex !== undefined) {
+    const n = c.args.numEnvs;
+    const streams = c.args.workers === 1 ? 1 : n;
+    if (ex.envs.length !== n || ex.obs.length !== n || ex.episodeReturn.length !== n) ctx.addIssue({ code: "custom", path: ["state", "exact", "rollouts"], message: `does not hold the ${n} envs of args.numEnvs` });
+    if (ex.samplers.length !== streams) ctx.addIssue({ code: "custom", path: ["state", "exact", "rollouts", "samplers"], message: `has ${ex.samplers.length} streams; ${c.args.workers} workers use ${streams}` });
+  }
   for (const [i, w] of c.state.optimizer.entries()) {
     if (w.data.length !== w.shape.reduce((a, b) => a * b, 1)) ctx.addIssue({ code: "custom", path: ["state", "optimizer", i], message: `has ${w.data.length} numbers for shape [${w.shape.join(", ")}]` });
   }
@@ -69,6 +87,7 @@ export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void>
       optimizer: s.optimizer.map((w) => ({ name: w.name, shape: [...w.shape], data: Array.from(w.data) })),
       rms: { mean: Array.from(s.rms.mean), var: Array.from(s.rms.var), count: s.rms.count },
       curve: s.curve.map((l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k, finiteOrNull(v as number)]))),
+      exact: s.exact,
     },
   };
   await writeAtomic(path, JSON.stringify(json) + "\n");
@@ -94,6 +113,7 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
       optimizer: c.state.optimizer.map((w) => ({ name: w.name, shape: w.shape, data: Float32Array.from(w.data) })),
       rms: { mean: Float64Array.from(c.state.rms.mean), var: Float64Array.from(c.state.rms.var), count: c.state.rms.count },
       curve: c.state.curve as IterationStats[],
+      exact: c.state.exact,
     },
   };
 }

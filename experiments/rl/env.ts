@@ -45,6 +45,14 @@ export interface Env<A extends number | Float32Array = number> {
    * @throws Error if called before `reset` or after the episode ended.
    */
   step(action: A): StepResult;
+  /**
+   * Optional: the env's whole state as JSON-safe data, for `restore` on a fresh env of the same kind
+   * to continue exactly (an observation buffer is not state). A learner resumes such envs exactly
+   * and re-seeds the others.
+   */
+  snapshot?(): unknown;
+  /** @throws Error naming the env if `s` is not one of its snapshots. */
+  restore?(s: unknown): void;
 }
 
 /** Makes a fresh, independent env; the checker and vectorised rollouts call it once per copy. */

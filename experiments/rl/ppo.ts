@@ -1,79 +1,17 @@
 // PPO for discrete actions in one file, read top to bottom like CleanRL's ppo.py: rollouts in plain JS, updates on tfjs.
 import * as tf from "@tensorflow/tfjs";
-import { Rng } from "../../sim/rng.ts";
-import type { Env, EnvFactory } from "./env.ts";
-import { initMlp, MlpForward, type MlpParams } from "./mlp.ts";
-import { RunningMeanStd, type ObsNormalizer } from "./normalize.ts";
-import { Policy, sampleCategorical } from "./policy.ts";
+import { Rng, type RngState } from "../../sim/rng.ts";
+import type { EnvFactory } from "./env.ts";
+import { resolveEnvSpec, type EnvSpec } from "./env-spec.ts";
+import { initMlp, type MlpParams } from "./mlp.ts";
+import { RunningMeanStd } from "./normalize.ts";
+import { openRollouts } from "./parallel-rollouts.ts";
+import { Policy } from "./policy.ts";
+import type { PpoArgs } from "./ppo-args.ts";
+import { RolloutBatch, type RolloutsState } from "./rollout.ts";
 import { useBackend, type BackendName } from "./tf-backend.ts";
 
-/** Everything a run depends on; with the backend, the seed fixes the result. */
-export interface PpoArgs {
-  /** Seeds weight init, action sampling, minibatch order and the envs (env i resets with seed·1000 + i). */
-  readonly seed: number;
-  /** Environment steps in all, summed over the envs. */
-  readonly totalTimesteps: number;
-  /** Envs stepped side by side in one thread. */
-  readonly numEnvs: number;
-  /** Steps per env per rollout; batch = numEnvs × numSteps. */
-  readonly numSteps: number;
-  /** Adam's step size at the start. */
-  readonly learningRate: number;
-  /** Anneal the learning rate linearly to 0 over the run. */
-  readonly annealLr: boolean;
-  /** Discount. */
-  readonly gamma: number;
-  /** GAE's λ. */
-  readonly gaeLambda: number;
-  /** Minibatches per epoch. */
-  readonly numMinibatches: number;
-  /** Passes over each batch. */
-  readonly updateEpochs: number;
-  /** Normalise advantages per minibatch. */
-  readonly normAdv: boolean;
-  /** The ratio is clipped to [1 − clipCoef, 1 + clipCoef]. */
-  readonly clipCoef: number;
-  /** Anneal clipCoef linearly to 0 as well (rl-baselines3-zoo's `lin_0.2`). */
-  readonly annealClip: boolean;
-  /** Clip the value loss around the rollout's values, by clipCoef. */
-  readonly clipVloss: boolean;
-  /** Weight of the entropy bonus. */
-  readonly entCoef: number;
-  /** Weight of the value loss. */
-  readonly vfCoef: number;
-  /** Gradients are scaled down so their global norm is at most this. */
-  readonly maxGradNorm: number;
-  /** Hidden layer widths of both the actor and the critic (tanh). */
-  readonly hidden: readonly number[];
-  /** Normalise observations by a running mean and variance (clipped to ±10). */
-  readonly normObs: boolean;
-  /** "auto": tfjs-node when installed, else wasm. */
-  readonly backend: BackendName | "auto";
-}
-
-/** CleanRL's ppo.py defaults (with observation normalisation on). */
-export const PPO_DEFAULTS: PpoArgs = Object.freeze({
-  seed: 1,
-  totalTimesteps: 500_000,
-  numEnvs: 4,
-  numSteps: 128,
-  learningRate: 2.5e-4,
-  annealLr: true,
-  gamma: 0.99,
-  gaeLambda: 0.95,
-  numMinibatches: 4,
-  updateEpochs: 4,
-  normAdv: true,
-  clipCoef: 0.2,
-  annealClip: false,
-  clipVloss: true,
-  entCoef: 0.01,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  hidden: [64, 64],
-  normObs: true,
-  backend: "auto",
-});
+export { PPO_DEFAULTS, type PpoArgs } from "./ppo-args.ts";
 
 /** One line of the learning curve, reported after each update. */
 export interface IterationStats {
@@ -94,9 +32,10 @@ export interface IterationStats {
 
 /**
  * Everything a run needs to continue after an iteration: weights, Adam's moments and step count,
- * the observation statistics and the curve so far. Not saved: the random streams' positions and the
- * envs' running episodes; a resumed run re-seeds both by a rule of (seed, iteration), so resuming one
- * state always gives the same result, though not the uninterrupted run's.
+ * the observation statistics and the curve so far, and, when every env can be snapshotted, `exact`.
+ * With it a resumed run is the uninterrupted run; without it the resumed run re-seeds its streams
+ * and envs by a rule of (seed, iteration), so resuming one state always gives the same result,
+ * though not the uninterrupted run's.
  */
 export interface PpoState {
   /** Iterations done. */
@@ -108,6 +47,17 @@ export interface PpoState {
   readonly optimizer: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }[];
   readonly rms: { readonly mean: Float64Array; readonly var: Float64Array; readonly count: number };
   readonly curve: readonly IterationStats[];
+  readonly exact?: ExactState;
+}
+
+/** What else an uninterrupted run holds between iterations. */
+export interface ExactState {
+  /** The minibatch stream's position. */
+  readonly shuffler: RngState;
+  /** The envs, their observations and running returns, and the action streams. */
+  readonly rollouts: RolloutsState;
+  /** Adam's β1^t and β2^t as it holds them (products, which its setWeights would recompute as powers, a bit off). */
+  readonly adamBetaPowers: readonly [number, number];
 }
 
 /** Optional observers of a run; they decide nothing. */
@@ -137,17 +87,36 @@ class AnnealedAdam extends tf.AdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }
+
+  /** tfjs keeps β^t in private variables; reached by name, as only they are exact. */
+  private get betaPowers(): [tf.Variable, tf.Variable] {
+    const self = this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    return [self.accBeta1, self.accBeta2];
+  }
+
+  getBetaPowers(): [number, number] {
+    const [b1, b2] = this.betaPowers;
+    return [b1.dataSync()[0], b2.dataSync()[0]];
+  }
+
+  setBetaPowers(p: readonly [number, number]): void {
+    this.betaPowers.forEach((v, i) => v.assign(tf.scalar(p[i])));
+  }
 }
 
 /**
- * Trains a categorical policy on `make`'s envs (Discrete action space) with PPO.
- * @throws RangeError if the env's actions are not Discrete or the batch does not split into minibatches.
+ * Trains a categorical policy on an env with a Discrete action space, with PPO. `env` is a factory
+ * when the run has one worker; with more, worker threads build their envs from a spec.
+ * @throws RangeError if the env's actions are not Discrete, the batch does not split into minibatches,
+ *   or `args.workers` is above 1 with a factory or outside 2 … numEnvs.
  */
-export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: PpoHooks = {}, resume?: PpoState): Promise<PpoResult> {
+export async function trainPpo(env: EnvFactory<number> | EnvSpec, args: PpoArgs, hooks: PpoHooks = {}, resume?: PpoState): Promise<PpoResult> {
   const clock = hooks.clock ?? ((): number => NaN);
+  if (!Number.isSafeInteger(args.workers) || args.workers < 1) throw new RangeError(`ppo workers ${args.workers} must be a positive integer`);
+  const make = typeof env === "function" ? env : (await resolveEnvSpec(env)).make;
   const backend = await useBackend(args.backend);
-  const envs: Env<number>[] = Array.from({ length: args.numEnvs }, make);
-  const { observationSpace, actionSpace } = envs[0];
+  const probe = make();
+  const { observationSpace, actionSpace } = probe;
   if (actionSpace.kind !== "discrete") throw new RangeError(`ppo action space ${actionSpace.kind} must be discrete`);
   const obsDim = observationSpace.shape[0];
   const nActions = actionSpace.n;
@@ -159,224 +128,179 @@ export async function trainPpo(make: EnvFactory<number>, args: PpoArgs, hooks: P
   // Seeded streams, one per purpose, so changing one use never shifts the others.
   const root = Rng.root(args.seed).fork("ppo");
   const start = resume?.iteration ?? 0;
-  // A resumed run's streams and env seeds depend on where it resumed, never on the clock.
-  const streams = resume === undefined ? root : root.fork(`resume/${start}`);
-  const sampler = streams.fork("actions");
-  const shuffler = streams.fork("minibatches");
+  const exact = resume?.exact;
+  // A resumed run without its streams' positions re-seeds them by where it resumed, never by the clock.
+  const streams = resume === undefined || exact !== undefined ? root : root.fork(`resume/${start}`);
+  const shuffler = exact === undefined ? streams.fork("minibatches") : Rng.restore(exact.shuffler);
   const actorInit = resume?.actor ?? initMlp([obsDim, ...args.hidden, nActions], 0.01, root.fork("init/actor"));
   const criticInit = resume?.critic ?? initMlp([obsDim, ...args.hidden, 1], 1, root.fork("init/critic"));
   if (actorInit.sizes.join() !== [obsDim, ...args.hidden, nActions].join() || criticInit.sizes.join() !== [obsDim, ...args.hidden, 1].join()) {
     throw new RangeError(`ppo resume: the saved networks ${actorInit.sizes.join("×")} / ${criticInit.sizes.join("×")} do not fit this env and args`);
   }
-  const actor = toTf(actorInit);
-  const critic = toTf(criticInit);
-  const actorJs = new MlpForward(actorInit);
-  const criticJs = new MlpForward(criticInit);
   const optimizer = new AnnealedAdam(args.learningRate, 0.9, 0.999, 1e-5);
   const rms = new RunningMeanStd(obsDim);
   if (resume !== undefined) {
-    const saved = resume.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, [...w.shape]) }));
-    await optimizer.setWeights(saved);
-    tf.dispose(saved.map((w) => w.tensor));
     rms.mean.set(resume.rms.mean);
     rms.var.set(resume.rms.var);
     rms.count = resume.rms.count;
   }
-
-  // Rollout storage; row i = step t · numEnvs + env e.
-  const obsBuf = new Float32Array(batchSize * obsDim);
-  const actions = new Int32Array(batchSize);
-  const logProbs = new Float32Array(batchSize);
-  const rewards = new Float32Array(batchSize);
-  const ended = new Uint8Array(batchSize);
-  const values = new Float32Array(batchSize);
-  const advantages = new Float32Array(batchSize);
-  const returns = new Float32Array(batchSize);
-
-  // The envs' current observations: raw (for the running statistics) and as the networks see them.
-  const raw = new Float32Array(args.numEnvs * obsDim);
-  const seen = new Float32Array(args.numEnvs * obsDim);
-  const finals = new Float32Array(args.numEnvs * obsDim);
-  const truncatedNow = new Uint8Array(args.numEnvs);
   const envSeed = resume === undefined ? args.seed * 1000 : streams.fork("envs").int(0, 2 ** 40);
-  envs.forEach((env, e) => raw.set(env.reset({ seed: envSeed + e }).obs, e * obsDim));
-  const observe = (): ObsNormalizer | undefined => {
-    if (!args.normObs) {
-      seen.set(raw);
-      return undefined;
+  const cfg = { numEnvs: args.numEnvs, numSteps: args.numSteps, gamma: args.gamma, normObs: args.normObs };
+  const rollouts = await openRollouts(typeof env === "function" ? undefined : env, make, cfg, rms, streams, envSeed, args.workers, exact?.rollouts);
+  try {
+    return await learn();
+  } finally {
+    await rollouts.close();
+  }
+
+  async function learn(): Promise<PpoResult> {
+    const actor = toTf(actorInit);
+    const critic = toTf(criticInit);
+    if (resume !== undefined) {
+      const saved = resume.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, [...w.shape]) }));
+      await optimizer.setWeights(saved);
+      tf.dispose(saved.map((w) => w.tensor));
+      if (exact !== undefined) optimizer.setBetaPowers(exact.adamBetaPowers);
     }
-    rms.update(raw, args.numEnvs);
-    const norm = rms.snapshot();
-    for (let e = 0; e < args.numEnvs; e++) norm.apply(raw.subarray(e * obsDim, (e + 1) * obsDim), seen.subarray(e * obsDim, (e + 1) * obsDim));
-    return norm;
-  };
-  let norm = observe();
-  const episodeReturn = new Float64Array(args.numEnvs);
-  const curve: IterationStats[] = [...(resume?.curve ?? [])];
-  let globalStep = resume?.globalStep ?? 0;
+    const b = new RolloutBatch(args.numEnvs, args.numSteps, obsDim);
+    const advantages = new Float32Array(batchSize);
+    const returns = new Float32Array(batchSize);
+    let actorParams = actorInit;
+    let criticParams = criticInit;
+    const curve: IterationStats[] = [...(resume?.curve ?? [])];
+    let globalStep = resume?.globalStep ?? 0;
 
-  for (let iteration = start + 1; iteration <= numIterations; iteration++) {
-    const frac = 1 - (iteration - 1) / numIterations;
-    const lr = args.annealLr ? frac * args.learningRate : args.learningRate;
-    const clip = args.annealClip ? frac * args.clipCoef : args.clipCoef;
-    optimizer.setLearningRate(lr);
-    let finishedSum = 0;
-    let finishedCount = 0;
-    const t0 = clock();
+    for (let iteration = start + 1; iteration <= numIterations; iteration++) {
+      const frac = 1 - (iteration - 1) / numIterations;
+      const lr = args.annealLr ? frac * args.learningRate : args.learningRate;
+      const clip = args.annealClip ? frac * args.clipCoef : args.clipCoef;
+      optimizer.setLearningRate(lr);
+      const t0 = clock();
 
-    // 1. Rollout: numSteps steps of every env, the networks evaluated in plain JS.
-    for (let t = 0; t < args.numSteps; t++) {
+      // 1. Rollout: numSteps steps of every env, the networks evaluated in plain JS.
+      await rollouts.collect(actorParams, criticParams, b);
+      globalStep += batchSize;
+      const { obs: obsBuf, actions, logProbs, rewards, ended, values } = b;
+
+      // 2. GAE(λ): advantages backwards in time; an ended step cuts the chain (its bootstrap is in the reward).
       for (let e = 0; e < args.numEnvs; e++) {
-        const i = t * args.numEnvs + e;
-        const o = seen.subarray(e * obsDim, (e + 1) * obsDim);
-        obsBuf.set(o, i * obsDim);
-        const { action, logProb } = sampleCategorical(actorJs.run(o), sampler);
-        actions[i] = action;
-        logProbs[i] = logProb;
-        values[i] = criticJs.run(o)[0];
-        const r = envs[e].step(action);
-        rewards[i] = r.reward;
-        episodeReturn[e] += r.reward;
-        const done = r.terminated || r.truncated;
-        ended[i] = done ? 1 : 0;
-        truncatedNow[e] = r.truncated && !r.terminated ? 1 : 0;
-        if (truncatedNow[e]) finals.set(r.obs, e * obsDim);
-        if (done) {
-          finishedSum += episodeReturn[e];
-          finishedCount++;
-          episodeReturn[e] = 0;
-          raw.set(envs[e].reset().obs, e * obsDim);
-        } else {
-          raw.set(r.obs, e * obsDim);
+        let lastGae = 0;
+        let nextValue = b.nextValues[e];
+        for (let t = args.numSteps - 1; t >= 0; t--) {
+          const i = t * args.numEnvs + e;
+          const nonTerminal = 1 - ended[i];
+          const delta = rewards[i] + args.gamma * nextValue * nonTerminal - values[i];
+          lastGae = delta + args.gamma * args.gaeLambda * nonTerminal * lastGae;
+          advantages[i] = lastGae;
+          returns[i] = lastGae + values[i];
+          nextValue = values[i];
         }
       }
-      globalStep += args.numEnvs;
-      norm = observe();
-      // A time limit is not the task's end: the state after it still has a value, so bootstrap from it.
-      for (let e = 0; e < args.numEnvs; e++) {
-        if (!truncatedNow[e]) continue;
-        const f = finals.subarray(e * obsDim, (e + 1) * obsDim);
-        const v = criticJs.run(norm === undefined ? f : norm.apply(f, new Float32Array(obsDim)))[0];
-        rewards[t * args.numEnvs + e] += args.gamma * v;
-      }
-    }
 
-    // 2. GAE(λ): advantages backwards in time; an ended step cuts the chain (its bootstrap is in the reward).
-    for (let e = 0; e < args.numEnvs; e++) {
-      let lastGae = 0;
-      let nextValue = criticJs.run(seen.subarray(e * obsDim, (e + 1) * obsDim))[0];
-      for (let t = args.numSteps - 1; t >= 0; t--) {
-        const i = t * args.numEnvs + e;
-        const nonTerminal = 1 - ended[i];
-        const delta = rewards[i] + args.gamma * nextValue * nonTerminal - values[i];
-        lastGae = delta + args.gamma * args.gaeLambda * nonTerminal * lastGae;
-        advantages[i] = lastGae;
-        returns[i] = lastGae + values[i];
-        nextValue = values[i];
-      }
-    }
-
-    const t1 = clock();
-    // 3. Update: updateEpochs passes of shuffled minibatches on tfjs.
-    const batch = tf.tidy(() => ({
-      obs: tf.tensor2d(obsBuf, [batchSize, obsDim]),
-      oneHot: tf.oneHot(tf.tensor1d(actions, "int32"), nActions).toFloat(),
-      logProbs: tf.tensor1d(logProbs),
-      advantages: tf.tensor1d(advantages),
-      returns: tf.tensor1d(returns),
-      values: tf.tensor1d(values),
-    }));
-    let last: tf.Tensor[] = [];
-    for (let epoch = 0; epoch < args.updateEpochs; epoch++) {
-      const order = permutation(batchSize, shuffler);
-      for (let start = 0; start < batchSize; start += minibatchSize) {
-        tf.dispose(last);
-        last = tf.tidy(() => {
-          const idx = tf.tensor1d(order.subarray(start, start + minibatchSize), "int32");
-          const mb = {
-            obs: tf.gather(batch.obs, idx),
-            oneHot: tf.gather(batch.oneHot, idx),
-            logProbs: tf.gather(batch.logProbs, idx),
-            advantages: tf.gather(batch.advantages, idx),
-            returns: tf.gather(batch.returns, idx),
-            values: tf.gather(batch.values, idx),
-          };
-          let adv = mb.advantages;
-          if (args.normAdv) {
-            const { mean, variance } = tf.moments(adv);
-            adv = adv.sub(mean).div(variance.sqrt().add(1e-8));
-          }
-          let parts: tf.Scalar[] = [];
-          const { grads } = tf.variableGrads(() => {
-            const logits = forwardTf(actor, mb.obs);
-            const logAll = tf.logSoftmax(logits);
-            // One-hot × log-softmax, not tf.gather: the wasm backend cannot take gather's gradient (tfjs#8082).
-            const newLogProb = mb.oneHot.mul(logAll).sum(1);
-            const entropy = logAll.exp().mul(logAll).sum(1).neg().mean() as tf.Scalar;
-            const ratio = newLogProb.sub(mb.logProbs).exp();
-            const pg1 = adv.neg().mul(ratio);
-            const pg2 = adv.neg().mul(ratio.clipByValue(1 - clip, 1 + clip));
-            const policyLoss = tf.maximum(pg1, pg2).mean() as tf.Scalar;
-            const v = forwardTf(critic, mb.obs).reshape([-1]);
-            let valueLoss: tf.Scalar;
-            if (args.clipVloss) {
-              const unclipped = v.sub(mb.returns).square();
-              const vClipped = mb.values.add(v.sub(mb.values).clipByValue(-clip, clip));
-              const clipped = vClipped.sub(mb.returns).square();
-              valueLoss = tf.maximum(unclipped, clipped).mean().mul(0.5) as tf.Scalar;
-            } else {
-              valueLoss = v.sub(mb.returns).square().mean().mul(0.5) as tf.Scalar;
+      const t1 = clock();
+      // 3. Update: updateEpochs passes of shuffled minibatches on tfjs.
+      const batch = tf.tidy(() => ({
+        obs: tf.tensor2d(obsBuf, [batchSize, obsDim]),
+        oneHot: tf.oneHot(tf.tensor1d(actions, "int32"), nActions).toFloat(),
+        logProbs: tf.tensor1d(logProbs),
+        advantages: tf.tensor1d(advantages),
+        returns: tf.tensor1d(returns),
+        values: tf.tensor1d(values),
+      }));
+      let last: tf.Tensor[] = [];
+      for (let epoch = 0; epoch < args.updateEpochs; epoch++) {
+        const order = permutation(batchSize, shuffler);
+        for (let start = 0; start < batchSize; start += minibatchSize) {
+          tf.dispose(last);
+          last = tf.tidy(() => {
+            const idx = tf.tensor1d(order.subarray(start, start + minibatchSize), "int32");
+            const mb = {
+              obs: tf.gather(batch.obs, idx),
+              oneHot: tf.gather(batch.oneHot, idx),
+              logProbs: tf.gather(batch.logProbs, idx),
+              advantages: tf.gather(batch.advantages, idx),
+              returns: tf.gather(batch.returns, idx),
+              values: tf.gather(batch.values, idx),
+            };
+            let adv = mb.advantages;
+            if (args.normAdv) {
+              const { mean, variance } = tf.moments(adv);
+              adv = adv.sub(mean).div(variance.sqrt().add(1e-8));
             }
-            const clipFraction = ratio.sub(1).abs().greater(clip).toFloat().mean() as tf.Scalar;
-            // variableGrads disposes what f makes but the loss; keep the parts for the learning curve.
-            parts = [policyLoss, valueLoss, entropy, clipFraction].map((t) => tf.keep(t));
-            return policyLoss.sub(entropy.mul(args.entCoef)).add(valueLoss.mul(args.vfCoef)) as tf.Scalar;
-          }, [...actor.vars, ...critic.vars]);
-          // Scale all gradients together so their global norm is at most maxGradNorm.
-          const list = [...actor.vars, ...critic.vars].map((v) => ({ name: v.name, tensor: grads[v.name] }));
-          const norm2 = tf.addN(list.map((g) => g.tensor.square().sum()));
-          const scale = tf.minimum(1, tf.div(args.maxGradNorm, norm2.sqrt().add(1e-6)));
-          optimizer.applyGradients(list.map((g) => ({ name: g.name, tensor: g.tensor.mul(scale) })));
-          return parts;
+            let parts: tf.Scalar[] = [];
+            const { grads } = tf.variableGrads(() => {
+              const logits = forwardTf(actor, mb.obs);
+              const logAll = tf.logSoftmax(logits);
+              // One-hot × log-softmax, not tf.gather: the wasm backend cannot take gather's gradient (tfjs#8082).
+              const newLogProb = mb.oneHot.mul(logAll).sum(1);
+              const entropy = logAll.exp().mul(logAll).sum(1).neg().mean() as tf.Scalar;
+              const ratio = newLogProb.sub(mb.logProbs).exp();
+              const pg1 = adv.neg().mul(ratio);
+              const pg2 = adv.neg().mul(ratio.clipByValue(1 - clip, 1 + clip));
+              const policyLoss = tf.maximum(pg1, pg2).mean() as tf.Scalar;
+              const v = forwardTf(critic, mb.obs).reshape([-1]);
+              let valueLoss: tf.Scalar;
+              if (args.clipVloss) {
+                const unclipped = v.sub(mb.returns).square();
+                const vClipped = mb.values.add(v.sub(mb.values).clipByValue(-clip, clip));
+                const clipped = vClipped.sub(mb.returns).square();
+                valueLoss = tf.maximum(unclipped, clipped).mean().mul(0.5) as tf.Scalar;
+              } else {
+                valueLoss = v.sub(mb.returns).square().mean().mul(0.5) as tf.Scalar;
+              }
+              const clipFraction = ratio.sub(1).abs().greater(clip).toFloat().mean() as tf.Scalar;
+              // variableGrads disposes what f makes but the loss; keep the parts for the learning curve.
+              parts = [policyLoss, valueLoss, entropy, clipFraction].map((t) => tf.keep(t));
+              return policyLoss.sub(entropy.mul(args.entCoef)).add(valueLoss.mul(args.vfCoef)) as tf.Scalar;
+            }, [...actor.vars, ...critic.vars]);
+            // Scale all gradients together so their global norm is at most maxGradNorm.
+            const list = [...actor.vars, ...critic.vars].map((v) => ({ name: v.name, tensor: grads[v.name] }));
+            const norm2 = tf.addN(list.map((g) => g.tensor.square().sum()));
+            const scale = tf.minimum(1, tf.div(args.maxGradNorm, norm2.sqrt().add(1e-6)));
+            optimizer.applyGradients(list.map((g) => ({ name: g.name, tensor: g.tensor.mul(scale) })));
+            return parts;
+          });
+        }
+      }
+      const [policyLoss, valueLoss, entropy, clipFraction] = last.map((t) => t.dataSync()[0]);
+      tf.dispose([last, Object.values(batch)]);
+      actorParams = fromTf(actor);
+      criticParams = fromTf(critic);
+      const t2 = clock();
+
+      const stats: IterationStats = {
+        iteration,
+        globalStep,
+        learningRate: lr,
+        episodeReturn: b.finishedCount === 0 ? NaN : b.finishedSum / b.finishedCount,
+        policyLoss,
+        valueLoss,
+        entropy,
+        clipFraction,
+        rolloutMs: t1 - t0,
+        updateMs: t2 - t1,
+      };
+      curve.push(stats);
+      await hooks.onIteration?.(stats);
+      if (hooks.onCheckpoint !== undefined) {
+        const weights = await optimizer.getWeights();
+        const saved = await Promise.all(weights.map(async (w) => ({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(await w.tensor.data()) })));
+        // The first entry is a fresh scalar (the step count); the others are the optimizer's own variables.
+        weights[0].tensor.dispose();
+        const where = await rollouts.save();
+        await hooks.onCheckpoint({
+          iteration, globalStep, actor: fromTf(actor), critic: fromTf(critic), optimizer: saved,
+          rms: { mean: Float64Array.from(rms.mean), var: Float64Array.from(rms.var), count: rms.count }, curve: [...curve],
+          exact: where === undefined ? undefined : { shuffler: shuffler.state(), rollouts: where, adamBetaPowers: optimizer.getBetaPowers() },
         });
       }
     }
-    const [policyLoss, valueLoss, entropy, clipFraction] = last.map((t) => t.dataSync()[0]);
-    tf.dispose([last, Object.values(batch)]);
-    actorJs.load(fromTf(actor));
-    criticJs.load(fromTf(critic));
-    const t2 = clock();
 
-    const stats: IterationStats = {
-      iteration,
-      globalStep,
-      learningRate: lr,
-      episodeReturn: finishedCount === 0 ? NaN : finishedSum / finishedCount,
-      policyLoss,
-      valueLoss,
-      entropy,
-      clipFraction,
-      rolloutMs: t1 - t0,
-      updateMs: t2 - t1,
-    };
-    curve.push(stats);
-    await hooks.onIteration?.(stats);
-    if (hooks.onCheckpoint !== undefined) {
-      const weights = await optimizer.getWeights();
-      const saved = await Promise.all(weights.map(async (w) => ({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(await w.tensor.data()) })));
-      // The first entry is a fresh scalar (the step count); the others are the optimizer's own variables.
-      weights[0].tensor.dispose();
-      await hooks.onCheckpoint({
-        iteration, globalStep, actor: fromTf(actor), critic: fromTf(critic), optimizer: saved,
-        rms: { mean: Float64Array.from(rms.mean), var: Float64Array.from(rms.var), count: rms.count }, curve: [...curve],
-      });
-    }
+    const policy = new Policy(fromTf(actor), rollouts.normalizer());
+    tf.dispose([...actor.vars, ...critic.vars]);
+    optimizer.dispose();
+    return { policy, backend, curve };
   }
-
-  const policy = new Policy(fromTf(actor), norm);
-  tf.dispose([...actor.vars, ...critic.vars]);
-  optimizer.dispose();
-  return { policy, backend, curve };
 }
 
 function toTf(p: MlpParams): TfNet {

@@ -2,7 +2,7 @@
 import type { Env } from "./env.ts";
 import { DiscreteAvellanedaStoikovEnv } from "./envs/avellaneda-stoikov.ts";
 import { CartPole } from "./envs/cartpole.ts";
-import { PPO_DEFAULTS, type PpoArgs } from "./ppo.ts";
+import { PPO_DEFAULTS, type PpoArgs } from "./ppo-args.ts";
 import { CARTPOLE_ZOO } from "./zoo.ts";
 
 export interface TrainEnv {

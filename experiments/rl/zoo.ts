@@ -1,5 +1,5 @@
 // rl-baselines3-zoo's tuned PPO hyperparameters (hyperparams/ppo.yml), for the envs we share with it.
-import { PPO_DEFAULTS, type PpoArgs } from "./ppo.ts";
+import { PPO_DEFAULTS, type PpoArgs } from "./ppo-args.ts";
 
 /**
  * CartPole-v1: 8 envs × 32 steps, one minibatch of 256, 20 epochs, γ 0.98, λ 0.8, no entropy

@@ -49,7 +49,7 @@ test("cartpole, 8 iterations: policy.json, checkpoint.json, curve.json, curve.cs
   assert.equal(e.stdout, "");
 });
 
-test("a run killed mid-way resumes from its last checkpoint: the saved curve is kept, the run ends at its steps", async () => {
+test("a run killed mid-way resumes from its last checkpoint: the saved curve is kept, the run ends at its steps with the uninterrupted run's policy", async () => {
   const out = join(tmp, "resume");
   const { child, done } = start(["train", "ppo", "--env", "cartpole", "--steps", "5120", "--out", out]);
   // Kill it once a checkpoint of at least 3 iterations is committed.
@@ -70,6 +70,11 @@ test("a run killed mid-way resumes from its last checkpoint: the saved curve is 
   assert.equal(ck.state.globalStep, 5120);
   assert.equal(ck.state.curve.length, 20);
   assert.deepEqual(ck.state.curve.map((s: { iteration: number }) => s.iteration), Array.from({ length: 20 }, (_, i) => i + 1));
+  // The resumed run is the uninterrupted one.
+  const straight = join(tmp, "straight");
+  const u = await arena(["train", "ppo", "--env", "cartpole", "--steps", "5120", "--out", straight]);
+  assert.equal(u.status, 0, u.stderr);
+  assert.equal(await readFile(join(out, "policy.json"), "utf8"), await readFile(join(straight, "policy.json"), "utf8"));
   // Resuming a finished run changes nothing but rewrites the same files.
   const again = await arena(["train", "ppo", "--resume", out, "--env", "cartpole"]);
   assert.equal(again.status, 0, again.stderr);
@@ -78,6 +83,22 @@ test("a run killed mid-way resumes from its last checkpoint: the saved curve is 
   const clash = await arena(["train", "ppo", "--resume", out, "--seed", "9"]);
   assert.equal(clash.status, 2);
   assert.match(clash.stderr, /--seed: 9 differs from the checkpoint's 1/);
+});
+
+test("--workers 2: the checkpoint records the count, a resume keeps it and refuses another", async () => {
+  const out = join(tmp, "workers");
+  const r = await arena(["train", "ppo", "--env", "cartpole", "--steps", "512", "--workers", "2", "--out", out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /2 rollout workers/);
+  const ck = await readJson(join(out, "checkpoint.json"));
+  assert.equal(ck.args.workers, 2);
+  assert.equal(ck.state.iteration, 2);
+  const clash = await arena(["train", "ppo", "--resume", out, "--workers", "1"]);
+  assert.equal(clash.status, 2);
+  assert.match(clash.stderr, /--workers: 1 differs from the checkpoint's 2/);
+  const again = await arena(["train", "ppo", "--resume", out]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /resumed at 2\).*2 rollout workers/);
 });
 
 test("a corrupt checkpoint is refused with exit 2, naming the file, and left as it was", async () => {
@@ -94,7 +115,7 @@ test("a corrupt checkpoint is refused with exit 2, naming the file, and left as 
   }
 });
 
-test("bad flags exit 2 with one message naming the flag: unknown env, non-positive steps, steps below one batch, --scenario, --workers", async () => {
+test("bad flags exit 2 with one message naming the flag: unknown env, non-positive steps, steps below one batch, --scenario, bad --workers", async () => {
   const out = join(tmp, "never");
   const cases: [string[], RegExp][] = [
     [["--env", "pong", "--steps", "1000"], /--env: "pong" is not an environment .*known: cartpole, avellaneda-stoikov/],
@@ -103,7 +124,9 @@ test("bad flags exit 2 with one message naming the flag: unknown env, non-positi
     [["--env", "cartpole", "--steps", "1.5"], /--steps: "1.5" is not a positive integer/],
     [["--env", "cartpole", "--steps", "100"], /--steps: 100 is less than one iteration of cartpole/],
     [["--scenario", "calm", "--steps", "1000"], /--scenario: "calm": .*not available yet/],
-    [["--env", "cartpole", "--workers", "2", "--steps", "1000"], /--workers: "2": .*not available yet/],
+    [["--env", "cartpole", "--workers", "0", "--steps", "1000"], /--workers: "0" is not a positive integer/],
+    [["--env", "cartpole", "--workers", "two", "--steps", "1000"], /--workers: "two" is not a positive integer/],
+    [["--env", "cartpole", "--workers", "1000000", "--steps", "1000"], /--workers: 1000000 is more than \d+, twice the \d+ cores here/],
     [["--steps", "1000"], /--env: missing/],
   ];
   const rs = await Promise.all(cases.map(([a]) => arena(["train", "ppo", ...a, "--out", out])));

@@ -132,3 +132,17 @@ test("draws are seedrandom's alea for the stream's path, one step per uniform an
     { numRuns: 200 },
   );
 });
+
+test("state() then restore, through JSON, continues the stream exactly, a pending normal() spare included", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 0, max: 50 }), fc.boolean(), (seed, n, odd) => {
+      const a = Rng.root(seed).fork("x");
+      for (let i = 0; i < n; i++) a.next();
+      if (odd) a.normal();
+      const b = Rng.restore(JSON.parse(JSON.stringify(a.state())));
+      assert.equal(b.path, a.path);
+      const draw = (r: Rng) => [r.normal(), r.next(), r.int(0, 2 ** 40), r.normal(), r.exponential(2)];
+      assert.deepEqual(draw(b), draw(a));
+    }),
+  );
+});

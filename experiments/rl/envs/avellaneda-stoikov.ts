@@ -1,6 +1,8 @@
 // The Avellaneda–Stoikov (2008) market-making environment: a binomial mid, Poisson fills at A·exp(−kδ), cash and inventory.
+import { z } from "zod";
 import { Rng } from "../../../sim/rng.ts";
 import type { Env } from "../env.ts";
+import { RngStateJson } from "../rng-json.ts";
 import { box, discrete, outside, type Box, type Discrete } from "../spaces.ts";
 
 /**
@@ -40,6 +42,11 @@ export const DELTA_HIGH = 8;
  * δa = DELTA_GRID[i mod G] (G = DELTA_GRID.length, G² actions). Dense where the analytic quotes
  * live (0.5 to 1.5 at the paper's values), with a negative and a far value to shed inventory.
  */
+const AsSnapshot = z.object({
+  seeded: z.boolean(), live: z.boolean(), n: z.number().int().nonnegative(), s: z.number(), cash: z.number(), q: z.number().int(),
+  mid: RngStateJson.nullable(), fills: RngStateJson.nullable(),
+});
+
 export const DELTA_GRID: readonly number[] = Object.freeze([-0.5, 0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5]);
 
 /** Observation scaling: obs[1] = q / INVENTORY_SCALE. */
@@ -166,6 +173,29 @@ export class AvellanedaStoikovEnv implements Env<Float32Array> {
     return { obs: this.observe(), reward: this.cash + this.q * this.s - before, terminated: false, truncated, info: this.info(bidFilled, askFilled) };
   }
 
+  snapshot(): z.infer<typeof AsSnapshot> {
+    return {
+      seeded: this.seeded, live: this.live, n: this.n, s: this.s, cash: this.cash, q: this.q,
+      mid: this.seeded ? this.mid.state() : null, fills: this.seeded ? this.fills.state() : null,
+    };
+  }
+
+  /** @throws Error if `snap` is not an Avellaneda–Stoikov snapshot. */
+  restore(snap: unknown): void {
+    const r = AsSnapshot.safeParse(snap);
+    if (!r.success) throw new Error(`avellaneda-stoikov restore: not an avellaneda-stoikov snapshot (${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
+    const x = r.data;
+    if (x.seeded && (x.mid === null || x.fills === null)) throw new Error("avellaneda-stoikov restore: a seeded snapshot without its streams");
+    this.seeded = x.seeded;
+    this.live = x.live;
+    this.n = x.n;
+    this.s = x.s;
+    this.cash = x.cash;
+    this.q = x.q;
+    if (x.mid !== null) this.mid = Rng.restore(x.mid);
+    if (x.fills !== null) this.fills = Rng.restore(x.fills);
+  }
+
   private observe(): Float32Array {
     this.obs[0] = (this.params.steps - this.n) / this.params.steps;
     this.obs[1] = this.q / INVENTORY_SCALE;
@@ -202,6 +232,15 @@ export class DiscreteAvellanedaStoikovEnv implements Env<number> {
   /** @throws Error if the env's first reset has no seed. */
   reset(options: { readonly seed?: number } = {}): { readonly obs: Float32Array; readonly info: AsInfo } {
     return this.inner.reset(options);
+  }
+
+  snapshot(): unknown {
+    return this.inner.snapshot();
+  }
+
+  /** @throws Error if `s` is not an Avellaneda–Stoikov snapshot. */
+  restore(s: unknown): void {
+    this.inner.restore(s);
   }
 
   /**

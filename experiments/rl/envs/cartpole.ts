@@ -1,7 +1,9 @@
 // CartPole-v1 with Gymnasium's physics: the same constants, Euler step, thresholds, start and 500-step limit.
+import { z } from "zod";
 import { Rng } from "../../../sim/rng.ts";
 import type { Env, ResetResult, StepResult } from "../env.ts";
 import { box, discrete, outside, type Box, type Discrete } from "../spaces.ts";
+import { RngStateJson } from "../rng-json.ts";
 
 const GRAVITY = 9.8;
 const MASS_CART = 1.0;
@@ -20,6 +22,10 @@ export const X_THRESHOLD = 2.4;
 export const MAX_EPISODE_STEPS = 500;
 const FLOAT32_MAX = 3.4028234663852886e38;
 const NO_INFO: Readonly<Record<string, unknown>> = Object.freeze({});
+
+const Snapshot = z.object({
+  state: z.array(z.number()).length(4), steps: z.number().int().nonnegative(), done: z.boolean(), started: z.boolean(), rng: RngStateJson.nullable(),
+});
 
 /**
  * Balance a pole on a cart by pushing left (0) or right (1); reward 1 per step including the
@@ -50,6 +56,21 @@ export class CartPole implements Env<number> {
     this.started = true;
     this.obs.set(this.state);
     return { obs: this.obs, info: NO_INFO };
+  }
+
+  snapshot(): z.infer<typeof Snapshot> {
+    return { state: Array.from(this.state), steps: this.steps, done: this.done, started: this.started, rng: this.rng?.state() ?? null };
+  }
+
+  /** @throws Error if `s` is not a CartPole snapshot. */
+  restore(s: unknown): void {
+    const r = Snapshot.safeParse(s);
+    if (!r.success) throw new Error(`cartpole restore: not a cartpole snapshot (${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
+    this.state.set(r.data.state);
+    this.steps = r.data.steps;
+    this.done = r.data.done;
+    this.started = r.data.started;
+    this.rng = r.data.rng === null ? undefined : Rng.restore(r.data.rng);
   }
 
   /** @throws RangeError if action is not 0 or 1; Error before reset or after the episode ended. */
