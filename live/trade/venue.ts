@@ -82,6 +82,8 @@ export async function openVenue(r: VenueRequest): Promise<OpenVenue> {
     const market = data.markets[r.symbol];
     if (market === undefined) {
       const listed = Object.keys(data.markets);
+      // An answer ccxt reads as no market at all is not an exchange: a wrong URL or a broken venue.
+      if (listed.length === 0) throw new VenueError(`${where}: answered, but ccxt read no spot market from it (not this exchange's API, or a broken venue)`);
       throw new TradeInputError(`--symbol: ${JSON.stringify(r.symbol)} is not listed on ${where} (${listed.length} spot markets, e.g. ${listed.slice(0, 5).join(", ") || "none"})`);
     }
     if (r.mode === "live") return { exchange: data, data, describe: `${where}, live`, close: () => data.close() };
