@@ -82,7 +82,7 @@ describe("arena trade: bad input", () => {
 
   it("a symbol the venue does not list exits 2; a venue that answers garbage, never answers, or is not there, or refuses the keys, exits 1 naming it; no order reaches any", async () => {
     const cases: [string[], number, RegExp][] = [
-      [trade("--live", "--config", at(s.url)), 2, /--live: sends real orders with real money; add --confirm-live/],
+      [trade("--live", "--config", at(s.url), "--duration", "1s"), 2, /--live: sends real orders with real money; add --confirm-live/],
       [["trade", "--bot", "ema-cross", "--exchange", "binance", "--symbol", "ETH/USDT", "--live", "--confirm-live", "--config", at(s.url), "--duration", "1s"], 2, /--symbol: "ETH\/USDT" is not listed on binance at http:\/\/127\.0\.0\.1:\d+\/api\/v3 \(1 spot markets, e\.g\. BTC\/USDT\)/],
       [trade("--live", "--confirm-live", "--config", at(`http://127.0.0.1:${ports.garbage}`), "--duration", "1s"), 1, new RegExp(`binance at http://127\\.0\\.0\\.1:${ports.garbage}/api/v3: answered, but ccxt read no spot market from it`)],
       [trade("--live", "--confirm-live", "--config", at(`http://127.0.0.1:${ports.hang}`), "--duration", "1s"), 1, new RegExp(`binance at http://127\\.0\\.0\\.1:${ports.hang}/api/v3: no usable answer \\(network: .*timed out`)],
