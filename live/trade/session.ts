@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly abort?: AbortSignal;
   /** Fields of the `start` log line (mode, venue, params...). */
   readonly describe: Readonly<Record<string, unknown>>;
+  /** Called once reconciled, right before the bot starts (a test holding a venue's clock releases it here). */
+  readonly onReady?: () => void;
   /** Where the summary lines go (stdout). */
   readonly out: (line: string) => void;
 }
@@ -125,6 +127,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let error: Error | undefined;
   try {
+    o.onReady?.();
     const rebuilt = await host.start(state);
     const what = rebuilt ?? `${o.botName}: keeps no venue state (it reads its balance at each decision): nothing to rebuild`;
     log.record("rebuilt", { what });

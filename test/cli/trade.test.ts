@@ -63,7 +63,7 @@ describe("arena trade --live against arena serve", () => {
     const c = client(s.url);
     await c.ex.loadMarkets();
     const book = await c.ex.fetchOrderBook("BTC/USDT", 5);
-    const resting = await c.ex.createOrder("BTC/USDT", "limit", "buy", 0.01, Math.round(book.bids[0][0] * 0.8));
+    const resting = await c.ex.createOrder("BTC/USDT", "limit", "buy", 0.01, Math.round(Number(book.bids[0][0]) * 0.8));
     for (const onStop of ["leave", "cancel"] as const) {
       const log = join(dir, `sigterm-${onStop}.jsonl`);
       const p = spawn(process.execPath, [
@@ -90,7 +90,7 @@ describe("arena trade --live against arena serve", () => {
       assert.match(stdout, /reconciled: 1 open orders/);
       const want = onStop === "cancel" ? /stopped \(SIGTERM\) after \d+ wakes and \d+ orders; open orders canceled \(1 of 1\); final balances BTC/ : /stopped \(SIGTERM\) after \d+ wakes and \d+ orders; open orders left on the venue \(1\); final balances BTC/;
       assert.match(stdout, want);
-      const status = (await c.ex.fetchOrder(resting.id, "BTC/USDT")).status;
+      const status = (await c.ex.fetchOrder(resting.id!, "BTC/USDT")).status;
       assert.equal(status, onStop === "cancel" ? "canceled" : "open");
       const recs = lines(log);
       assert.ok(recs.some((x) => x.kind === "reconcile" && (x.openOrders as unknown[]).length === 1));
