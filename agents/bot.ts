@@ -1,5 +1,5 @@
 // The bot contract: what a bot under test is, and everything it may use anywhere (simulation, replay, live).
-import type { Exchange } from "../market/exchange.ts";
+import type { Balances, Exchange, Order, Trade } from "../market/exchange.ts";
 
 /**
  * A seeded random stream of the bot's own. sim/rng.ts's `Rng` satisfies it; it is declared
@@ -59,10 +59,26 @@ export interface BotContext {
 }
 
 /**
+ * What a live host read back from the venue before starting a bot: the symbol's open orders,
+ * the account's balances and its recent fills (oldest first), as the venue reports them.
+ */
+export interface VenueState {
+  readonly openOrders: readonly Order[];
+  readonly balance: Balances;
+  readonly trades: readonly Trade[];
+}
+
+/**
  * A bot under test: started once, woken when it asked to be, stopped when the run ends.
  * Any method may be async (awaiting its exchange); every host lets it finish before time moves on.
  */
 export interface Bot {
+  /**
+   * Live hosts only, before `start`: rebuilds what the bot would know had it been running,
+   * from what the venue holds (a restart, or an account traded before). Returns a line saying
+   * what it rebuilt, for the log. The simulator and the replay start from a clean account and never call it.
+   */
+  reconcile?(ctx: BotContext, venue: VenueState): string;
   start(ctx: BotContext): void | Promise<void>;
   wake?(ctx: BotContext): void | Promise<void>;
   /** Called once when the run ends (time is the end of the run); orders sent here are not filled. */

@@ -27,7 +27,7 @@ function decimal(flag: string, raw: string, ok: (x: number) => boolean, rule: st
 const fraction = (flag: string) => (raw: string) => decimal(flag, raw, (x) => x >= 0 && x < 1, "a fraction with 0 <= value < 1 (0.001 = 0.1%)");
 
 /** A JSON object from a flag; `what` names the text in messages (the value, or the file it came from). */
-function jsonObject(flag: string, raw: string, example = '{"fast":10,"slow":30}', what = JSON.stringify(raw)): Record<string, unknown> {
+export function jsonObject(flag: string, raw: string, example = '{"fast":10,"slow":30}', what = JSON.stringify(raw)): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(raw);

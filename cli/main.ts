@@ -19,6 +19,7 @@ import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 import { addServeCommand } from "./serve.ts";
 import { addSuiteCommand } from "./suite.ts";
+import { addTradeCommand } from "./trade.ts";
 import { addTrainCommand } from "./train.ts";
 
 function program(): Command {
@@ -105,6 +106,7 @@ function program(): Command {
   addBacktestCommand(p);
   addEvalCommand(p);
   addServeCommand(p);
+  addTradeCommand(p);
   addTrainCommand(p);
   return p;
 }

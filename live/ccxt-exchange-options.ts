@@ -10,8 +10,9 @@ export const CcxtExchangeOptions = z.strictObject({
   id: z.string().regex(/^[a-z0-9]{2,40}$/, "must be a ccxt exchange id (lower-case letters and digits)"),
   /** The symbol fetchOpenOrders / fetchMyTrades / watchOrders use when given none (default: the only market, if one). */
   symbol: z.string().regex(/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/, "must be BASE/QUOTE").optional(),
-  apiKey: z.string().min(1, "must not be empty"),
-  secret: z.string().min(1, "must not be empty"),
+  /** Without keys only public market data is available (the paper broker's data source). */
+  apiKey: z.string().min(1, "must not be empty").optional(),
+  secret: z.string().min(1, "must not be empty").optional(),
   /** Trade on the exchange's test network (ccxt's setSandboxMode). */
   sandbox: z.boolean().default(false),
   /**

@@ -24,7 +24,7 @@ const MAX_CLIENT_ID = 36;
  */
 export async function createCcxtExchange(input: CcxtExchangeInput): Promise<CcxtExchange> {
   const cfg = parseOptions(input);
-  const secrets = [cfg.apiKey, cfg.secret];
+  const secrets = [cfg.apiKey ?? "", cfg.secret ?? ""];
   const ns = cfg.streams === "ws" ? (ccxt as unknown as { pro: Record<string, unknown> }).pro : (ccxt as unknown as Record<string, unknown>);
   const Cls = ns[cfg.id] as (new (c: Loose) => CcxtClient) | undefined;
   if (typeof Cls !== "function") throw new Error(`createCcxtExchange: id: ${JSON.stringify(cfg.id)} is not a ccxt exchange${cfg.streams === "ws" ? " with ccxt pro streams" : ""}`);
@@ -74,7 +74,7 @@ export class CcxtExchange implements Exchange {
 
   constructor(readonly client: CcxtClient, private readonly cfg: CcxtExchangeConfig) {
     this.id = cfg.id;
-    this.secrets = [cfg.apiKey, cfg.secret];
+    this.secrets = [cfg.apiKey ?? "", cfg.secret ?? ""];
     const tickMode = client.precisionMode === ccxt.TICK_SIZE;
     for (const [s, m] of Object.entries(client.markets as Record<string, Loose>)) {
       if (m.spot === false || m.active === false) continue;
@@ -104,7 +104,7 @@ export class CcxtExchange implements Exchange {
 
   /** Binance's account commission rates replace ccxt's default fees (its fee endpoint is on sapi, absent at a test venue). */
   async loadFees(): Promise<void> {
-    if (this.id !== "binance" || typeof this.client.privateGetAccount !== "function") return;
+    if (this.id !== "binance" || this.cfg.apiKey === undefined || typeof this.client.privateGetAccount !== "function") return;
     const acct = await this.call("fetch fees", () => this.client.privateGetAccount()) as Loose;
     const rates = acct.commissionRates as Loose | undefined;
     if (rates === undefined) return;

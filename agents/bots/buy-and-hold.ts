@@ -1,7 +1,7 @@
 // Baseline bot: buys once at the start with most of its cash, then holds.
 import { z } from "zod";
 import { ExchangeError } from "../../market/exchange.ts";
-import type { Bot, BotContext } from "../bot.ts";
+import type { Bot, BotContext, VenueState } from "../bot.ts";
 
 export const BuyAndHoldParams = z.strictObject({
   /** Share of the quote balance spent at the start. */
@@ -21,6 +21,23 @@ export class BuyAndHold implements Bot {
   /** Quote it must keep: (1 - fraction) of the starting cash, fixed at the first look. */
   private keep = NaN;
   constructor(private readonly p: BuyAndHoldParams) {}
+
+  /**
+   * After a restart the quote left is no longer the starting cash: the share to keep is taken
+   * from the starting cash estimated as the quote free now plus what the recent buys cost (fees in quote included).
+   */
+  reconcile(ctx: BotContext, venue: VenueState): string {
+    const market = ctx.exchange.markets[ctx.symbol];
+    let spent = 0;
+    for (const t of venue.trades) {
+      if (t.symbol !== ctx.symbol || t.side !== "buy") continue;
+      spent += t.cost + (t.fee !== undefined && t.fee.currency === market.quote ? t.fee.cost : 0);
+    }
+    if (spent === 0) return "buy-and-hold: no buy among the recent fills, starts as new";
+    const start = (venue.balance.free[market.quote] ?? 0) + spent;
+    this.keep = start * (1 - this.p.fraction);
+    return `buy-and-hold: the recent buys cost ${spent.toFixed(2)} ${market.quote}; it keeps ${this.keep.toFixed(2)} of the estimated starting ${start.toFixed(2)} and buys only above that`;
+  }
 
   start(ctx: BotContext): void {
     // At least 1 ns later, so the first look comes after the start (as it always has).

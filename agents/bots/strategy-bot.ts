@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { ExchangeError, type Exchange } from "../../market/exchange.ts";
 import { ValidationError } from "../../market/validate.ts";
-import type { Bot, BotContext } from "../bot.ts";
+import type { Bot, BotContext, VenueState } from "../bot.ts";
 import { parseRiskConfig, RiskManager } from "../risk/risk-manager.ts";
 import { createStrategy, strategyNames } from "../strategies/registry.ts";
 import { ProtectiveExits, sortRoi } from "../../market/fills/exits.ts";
@@ -60,6 +60,37 @@ export class StrategyBot implements Bot {
       throw new ValidationError("feed", `feed: ${JSON.stringify(p.feed)} is invalid: it must divide the strategy's timeframe ${this.strategy.timeframe}`);
     }
     this.roi = sortRoi(this.strategy.exits.roi);
+  }
+
+  /**
+   * Rebuilds the open position's entry from the venue: the volume-weighted price of the latest
+   * buys that add up to the base held, its best price = entry, its entry time = the last of
+   * those buys. The risk manager keeps no position: its day start and peak are the equity at
+   * the first bar it observes after the restart.
+   */
+  reconcile(ctx: BotContext, venue: VenueState): string {
+    const market = ctx.exchange.markets[ctx.symbol];
+    const held = venue.balance.total[market.base] ?? 0;
+    const riskNote = "risk manager: day start and peak from the equity at the first bar after the restart";
+    if (held < market.precision.amount) return `strategy: flat, no position to rebuild; ${riskNote}`;
+    let need = held;
+    let cost = 0;
+    let got = 0;
+    let last = 0;
+    for (let i = venue.trades.length - 1; i >= 0 && need > market.precision.amount / 2; i--) {
+      const t = venue.trades[i];
+      if (t.symbol !== ctx.symbol || t.side !== "buy") continue;
+      const a = Math.min(t.amount, need);
+      cost += a * t.price;
+      got += a;
+      need -= a;
+      last = Math.max(last, t.timestamp);
+    }
+    if (got === 0) return `strategy: holds ${held} ${market.base} but no buy is among the recent fills: entry unknown, so the exits by entry price stay off until the strategy exits; ${riskNote}`;
+    this.entry = cost / got;
+    this.best = this.entry;
+    this.enteredMs = last;
+    return `strategy: long ${held} ${market.base}, entry ${this.entry.toFixed(2)} (VWAP of the last buys covering ${got.toFixed(8)} of it), best = entry, entered ${new Date(last).toISOString()}; ${riskNote}`;
   }
 
   start(ctx: BotContext): void {

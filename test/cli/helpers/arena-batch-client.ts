@@ -13,10 +13,10 @@ export interface Result {
   readonly stderr: string;
 }
 
-/** Runs several command lines in one child process (tsx starts once) and returns their results in order. */
-export function arenaBatch(runs: readonly (readonly string[])[]): Promise<Result[]> {
+/** Runs several command lines in one child process (tsx starts once), with `env` added to its environment, and returns their results in order. */
+export function arenaBatch(runs: readonly (readonly string[])[], env: Readonly<Record<string, string>> = {}): Promise<Result[]> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "test/cli/helpers/arena-batch.ts", JSON.stringify(runs)], { cwd: ROOT });
+    const p = spawn(process.execPath, ["--import", "tsx", "test/cli/helpers/arena-batch.ts", JSON.stringify(runs)], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
