@@ -15,6 +15,7 @@ import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
 import { addEvalCommand } from "./eval.ts";
+import { addMemoryCommand } from "./memory.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 import { addServeCommand } from "./serve.ts";
@@ -108,6 +109,7 @@ function program(): Command {
   addServeCommand(p);
   addTradeCommand(p);
   addTrainCommand(p);
+  addMemoryCommand(p);
   return p;
 }
 
