@@ -32,6 +32,10 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "PPO on CartPole-v1 with rl-baselines3-zoo's settings (100k steps; --ops sets the steps): eval return, rollout steps/s, update samples/s, rollout steps/s on 1 and 2 workers",
     load: () => import("./ppo-cartpole.ts"),
   },
+  memory: {
+    about: "the market memory's HNSW index (usearch, the store as shipped) vs hnswlib-node and exact search: 100k x 128 embeddings, k = 20: build s, query p50/p99, recall@20, memory",
+    load: () => import("./memory.ts"),
+  },
   backtest: {
     about: "bars/s of the historical replay: the ensemble with risk on over a year of 1-minute bars; sma-cross vs a whole-array peer",
     load: () => import("./backtest.ts"),
