@@ -35,8 +35,12 @@ export const MarketEnvOptions = z.strictObject({
   /** The learner's starting holdings, coins. */
   base: z.number().min(0).max(1e6).default(0),
   quote: z.number().gt(0).max(1e12).default(100_000),
-  /** Reward units per unit of relative equity change: 1e4 makes the reward basis points of the starting equity. */
-  rewardScale: z.number().gt(0).default(1e4),
+  /**
+   * Reward units per unit of relative equity change: 100 makes the reward percent of the starting
+   * equity, so episode values stay within tens and the critic's gradient does not swamp the actor's
+   * under the shared gradient-norm clip.
+   */
+  rewardScale: z.number().gt(0).default(100),
   /** Risk penalty per decision per unit of |exposure|, as a fraction of the starting equity (before rewardScale). */
   riskPenalty: z.number().min(0).default(0),
   /** Weight of each new increase in drawdown (a fraction), before rewardScale. */

@@ -22,8 +22,8 @@ test("going bust terminates (not truncates) the episode", () => {
   assert.throws(() => env.step(0), /after the episode ended/);
 });
 
-test("with no penalties the reward is the change in equity in bps of the starting equity; holding cash earns 0", () => {
-  const env = new MarketEnv(normal, { ...small, drawdownPenalty: 0, riskPenalty: 0 });
+test("with no penalties the reward is the change in equity in bps of the starting equity (rewardScale 1e4); holding cash earns 0", () => {
+  const env = new MarketEnv(normal, { ...small, drawdownPenalty: 0, riskPenalty: 0, rewardScale: 1e4 });
   env.reset({ seed: 2 });
   let total = 0;
   let last = env.step(3);
