@@ -32,6 +32,10 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "PPO on CartPole-v1 with rl-baselines3-zoo's settings (100k steps; --ops sets the steps): eval return, rollout steps/s, update samples/s, rollout steps/s on 1 and 2 workers",
     load: () => import("./ppo-cartpole.ts"),
   },
+  ppo: {
+    about: "MarketEnv steps/s on normal (a decision every simulated second) on one thread and on 2 workers; PPO update samples/s on market observations",
+    load: () => import("./ppo.ts"),
+  },
   backtest: {
     about: "bars/s of the historical replay: the ensemble with risk on over a year of 1-minute bars; sma-cross vs a whole-array peer",
     load: () => import("./backtest.ts"),
