@@ -1,4 +1,4 @@
-// A trained market policy as bot "policy" in arena run (a scenario file), arena suite --policy and arena backtest --bot policy; bad policies exit 2.
+// A trained market policy as bot "policy" in arena run (a scenario file), arena suite --policy, arena backtest --bot policy and arena eval market; bad policies exit 2.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -37,12 +37,16 @@ const REFUSALS: [string[], RegExp][] = [
   [["backtest", "--data", BARS, "--bot", "policy", "--params", JSON.stringify({ policy: CORRUPT }), "--out", NEVER], /--params: params.policy: .*corrupt.json is corrupt: not valid JSON/],
   [["backtest", "--data", BARS, "--bot", "policy", "--params", JSON.stringify({ policy: SMALL }), "--out", NEVER], /--params: params.policy: .*small.json observes 40 values, but the market state \(version 1\) has 51/],
   [["suite", "--scenarios", "normal", "--seeds", "1", "--policy", SMALL, "--out", NEVER], /--policy: .*policy: .*small.json observes 40 values/],
+  [["eval", "market", "--scenario", "normal"], /--policy: missing; arena eval market evaluates a policy/],
+  [["eval", "market", "--policy", POLICY_DIR, "--scenario", "calm"], /--scenario: scenario: "calm" is not a built-in/],
+  [["eval", "market", "--policy", SMALL], /--policy: .*small.json observes 40 values/],
 ];
 
 const RUNS: string[][] = [
   ["run", scenarioFile("with-policy", POLICY), "--seed", "1", "--out", join(TMP, "run")],
   ["backtest", "--data", BARS, "--bot", "policy", "--params", JSON.stringify({ policy: POLICY }), "--out", join(TMP, "backtest")],
   ["suite", "--scenarios", "normal", "--seeds", "1", "--workers", "1", "--duration", "10m", "--no-png", "--policy", POLICY_DIR, "--out", join(TMP, "suite")],
+  ["eval", "market", "--policy", POLICY_DIR, "--scenario", "normal", "--seeds", "2", "--first-seed", "101", "--duration", "5m", "--json"],
   ...REFUSALS.map(([args]) => args),
 ];
 const results = arenaBatch(RUNS);
@@ -73,6 +77,20 @@ test("arena suite --policy DIR runs the policy as bot \"policy\" beside the scen
   assert.match(r.stdout, /normal\s+policy\s+(PASS|FAIL)/);
 });
 
+test("arena eval market --json: the policy, buy-and-hold and the best rule strategy on held-out seeds, each with mean and 95% interval of return, Sharpe and max drawdown", async () => {
+  const [, , , r] = await results;
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.seeds, [101, 102]);
+  assert.equal(j.policy.bot, "policy");
+  assert.equal(j.buyAndHold.type, "buy-and-hold");
+  assert.ok(["strategy", "ema-cross"].includes(j.bestRule.type));
+  for (const row of [j.policy, j.buyAndHold, j.bestRule]) {
+    for (const k of ["returnPct", "sharpe", "maxDrawdownPct"]) assert.ok(Number.isFinite(row[k].mean) && row[k].lo <= row[k].mean && row[k].mean <= row[k].hi, `${row.bot} ${k}`);
+  }
+  assert.ok(j.bots.every((b: { type: string; returnPct: { mean: number } }) => b.returnPct.mean <= j.bestRule.returnPct.mean || b.type === "policy" || b.type === "buy-and-hold"), "the best rule has the highest mean return of the rules");
+});
+
 test("a missing, corrupt or mismatched policy is refused with exit 2 and one message naming it", async () => {
-  assertRefused((await results).slice(3), REFUSALS);
+  assertRefused((await results).slice(4), REFUSALS);
 });
