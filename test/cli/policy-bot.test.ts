@@ -47,6 +47,8 @@ const RUNS: string[][] = [
   ["backtest", "--data", BARS, "--bot", "policy", "--params", JSON.stringify({ policy: POLICY }), "--out", join(TMP, "backtest")],
   ["suite", "--scenarios", "normal", "--seeds", "1", "--workers", "1", "--duration", "10m", "--no-png", "--policy", POLICY_DIR, "--out", join(TMP, "suite")],
   ["eval", "market", "--policy", POLICY_DIR, "--scenario", "normal", "--seeds", "2", "--first-seed", "101", "--duration", "5m", "--json"],
+  ["train", "ppo", "--scenario", "normal", "--steps", "4000", "--seed", "2", "--out", join(TMP, "trained-4000")],
+  ["backtest", "--data", BARS, "--bot", "policy", "--params", JSON.stringify({ policy: join(TMP, "trained-4000", "policy.json") }), "--out", join(TMP, "backtest-trained")],
   ...REFUSALS.map(([args]) => args),
 ];
 const results = arenaBatch(RUNS);
@@ -91,6 +93,17 @@ test("arena eval market --json: the policy, buy-and-hold and the best rule strat
   assert.ok(j.bots.every((b: { type: string; returnPct: { mean: number } }) => b.returnPct.mean <= j.bestRule.returnPct.mean || b.type === "policy" || b.type === "buy-and-hold"), "the best rule has the highest mean return of the rules");
 });
 
+test("a policy trained by arena train ppo --scenario records what the bot needs and runs as bot policy", async () => {
+  const [, , , , train, backtest] = await results;
+  assert.equal(train.code, 0, train.stderr);
+  const p = JSON.parse(readFileSync(join(TMP, "trained-4000", "policy.json"), "utf8"));
+  assert.equal(p.env, "scenario:normal");
+  assert.deepEqual(p.market, { observation: "market-state", observationVersion: 1, decisionSec: 1, actionSizes: [0.1, 0.5, 1], depthLevels: 5, scenario: "normal" });
+  assert.deepEqual(p.observationSpace.shape, [51]);
+  assert.equal(p.actionSpace.n, 7);
+  assert.equal(backtest.code, 0, backtest.stderr);
+});
+
 test("a missing, corrupt or mismatched policy is refused with exit 2 and one message naming it", async () => {
-  assertRefused((await results).slice(4), REFUSALS);
+  assertRefused((await results).slice(6), REFUSALS);
 });
