@@ -175,11 +175,11 @@ async function evalMarket(o: EvalOptions): Promise<void> {
   const ci = (m: MeanInterval) => `${m.mean.toFixed(2)} [${m.lo === null ? "n/a" : m.lo.toFixed(2)}, ${m.hi === null ? "n/a" : m.hi.toFixed(2)}]`;
   const lines = [
     `${scenario}, held-out seeds ${seeds[0]}..${seeds.at(-1)} (${seeds.length}), policy ${path}`,
-    `${"bot".padEnd(18)}  ${"return % [95% CI]".padEnd(24)}  ${"Sharpe (ann.) [95% CI]".padEnd(28)}  max drawdown % [95% CI]`,
+    `${"bot".padEnd(27)}  ${"return % [95% CI]".padEnd(24)}  ${"Sharpe (ann.) [95% CI]".padEnd(28)}  max drawdown % [95% CI]`,
   ];
   for (const r of result.rows) {
     const tag = r === result.bestRule ? " (best rule)" : "";
-    lines.push(`${(r.bot + tag).padEnd(18)}  ${ci(r.returnPct).padEnd(24)}  ${ci(r.sharpe).padEnd(28)}  ${ci(r.maxDrawdownPct)}`);
+    lines.push(`${(r.bot + tag).padEnd(27)}  ${ci(r.returnPct).padEnd(24)}  ${ci(r.sharpe).padEnd(28)}  ${ci(r.maxDrawdownPct)}`);
   }
   if (Number.isFinite(best)) {
     const goal = best + Math.abs(best) * 0.1;
