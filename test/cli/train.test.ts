@@ -123,17 +123,12 @@ test("bad flags exit 2 with one message naming the flag: unknown env, non-positi
     [["--env", "cartpole", "--steps", "-5"], /--steps/],
     [["--env", "cartpole", "--steps", "1.5"], /--steps: "1.5" is not a positive integer/],
     [["--env", "cartpole", "--steps", "100"], /--steps: 100 is less than one iteration of cartpole/],
-<<<<<<< HEAD
-    [["--scenario", "calm", "--steps", "1000"], /--scenario: "calm": .*not available yet/],
-    [["--env", "cartpole", "--workers", "0", "--steps", "1000"], /--workers: "0" is not a positive integer/],
-    [["--env", "cartpole", "--workers", "two", "--steps", "1000"], /--workers: "two" is not a positive integer/],
-    [["--env", "cartpole", "--workers", "1000000", "--steps", "1000"], /--workers: 1000000 is more than \d+, twice the \d+ cores here/],
-=======
     [["--scenario", "calm", "--steps", "1000"], /--scenario: scenario: "calm" is not a built-in \(known: normal, crash.*\) nor a .json file/],
     [["--scenario", "normal", "--steps", "1000"], /--steps: 1000 is less than one iteration of scenario:normal \(4 envs × 1000 steps = 4000\)/],
     [["--scenario", "normal", "--env", "cartpole", "--steps", "4000"], /--scenario "normal" and --env "cartpole": give one of them/],
-    [["--env", "cartpole", "--workers", "2", "--steps", "1000"], /--workers: "2": .*not available yet/],
->>>>>>> 4afc965 (arena train ppo --scenario NAME|FILE (experiments/rl/env-spec.ts: EnvSpec, resolveEnvSpec, MARKET_PPO), PolicyBot registered as policy (agents/bots/policy-bot.ts, market-policy-file.ts), arena suite --policy; reward in percent of starting equity by default)
+    [["--env", "cartpole", "--workers", "0", "--steps", "1000"], /--workers: "0" is not a positive integer/],
+    [["--env", "cartpole", "--workers", "two", "--steps", "1000"], /--workers: "two" is not a positive integer/],
+    [["--env", "cartpole", "--workers", "1000000", "--steps", "1000"], /--workers: 1000000 is more than \d+, twice the \d+ cores here/],
     [["--steps", "1000"], /--env: missing/],
   ];
   const rs = await Promise.all(cases.map(([a]) => arena(["train", "ppo", ...a, "--out", out])));
