@@ -4,6 +4,7 @@ import type { SimAgent } from "../sim/kernel.ts";
 import type { Bot } from "./bot.ts";
 import { BuyAndHold, BuyAndHoldParams } from "./bots/buy-and-hold.ts";
 import { EmaCross, EmaCrossParams } from "./bots/ema-cross.ts";
+import { PolicyBot, PolicyBotParams } from "./bots/policy-bot.ts";
 import { StrategyBot, StrategyBotParams } from "./bots/strategy-bot.ts";
 import { FundamentalTrader, FundamentalTraderParams } from "./fundamental-trader.ts";
 import { LiquidationCascade, liquidationEndowment, LiquidationCascadeParams } from "./liquidation-cascade.ts";
@@ -113,11 +114,12 @@ function bot<S extends z.ZodType>(t: BotType<S>): BotType {
   return t as unknown as BotType;
 }
 
-/** Baseline bots; the strategies, the ensemble and the PPO policy join with their issues. */
+/** Baseline bots, the rule strategies and the trained PPO policy. */
 export const BOT_TYPES: Readonly<Record<string, BotType>> = Object.freeze({
   "buy-and-hold": bot({ describe: "buys once with most of its cash, then holds", params: BuyAndHoldParams, create: (p) => new BuyAndHold(p) }),
   "ema-cross": bot({ describe: "long while a fast EMA of the mid is above a slow one", params: EmaCrossParams, create: (p) => new EmaCross(p) }),
   strategy: bot({ describe: "any rule strategy (agents/strategies) behind the risk manager", params: StrategyBotParams, create: (p) => new StrategyBot(p) }),
+  policy: bot({ describe: "a trained market policy (arena train ppo --scenario), greedy, on the market state", params: PolicyBotParams, create: (p) => new PolicyBot(p) }),
 });
 
 /** Bot parameter schemas by type name, as `parseScenario` wants them. */

@@ -36,6 +36,10 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "the market memory's HNSW index (usearch, the store as shipped) vs hnswlib-node and exact search: 100k x 128 embeddings, k = 20: build s, query p50/p99, recall@20, memory",
     load: () => import("./memory.ts"),
   },
+  ppo: {
+    about: "MarketEnv steps/s on normal (a decision every simulated second) on one thread and on 2 workers; PPO update samples/s on market observations",
+    load: () => import("./ppo.ts"),
+  },
   backtest: {
     about: "bars/s of the historical replay: the ensemble with risk on over a year of 1-minute bars; sma-cross vs a whole-array peer",
     load: () => import("./backtest.ts"),

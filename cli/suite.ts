@@ -1,5 +1,7 @@
 // `arena suite`: flags, progress (a bar on a TTY, plain lines otherwise) and the pass/fail table.
 import cliProgress from "cli-progress";
+import { existsSync, statSync } from "node:fs";
+import { ValidationError } from "../market/validate.ts";
 import type { Command } from "commander";
 import { estimateMany, estimateRun, formatDuration } from "../experiments/estimate.ts";
 import { runSuite, SUITE_SCENARIOS, checkSuiteOptions } from "../experiments/suite.ts";
@@ -25,14 +27,16 @@ export function addSuiteCommand(program: Command): void {
     .option("--duration <d>", "simulated duration of every run (default: each scenario's)", (v) => parseDuration("--duration", v))
     .option("--out <dir>", OUT_HELP, (v) => parsePath("--out", v), "runs/suite")
     .option("--force", FORCE_HELP)
-    .option("--no-png", "skip the PNG export of the charts");
+    .option("--no-png", "skip the PNG export of the charts")
+    .option("--policy <path>", "also run a trained market policy (DIR/policy.json from arena train ppo --scenario, or the file) as bot \"policy\" in every scenario", (v) => parsePath("--policy", v));
   addSizeLimitOptions(suite, "a suite")
-    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; force?: boolean; png: boolean } & SizeLimits) => {
+    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; force?: boolean; png: boolean; policy?: string } & SizeLimits) => {
       const scenarios = o.scenarios ?? [...SUITE_SCENARIOS];
+      const bots = o.policy === undefined ? undefined : [{ name: "policy", type: "policy", params: { policy: policyFile(o.policy) } }];
       try {
-        checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers, durationNs: o.duration });
+        checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers, durationNs: o.duration, bots });
       } catch (err) {
-        throw new UsageError((err as Error).message);
+        throw new UsageError(o.policy !== undefined && err instanceof ValidationError ? `--policy: ${err.message}` : (err as Error).message);
       }
       const runs = scenarios.flatMap((s) => Array.from({ length: o.seeds }, () => estimateRun(WORLDS[s].ordersPerHour, o.duration ?? WORLDS[s].defaultDurationNs)));
       const longest = Math.max(...scenarios.map((s) => o.duration ?? WORLDS[s].defaultDurationNs));
@@ -43,7 +47,7 @@ export function addSuiteCommand(program: Command): void {
       const bar = tty ? new cliProgress.SingleBar({ format: "suite [{bar}] {value}/{total} runs | {last}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(total, 0, { last: "" });
       const result = await output.write((dir) => runSuite({
-        scenarios, seeds: o.seeds, workers: o.workers, out: dir, durationNs: o.duration, pngs: o.png,
+        scenarios, seeds: o.seeds, workers: o.workers, out: dir, durationNs: o.duration, pngs: o.png, bots,
         onDone: (done, all, r) => {
           const line = `${r.scenario} seed ${r.seed}: ${r.events.total} events, digest ${r.digest.slice(0, 12)}`;
           if (bar !== undefined) bar.update(done, { last: line });
@@ -78,4 +82,9 @@ export function addSuiteCommand(program: Command): void {
 
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
+}
+
+/** A policy given as its folder (arena train's --out) means the policy.json inside it. */
+function policyFile(path: string): string {
+  return existsSync(path) && statSync(path).isDirectory() ? join(path, "policy.json") : path;
 }

@@ -8,7 +8,11 @@ import { ObsNormalizer } from "../experiments/rl/normalize.ts";
 import { Policy } from "../experiments/rl/policy.ts";
 import { PolicyFileError, savePolicy, writeAtomic } from "../experiments/rl/policy-file.ts";
 import { trainPpo, type IterationStats, type PpoArgs, type PpoState } from "../experiments/rl/ppo.ts";
-import { TRAIN_ENV_NAMES, TRAIN_ENVS } from "../experiments/rl/train-envs.ts";
+import { MARKET_STATE_VERSION } from "../agents/features/market-state.ts";
+import { envSpecName, resolveEnvSpec, type EnvSpec } from "../experiments/rl/env-spec.ts";
+import { MarketEnv } from "../experiments/rl/envs/market.ts";
+import type { MarketPolicyInfo } from "../experiments/rl/policy-file.ts";
+import { TRAIN_ENV_NAMES, TRAIN_ENVS, type TrainEnv } from "../experiments/rl/train-envs.ts";
 import { curveCsv, curveJson, trainReportHtml } from "../experiments/rl/train-report.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
 import { parseWorkers, workersHelp } from "./limits.ts";
@@ -36,11 +40,23 @@ interface TrainOptions {
   readonly resume?: string;
 }
 
-/** The run to do: from scratch (flags) or from a checkpoint (whose env, seed and steps the flags may only repeat). */
-async function plan(o: TrainOptions): Promise<{ env: string; args: PpoArgs; resume?: Checkpoint; out: string }> {
-  if (o.scenario !== undefined) {
-    throw new UsageError(`--scenario: ${JSON.stringify(o.scenario)}: training on a market scenario is not available yet (use --env ${TRAIN_ENV_NAMES.join(" | ")})`);
+/** The EnvSpec a checkpoint's env name stands for ("scenario:NAME" for a market scenario). */
+function specOfName(env: string): EnvSpec {
+  return env.startsWith("scenario:") ? { kind: "scenario", scenario: env.slice("scenario:".length) } : { kind: "env", name: env };
+}
+
+/** Resolves `spec`, turning a refusal (unknown scenario, bad file) into a usage error of `flag`. */
+async function resolveFor(flag: string, spec: EnvSpec): Promise<TrainEnv> {
+  try {
+    return await resolveEnvSpec(spec);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
   }
+}
+
+/** The run to do: from scratch (flags) or from a checkpoint (whose env, seed and steps the flags may only repeat). */
+async function plan(o: TrainOptions): Promise<{ env: string; train: TrainEnv; args: PpoArgs; resume?: Checkpoint; out: string }> {
+  if (o.scenario !== undefined && o.env !== undefined) throw new UsageError(`--scenario ${JSON.stringify(o.scenario)} and --env ${JSON.stringify(o.env)}: give one of them`);
   if (o.env !== undefined && !Object.hasOwn(TRAIN_ENVS, o.env)) {
     throw new UsageError(`--env: ${JSON.stringify(o.env)} is not an environment arena train knows (known: ${TRAIN_ENV_NAMES.join(", ")})`);
   }
@@ -54,25 +70,29 @@ async function plan(o: TrainOptions): Promise<{ env: string; args: PpoArgs; resu
       if (err instanceof PolicyFileError) throw new UsageError(`--resume: ${err.message}; nothing was written`);
       throw err;
     }
-    if (!Object.hasOwn(TRAIN_ENVS, c.env)) throw new UsageError(`--resume: checkpoint env ${JSON.stringify(c.env)} is not one arena train knows (known: ${TRAIN_ENV_NAMES.join(", ")})`);
+    if (!c.env.startsWith("scenario:") && !Object.hasOwn(TRAIN_ENVS, c.env)) throw new UsageError(`--resume: checkpoint env ${JSON.stringify(c.env)} is not one arena train knows (known: ${TRAIN_ENV_NAMES.join(", ")})`);
     const clash = (flag: string, given: unknown, saved: unknown) => {
       if (given !== undefined && given !== saved) throw new UsageError(`${flag}: ${JSON.stringify(given)} differs from the checkpoint's ${JSON.stringify(saved)}; a resumed run keeps its env, seed, steps and workers (omit the flag)`);
     };
     clash("--env", o.env, c.env);
+    clash("--scenario", o.scenario === undefined ? undefined : `scenario:${o.scenario}`, c.env);
     clash("--seed", o.seed, c.args.seed);
     clash("--steps", o.steps, c.args.totalTimesteps);
     clash("--workers", o.workers, c.args.workers);
-    return { env: c.env, args: c.args, resume: c, out: o.out ?? o.resume };
+    return { env: c.env, train: await resolveFor("--resume", specOfName(c.env)), args: c.args, resume: c, out: o.out ?? o.resume };
   }
-  if (o.env === undefined) throw new UsageError(`--env: missing; give one of ${TRAIN_ENV_NAMES.join(", ")} (or --resume DIR)`);
+  if (o.env === undefined && o.scenario === undefined) throw new UsageError(`--env: missing; give one of ${TRAIN_ENV_NAMES.join(", ")}, or --scenario NAME|FILE (or --resume DIR)`);
   if (o.steps === undefined) throw new UsageError(`--steps: missing; give the environment steps to train for, a positive integer`);
   if (o.out === undefined) throw new UsageError(`--out: missing; give the folder to write the policy, checkpoint and report into`);
-  const base = TRAIN_ENVS[o.env].ppo;
+  const spec: EnvSpec = o.scenario !== undefined ? { kind: "scenario", scenario: o.scenario } : { kind: "env", name: o.env! };
+  const env = envSpecName(spec);
+  const train = await resolveFor(o.scenario !== undefined ? "--scenario" : "--env", spec);
+  const base = train.ppo;
   const batch = base.numEnvs * base.numSteps;
-  if (o.steps < batch) throw new UsageError(`--steps: ${o.steps} is less than one iteration of ${o.env} (${base.numEnvs} envs × ${base.numSteps} steps = ${batch}); give at least ${batch}`);
+  if (o.steps < batch) throw new UsageError(`--steps: ${o.steps} is less than one iteration of ${env} (${base.numEnvs} envs × ${base.numSteps} steps = ${batch}); give at least ${batch}`);
   const workers = o.workers ?? 1;
-  if (workers > base.numEnvs) throw new UsageError(`--workers: ${workers} is more than the ${base.numEnvs} envs of ${o.env}; each worker steps at least one`);
-  return { env: o.env, args: { ...base, seed: o.seed ?? 1, totalTimesteps: o.steps, workers }, out: o.out };
+  if (workers > base.numEnvs) throw new UsageError(`--workers: ${workers} is more than the ${base.numEnvs} envs of ${env}; each worker steps at least one`);
+  return { env, train, args: { ...base, seed: o.seed ?? 1, totalTimesteps: o.steps, workers }, out: o.out };
 }
 
 /** Adds `train ppo` to `program`. */
@@ -82,7 +102,7 @@ export function addTrainCommand(program: Command): void {
     .command("ppo")
     .description(`PPO on an environment (${TRAIN_ENV_NAMES.join(", ")}); writes DIR/policy.json, checkpoint.json (every iteration), curve.json, curve.csv, and report.html when done`)
     .option("--env <name>", `the environment (${TRAIN_ENV_NAMES.join(", ")})`)
-    .option("--scenario <name>", "a market scenario to train in (not available yet)")
+    .option("--scenario <name>", "a market scenario to train in: a built-in name or a scenario file (experiments/rl/envs/market.ts; PPO defaults in experiments/rl/env-spec.ts)")
     .option("--steps <n>", "environment steps in all (summed over the parallel envs), a positive integer", parseSteps)
     .option("--workers <w>", `${workersHelp("the rollouts (each steps a share of the envs)")}; default 1 (in this thread); 1 and 2+ give different runs, all counts from 2 up the same`, (v) => parseWorkers("--workers", v))
     .option("--seed <n>", "run seed (weights, sampling, envs); default 1", (v) => parseSeed("--seed", v))
@@ -91,8 +111,12 @@ export function addTrainCommand(program: Command): void {
     .option("--resume <dir>", "continue the run whose checkpoint.json is in DIR (losing at most the iteration in progress)", (v) => parsePath("--resume", v))
     .action(async (o: TrainOptions) => {
       const p = await plan(o);
-      const { make } = TRAIN_ENVS[p.env];
+      const { make } = p.train;
       const env = make();
+      // What a PolicyBot needs to act as the policy was trained: the observation layout, the decision interval, the actions.
+      const market: MarketPolicyInfo | undefined = env instanceof MarketEnv
+        ? { observation: "market-state", observationVersion: MARKET_STATE_VERSION, decisionSec: env.options.decisionSec, actionSizes: [...env.options.actionSizes], depthLevels: env.options.depthLevels, scenario: p.env.slice("scenario:".length) }
+        : undefined;
       const numIterations = Math.floor(p.args.totalTimesteps / (p.args.numEnvs * p.args.numSteps));
       const stepsTotal = numIterations * p.args.numEnvs * p.args.numSteps;
       let force = o.force === true;
@@ -102,7 +126,7 @@ export function addTrainCommand(program: Command): void {
         force = false;
         await output.write(async (dir) => {
           await saveCheckpoint(join(dir, "checkpoint.json"), { env: p.env, args: p.args, state });
-          await savePolicy(join(dir, "policy.json"), p.env, env, policy);
+          await savePolicy(join(dir, "policy.json"), p.env, env, policy, market);
           await writeAtomic(join(dir, "curve.json"), curveJson(state.curve));
           await writeAtomic(join(dir, "curve.csv"), curveCsv(state.curve));
           if (report !== undefined) await writeAtomic(join(dir, "report.html"), report);
@@ -125,7 +149,7 @@ export function addTrainCommand(program: Command): void {
       let last: PpoState | undefined = p.resume?.state;
       let result;
       try {
-        result = await trainPpo({ kind: "env", name: p.env }, p.args, {
+        result = await trainPpo(specOfName(p.env), p.args, {
           clock: () => performance.now(),
           onIteration: progress,
           onCheckpoint: async (state) => {

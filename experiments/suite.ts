@@ -1,5 +1,6 @@
 // A suite: scenarios × seeds on worker threads, judged together: suite.json and report.html.
 import { mkdir, writeFile } from "node:fs/promises";
+import { withBots, type ExtraBot } from "./suite-bots.ts";
 import { join } from "node:path";
 import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
@@ -19,6 +20,8 @@ export interface SuiteOptions {
   readonly durationNs?: number;
   /** Render PNGs of the charts beside report.html (slower). Default true. */
   readonly pngs?: boolean;
+  /** Bots every scenario runs beside its own (a trained policy, say). */
+  readonly bots?: readonly ExtraBot[];
   readonly onDone?: (done: number, total: number, run: RunTaskResult) => void;
 }
 
@@ -49,7 +52,7 @@ export const SUITE_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SPECS);
  * Checks the options before anything runs or is written.
  * @throws Error naming the flag and the value.
  */
-export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | "workers" | "durationNs">): void {
+export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | "workers" | "durationNs" | "bots">): void {
   if (o.scenarios.length === 0) throw new Error("--scenarios: no scenario given");
   o.scenarios.forEach((s, i) => {
     if (!Object.hasOwn(BUILTIN_SPECS, s)) throw new Error(`--scenarios: ${JSON.stringify(s)} is not a built-in (known: ${SUITE_SCENARIOS.join(", ")})`);
@@ -58,6 +61,7 @@ export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | 
   if (!Number.isSafeInteger(o.seeds) || o.seeds < 1) throw new Error(`--seeds: ${o.seeds} must be a positive integer`);
   if (!Number.isSafeInteger(o.workers) || o.workers < 1) throw new Error(`--workers: ${o.workers} must be a positive integer`);
   if (o.durationNs !== undefined) for (const s of o.scenarios) checkDurationCovers(builtinSpec(s), o.durationNs);
+  if (o.bots !== undefined && o.bots.length > 0) for (const s of o.scenarios) withBots(s, o.bots);
 }
 
 /**
@@ -71,7 +75,7 @@ export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; htm
   const seeds = Array.from({ length: o.seeds }, (_, i) => i + 1);
   await mkdir(o.out, { recursive: true });
   const tasks = o.scenarios.flatMap((scenario) =>
-    seeds.map((seed) => ({ scenario, seed, durationNs: o.durationNs, out: join(o.out, "runs", scenario, `seed-${seed}`), series: true })),
+    seeds.map((seed) => ({ scenario, seed, durationNs: o.durationNs, out: join(o.out, "runs", scenario, `seed-${seed}`), series: true, ...(o.bots === undefined ? {} : { bots: o.bots }) })),
   );
   const results = await runMany({ tasks, workers: o.workers, onDone: o.onDone });
   const input: SuiteReportInput = {

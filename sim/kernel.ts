@@ -275,6 +275,35 @@ export class Kernel implements SimNetwork {
   }
 
   /**
+   * `runUntil` without a promise, for worlds where nothing awaits (populations, and bots driven
+   * from outside between steps, as an RL environment drives its learner): the same events in the
+   * same order, so the same digest, but returns only when the step is done, with no microtask turn.
+   * @throws Error as runUntil, and when an agent returns a promise or awaits an answer (use runUntil).
+   */
+  runUntilSync(tNs: number): void {
+    if (this.finished) throw new Error("runUntilSync: the run is finished");
+    if (!isSafeTime(tNs) || tNs < this.clock.now) throw new Error(`runUntilSync.tNs: ${tNs} must be an integer ns at or after now (${this.clock.now})`);
+    if (!this.started) {
+      this.started = true;
+      for (const s of this.slots) this.invoke(s, "start");
+    }
+    const m = this.inFlight;
+    const w = this.timers;
+    for (;;) {
+      if (this.needsDrain) throw new Error(`runUntilSync: an agent is awaiting at t=${this.clock.now} ns; a world with awaiting agents must step with runUntil`);
+      const tm = m.peekTime();
+      const tw = w.peekTime();
+      if (!(Math.min(tm, tw) <= tNs)) break;
+      const q = tm <= tw ? m : w;
+      const msg = q.pop()!;
+      this.clock.advanceTo(q.lastTime);
+      msg.deliver(this.clock.now);
+      this.messages++;
+    }
+    this.clock.advanceTo(Math.max(this.clock.now, tNs));
+  }
+
+  /**
    * Ends the run at the current time: calls every agent's `stop` hook (in the order they were
    * added; what they send is not delivered), then flushes the venue and reports the run, its
    * duration being the time reached. A kernel that never ran is started first, at time 0.

@@ -1,15 +1,67 @@
-// An environment named as plain data, so a worker thread can build its own copies of it.
-import { TRAIN_ENVS, type TrainEnv } from "./train-envs.ts";
+// A serialisable description of a training env (a registered env, or a market scenario with options), so worker threads can rebuild it.
+import { BUILTIN_SPECS, builtinSpec } from "../../scenarios/builtins.ts";
+import { typeRegistry } from "../../scenarios/build.ts";
+import { loadScenarioFile, type ScenarioSpec } from "../../scenarios/spec.ts";
+import { MarketEnv, MarketEnvOptions, type MarketEnvOptionsInput } from "./envs/market.ts";
+import { PPO_DEFAULTS, type PpoArgs } from "./ppo.ts";
+import { TRAIN_ENV_NAMES, TRAIN_ENVS, type TrainEnv } from "./train-envs.ts";
 
-/** A built-in RL env by name, or a market scenario's env. Structured-cloneable. */
-export type EnvSpec = { kind: "env"; name: string } | { kind: "scenario"; scenario: string; options?: unknown };
+/** A built-in RL env by name, or a market scenario's env, as plain data (structured-cloneable): what a rollout worker is sent. */
+export type EnvSpec =
+  | { readonly kind: "env"; readonly name: string }
+  | { readonly kind: "scenario"; readonly scenario: string; readonly options?: MarketEnvOptionsInput };
 
 /**
- * The env (factory and PPO arguments) `spec` names.
- * @throws RangeError naming the env if it is not a built-in one; Error for a scenario (not built yet).
+ * PPO on a market scenario (the seed design's defaults: learning rate 1e-4, batch 4000): 4 envs ×
+ * 1,000 decisions, 16 minibatches of 250 (at this small learning rate, more Adam steps per batch), 4 epochs; γ 0.99 (a horizon of about 100 decisions),
+ * λ 0.95, a small entropy bonus so the 7 actions stay explored, observation normalisation on; the
+ * value loss unclipped (returns are not normalised, so a clip of 0.2 would pin the critic near its start).
+ */
+export const MARKET_PPO: PpoArgs = Object.freeze({
+  ...PPO_DEFAULTS,
+  numEnvs: 4,
+  numSteps: 1000,
+  numMinibatches: 16,
+  updateEpochs: 4,
+  learningRate: 1e-4,
+  annealLr: true,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  entCoef: 0.01,
+  clipVloss: false,
+  hidden: [64, 64],
+});
+
+/** The name a scenario spec trains under, as policy.json and checkpoint.json record it. */
+export function envSpecName(spec: EnvSpec): string {
+  return spec.kind === "env" ? spec.name : `scenario:${spec.scenario}`;
+}
+
+/**
+ * A built-in scenario by name, or a scenario file (a path or a .json name).
+ * @throws Error naming the scenario when it is neither, or the file's problem when it is refused.
+ */
+export async function loadScenario(scenario: string): Promise<ScenarioSpec> {
+  if (Object.hasOwn(BUILTIN_SPECS, scenario)) return builtinSpec(scenario);
+  if (!/[\\/]|\.json$/i.test(scenario)) {
+    throw new Error(`scenario: ${JSON.stringify(scenario)} is not a built-in (known: ${Object.keys(BUILTIN_SPECS).join(", ")}) nor a .json file`);
+  }
+  return loadScenarioFile(scenario, typeRegistry());
+}
+
+/**
+ * The TrainEnv an EnvSpec names: a registered env as it is, or a MarketEnv over the scenario
+ * (loaded once; each `make` builds a fresh env) with MARKET_PPO.
+ * @throws RangeError naming an unknown env; Error for an unknown scenario, a refused scenario file, or options zod refuses (naming the field).
  */
 export async function resolveEnvSpec(spec: EnvSpec): Promise<TrainEnv> {
-  if (spec.kind === "scenario") throw new Error("market environments arrive with the rlenv branch");
-  if (!Object.hasOwn(TRAIN_ENVS, spec.name)) throw new RangeError(`env ${JSON.stringify(spec.name)} is not a built-in environment (known: ${Object.keys(TRAIN_ENVS).join(", ")})`);
-  return TRAIN_ENVS[spec.name];
+  if (spec.kind === "env") {
+    if (!Object.hasOwn(TRAIN_ENVS, spec.name)) throw new RangeError(`env ${JSON.stringify(spec.name)} is not a built-in environment (known: ${TRAIN_ENV_NAMES.join(", ")})`);
+    return TRAIN_ENVS[spec.name];
+  }
+  const scenario = await loadScenario(spec.scenario);
+  const options = MarketEnvOptions.parse(spec.options ?? {});
+  // Built once here, so a bad combination (an episode past the scenario's end) is refused before any training.
+  new MarketEnv(scenario, options);
+  return { make: () => new MarketEnv(scenario, options), ppo: MARKET_PPO };
 }

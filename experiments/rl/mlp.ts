@@ -1,15 +1,8 @@
-// A small tanh MLP in plain JS: seeded orthogonal init, and the forward pass rollouts use (no tfjs per step).
+// A small tanh MLP in plain JS: seeded orthogonal init; the forward pass rollouts use lives in agents/policy (no tfjs per step).
 import type { Rng } from "../../sim/rng.ts";
+import type { MlpParams } from "../../agents/policy/mlp-forward.ts";
 
-/**
- * Dense layers in tfjs's layout: `weights[l]` is row-major [sizes[l], sizes[l+1]] (input × output),
- * `biases[l]` has sizes[l+1] elements. Hidden layers apply tanh; the last layer is linear.
- */
-export interface MlpParams {
-  readonly sizes: readonly number[];
-  readonly weights: readonly Float32Array[];
-  readonly biases: readonly Float32Array[];
-}
+export { MlpForward, type MlpParams } from "../../agents/policy/mlp-forward.ts";
 
 /**
  * Orthogonal weights (gain √2 on hidden layers, `outGain` on the last) and zero biases, as CleanRL's
@@ -53,40 +46,4 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): 
     for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows <= cols ? vecs[r][c] : vecs[c][r]);
   }
   return out;
-}
-
-/** A forward pass with its scratch buffers allocated once. */
-export class MlpForward {
-  private readonly acts: Float32Array[];
-
-  constructor(private params: MlpParams) {
-    this.acts = params.sizes.map((n) => new Float32Array(n));
-  }
-
-  /** Swap in new weights of the same sizes (after an update). */
-  load(params: MlpParams): void {
-    this.params = params;
-  }
-
-  /** The output for input `x`; the returned buffer is reused by the next call. */
-  run(x: ArrayLike<number>): Float32Array {
-    const { sizes, weights, biases } = this.params;
-    const last = sizes.length - 1;
-    this.acts[0].set(x);
-    for (let l = 0; l < last; l++) {
-      const input = this.acts[l];
-      const out = this.acts[l + 1];
-      const w = weights[l];
-      const nIn = sizes[l];
-      const nOut = sizes[l + 1];
-      out.set(biases[l]);
-      for (let i = 0; i < nIn; i++) {
-        const xi = input[i];
-        const row = i * nOut;
-        for (let j = 0; j < nOut; j++) out[j] += xi * w[row + j];
-      }
-      if (l + 1 < last) for (let j = 0; j < nOut; j++) out[j] = Math.tanh(out[j]);
-    }
-    return this.acts[last];
-  }
 }

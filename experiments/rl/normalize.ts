@@ -1,4 +1,7 @@
-// Running mean and variance of observations (Stable-Baselines3's RunningMeanStd), and the clipped normalisation.
+// Running mean and variance of observations (Stable-Baselines3's RunningMeanStd); the clipped normalisation lives in agents/policy.
+import { ObsNormalizer } from "../../agents/policy/obs-normalizer.ts";
+
+export { ObsNormalizer };
 
 /** Per-element running mean and variance, merged batch by batch (Chan et al.'s parallel update). */
 export class RunningMeanStd {
@@ -33,23 +36,5 @@ export class RunningMeanStd {
   /** A frozen copy, for a trained policy to carry. */
   snapshot(): ObsNormalizer {
     return new ObsNormalizer(Float64Array.from(this.mean), Float64Array.from(this.var));
-  }
-}
-
-/** (x − mean) / √(var + 1e-8), clipped to ±clip: what the policy sees. */
-export class ObsNormalizer {
-  constructor(
-    readonly mean: Float64Array,
-    readonly variance: Float64Array,
-    readonly clip = 10,
-  ) {}
-
-  /** Writes the normalised `x` into `out` (same length) and returns it. */
-  apply(x: ArrayLike<number>, out: Float32Array): Float32Array {
-    for (let i = 0; i < out.length; i++) {
-      const z = (x[i] - this.mean[i]) / Math.sqrt(this.variance[i] + 1e-8);
-      out[i] = z > this.clip ? this.clip : z < -this.clip ? -this.clip : z;
-    }
-    return out;
   }
 }

@@ -22,7 +22,7 @@ const SMA_BOT = ["--bot", "strategy", "--params", '{"strategy":"sma-cross","para
 const REFUSALS: [string[], RegExp][] = [
   [["--data", FIXTURE], /backtest: give --strategy NAME or --bot NAME \(neither was given\)/],
   [["--data", FIXTURE, "--strategy", "sma-cross", "--bot", "ema-cross"], /backtest: give --strategy or --bot, not both \(--strategy "sma-cross", --bot "ema-cross"\)/],
-  [["--data", FIXTURE, "--bot", "martingale"], /--bot: "martingale" is not a registered bot \(known: buy-and-hold, ema-cross, strategy\)/],
+  [["--data", FIXTURE, "--bot", "martingale"], /--bot: "martingale" is not a registered bot \(known: buy-and-hold, ema-cross, strategy, policy\)/],
   [["--data", FIXTURE, "--bot", "ema-cross", "--params", '{"fast":30,"slow":5}'], /--params: params.fast: 30 is invalid: fast must be shorter than slow/],
   [["--data", FIXTURE, "--bot", "ema-cross", "--params", '{"speed":1}'], /--params: params: \{"speed":1\} is invalid: Unrecognized key: "speed"/],
   [["--data", FIXTURE, "--bot", "strategy", "--params", '{"strategy":"martingale"}'], /--params: params.strategy: "martingale" is invalid: must be one of sma-cross/],

@@ -75,5 +75,5 @@ test("bad flags, an unknown env and a missing --policy folder are refused with e
   });
   const unknown = await arena(["eval", "cartpole", "--json"]);
   assert.equal(unknown.status, 2);
-  assert.match(unknown.stderr, /env: "cartpole" is not an environment arena eval knows \(known: avellaneda-stoikov\)/);
+  assert.match(unknown.stderr, /env: "cartpole" is not an environment arena eval knows \(known: avellaneda-stoikov, market\)/);
 });
