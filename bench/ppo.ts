@@ -8,12 +8,13 @@ import { SECOND } from "../sim/clock.ts";
 import { buildScenario } from "../scenarios/build.ts";
 import type { BenchArgs } from "./main.ts";
 import envRateTask, { type EnvRate, type EnvRateTask } from "./ppo-env-task.ts";
+import { measureRolloutStepsPerSec } from "./ppo-rollouts.ts";
 
 const DEFAULT_STEPS = 36_000;
 
 /**
- * Total env steps/s of `workers` threads each stepping its own env for `steps` steps. Kept in one
- * function so it can move to the training's own rollout workers once they exist.
+ * Total env steps/s of `workers` threads each stepping its own env for `steps` steps: the env
+ * alone, without a policy (the training's own collector is timed beside it).
  */
 export async function envStepsPerSecWorkers(workers: number, steps: number): Promise<number> {
   const rates = await runParallel<EnvRateTask, EnvRate>({
@@ -52,6 +53,11 @@ export async function run(args: BenchArgs): Promise<void> {
   say(`env steps/s, one thread     ${Math.round(envStepsPerSec)}  (${one.seconds.toFixed(2)} s, of which resets ${one.resetSeconds.toFixed(2)} s; the kernel alone in the same 1 s steps: ${Math.round(kernelOnly)}/s)`);
   const envStepsPerSec2Workers = await envStepsPerSecWorkers(2, steps);
   say(`env steps/s, 2 workers      ${Math.round(envStepsPerSec2Workers)}  (total of 2 threads, each its own env)`);
+  // The training's collector (arena train --workers): the policy's forward pass and the batch's transfer included.
+  const scenarioSpec = { kind: "scenario", scenario: "normal" } as const;
+  const rollout1 = await measureRolloutStepsPerSec(scenarioSpec, 1, steps);
+  const rollout2 = await measureRolloutStepsPerSec(scenarioSpec, 2, steps);
+  say(`rollout steps/s, PPO's collector: 1 worker ${Math.round(rollout1)}, 2 workers ${Math.round(rollout2)}  (MARKET_PPO's envs, a fresh policy, batches gathered)`);
   // Two iterations of PPO with the market defaults; the second's update is timed (the first compiles the backend).
   const ppo = await trainPpo(() => new MarketEnv(builtinSpec("normal")), { ...MARKET_PPO, totalTimesteps: 2 * MARKET_PPO.numEnvs * MARKET_PPO.numSteps }, { clock: () => performance.now() });
   const last = ppo.curve.at(-1)!;
@@ -59,6 +65,6 @@ export async function run(args: BenchArgs): Promise<void> {
   const updateSamplesPerSec = (batch * MARKET_PPO.updateEpochs) / (last.updateMs / 1000);
   say(`PPO update samples/s        ${Math.round(updateSamplesPerSec)}  (batch ${batch} × ${MARKET_PPO.updateEpochs} epochs in minibatches of ${batch / MARKET_PPO.numMinibatches}, hidden ${MARKET_PPO.hidden.join("×")}, on ${ppo.backend}; that iteration's rollout: ${Math.round(batch / (last.rolloutMs / 1000))} steps/s with the policy)`);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ envStepsPerSec: Math.round(envStepsPerSec), envStepsPerSec2Workers: Math.round(envStepsPerSec2Workers), updateSamplesPerSec: Math.round(updateSamplesPerSec), kernelStepsPerSec: Math.round(kernelOnly), backend: ppo.backend })}\n`);
+    process.stdout.write(`${JSON.stringify({ envStepsPerSec: Math.round(envStepsPerSec), envStepsPerSec2Workers: Math.round(envStepsPerSec2Workers), updateSamplesPerSec: Math.round(updateSamplesPerSec), kernelStepsPerSec: Math.round(kernelOnly), rolloutStepsPerSec1Worker: Math.round(rollout1), rolloutStepsPerSec2Workers: Math.round(rollout2), backend: ppo.backend })}\n`);
   }
 }
