@@ -27,7 +27,9 @@ export function toPortError(e: unknown, what: string, secrets: readonly string[]
   if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied) return new ExchangeError("authentication", msg);
   if (e instanceof ccxt.NotSupported) return new BadRequest("not_supported", msg);
   if (e instanceof ccxt.BadRequest) return new BadRequest("bad_request", msg);
+  if (e instanceof ccxt.DDoSProtection) return new ExchangeError("rate_limited", msg);
   if (e instanceof ccxt.NetworkError) return new ExchangeError("network", msg);
+  if (e instanceof ccxt.OperationFailed) return new ExchangeError("venue_unavailable", msg);
   if (e instanceof ccxt.BaseError) return new ExchangeError("exchange_error", msg);
   return new ExchangeError("internal", msg);
 }
@@ -51,22 +53,51 @@ export function isNetworkError(e: unknown): boolean {
   return e instanceof ccxt.NetworkError;
 }
 
+/**
+ * Whether a failed call may be tried again: network errors (timeouts, resets, 429/418) and
+ * ccxt's OperationFailed, which a venue's 5xx becomes (Binance: "execution status unknown",
+ * so an order is looked up by client order id before it is re-sent). Refusals never are.
+ */
+export function isRetryable(e: unknown): boolean {
+  return e instanceof ccxt.OperationFailed;
+}
+
+/** Longest Retry-After honoured, ms: a venue asking for more is reported, not waited for. */
+export const MAX_RETRY_AFTER_MS = 120_000;
+
+/**
+ * The wait a 429/418 answer asks for (its Retry-After header, seconds), ms; undefined for other
+ * errors or when the header is absent. `headers` are the last response's (ccxt keeps them).
+ */
+export function retryAfterMs(e: unknown, headers: Record<string, unknown> | undefined): number | undefined {
+  if (!(e instanceof ccxt.DDoSProtection) || headers === undefined) return undefined;
+  const raw = headers["Retry-After"] ?? headers["retry-after"];
+  const s = Number(raw);
+  return raw !== undefined && Number.isFinite(s) && s >= 0 ? s * 1000 : undefined;
+}
+
 /** Wait before retry `attempt` (1-based): base × 2^(attempt-1), capped. */
 export function backoffMs(p: RetryPolicy, attempt: number): number {
   return Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (attempt - 1));
 }
 
 /**
- * Calls `call(attempt)` until it resolves, retrying only ccxt.NetworkError (never a venue refusal)
- * with exponential backoff; the last network error is rethrown.
+ * Calls `call(attempt)` until it resolves, retrying only what isRetryable (never a venue refusal)
+ * with exponential backoff, or after the wait a 429/418 asks for (`hint`) when longer; the last
+ * error is rethrown, and so is a rate limit asking for more than MAX_RETRY_AFTER_MS.
  */
-export async function withRetries<T>(p: RetryPolicy, call: (attempt: number) => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> {
+export async function withRetries<T>(
+  p: RetryPolicy, call: (attempt: number) => Promise<T>, sleep: (ms: number) => Promise<void>,
+  hint: (e: unknown) => number | undefined = () => undefined,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call(attempt);
     } catch (e) {
-      if (!isNetworkError(e) || attempt >= p.retries) throw e;
-      await sleep(backoffMs(p, attempt + 1));
+      if (!isRetryable(e) || attempt >= p.retries) throw e;
+      const asked = hint(e);
+      if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) throw e;
+      await sleep(Math.max(backoffMs(p, attempt + 1), asked ?? 0));
     }
   }
 }

@@ -5,7 +5,7 @@ import {
   type Balances, type Capabilities, type Exchange, type MarketInfo, type OHLCV, type Order, type OrderBook,
   type OrderParams, type OrderTypeName, type SideName, type Trade,
 } from "../market/exchange.ts";
-import { toPortError, withRetries } from "./ccxt-exchange-errors.ts";
+import { retryAfterMs, toPortError, withRetries } from "./ccxt-exchange-errors.ts";
 import { marketInfo, toBalances, toBook, toOrder, toTrade } from "./ccxt-exchange-map.ts";
 import { parseOptions, type CcxtExchangeConfig, type CcxtExchangeInput } from "./ccxt-exchange-options.ts";
 import { PollStreams } from "./ccxt-exchange-poll.ts";
@@ -41,7 +41,7 @@ export async function createCcxtExchange(input: CcxtExchangeInput): Promise<Ccxt
   // ccxt pro refuses plain ws:// URLs (a local venue) until its http agent is loaded.
   if (cfg.streams === "ws") await ex.loadHttpProxyAgent();
   try {
-    await withRetries(cfg.retry, () => ex.loadMarkets(), sleep);
+    await withRetries(cfg.retry, () => ex.loadMarkets(), sleep, (e) => retryAfterMs(e, ex.last_response_headers));
   } catch (e) {
     throw toPortError(e, `${cfg.id}: loadMarkets`, secrets);
   }
@@ -147,7 +147,7 @@ export class CcxtExchange implements Exchange {
           if (found !== undefined) return found;
         }
         return await this.client.createOrder(symbol, type, side, amount, type === "market" ? undefined : price, { ...p });
-      }, sleep) as Loose;
+      }, sleep, this.hint) as Loose;
       return this.seen(toOrder(o, m, this.milliseconds()));
     } catch (e) {
       const err = toPortError(e, what, this.secrets);
@@ -183,7 +183,7 @@ export class CcxtExchange implements Exchange {
           if (attempt > 0 && f.status === "canceled") return f;
           throw new OrderNotFound("order_closed", `cancelOrder: order ${id} is already ${f.status}`);
         }
-      }, sleep) as Loose;
+      }, sleep, this.hint) as Loose;
       return this.seen(toOrder(o, m, this.milliseconds()));
     } catch (e) {
       throw toPortError(e, `cancelOrder ${id} ${symbol}`, this.secrets);
@@ -334,10 +334,13 @@ export class CcxtExchange implements Exchange {
     return o;
   }
 
+  /** The wait a 429/418 asked for (Retry-After), read from ccxt's last response headers. */
+  private readonly hint = (e: unknown): number | undefined => retryAfterMs(e, this.client.last_response_headers as Record<string, unknown> | undefined);
+
   /** Runs a read with retries for network errors, mapping refusals to the port's errors. */
   private async call<T>(what: string, f: () => Promise<T>): Promise<T> {
     try {
-      return await withRetries(this.cfg.retry, f, sleep);
+      return await withRetries(this.cfg.retry, f, sleep, this.hint);
     } catch (e) {
       throw toPortError(e, `${this.id} ${what}`, this.secrets);
     }

@@ -213,6 +213,7 @@ async function newOrder(c: RouteContext): Promise<unknown> {
     return x.createOrder(c.inst.symbol, type === "MARKET" ? "market" : "limit", side, quantity, price, { clientOrderId, timeInForce: tif, postOnly: type === "LIMIT_MAKER" });
   });
   acct.clientIds.set(clientOrderId, order.id);
+  acct.accepted.push(clientOrderId);
   const fills: Trade[] = respRaw === "FULL" && order.filled > 0
     ? (await venueCall(c, "fetch", () => x.fetchMyTrades(c.inst.symbol))).filter((t) => t.order === order.id)
     : [];

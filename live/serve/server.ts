@@ -6,6 +6,9 @@ import { startMetricsServer, type MetricsServer } from "../monitoring/server.ts"
 import type { AccountSpec } from "./accounts.ts";
 import { BinanceError, err } from "./errors.ts";
 import { ServeMonitor } from "./monitoring.ts";
+import { limitIntent, thinAhead } from "./fault-desk.ts";
+import { ADMIN_PATH, FaultControl, loseAnswer, refusalOf } from "./fault-http.ts";
+import { FaultPlan, type FaultSpec } from "./faults.ts";
 import { ROUTES } from "./routes.ts";
 import { checkSigned } from "./signing.ts";
 import { ServedVenue } from "./venue.ts";
@@ -34,6 +37,8 @@ export interface ServeOptions {
   readonly metricsPort?: number;
   /** /health answers 503 while the simulation lags the wall clock by more than this, wall ms. Default 5 s. */
   readonly maxLagMs?: number;
+  /** Faults to inject from the start (faults.ts); POST /admin/faults replaces them while running. */
+  readonly faults?: FaultSpec;
 }
 
 export interface RunningServer {
@@ -49,6 +54,8 @@ export interface RunningServer {
   readonly requests: number;
   /** The monitoring endpoint (`/metrics`, `/health`), when `metricsPort` was given. */
   readonly metrics: MetricsServer | undefined;
+  /** The faults being injected and what was injected so far (also GET /admin/faults). */
+  readonly faults: FaultControl;
   /** Stops accepting, closes connections and waits for the request in progress. */
   close(): Promise<void>;
 }
@@ -67,6 +74,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const venue = new ServedVenue(o.kernel, o.accounts, o.speed ?? 1, { monotonicMs });
   const inst = o.kernel.venue.instrument;
   await venue.start();
+  const faults = new FaultControl(new FaultPlan(o.faults));
   let requests = 0;
   // Bound once listening (the WebSocket feeds it counts exist only then).
   let monitor: ServeMonitor | undefined;
@@ -90,10 +98,21 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const query = url.search.startsWith("?") ? url.search.slice(1) : "";
     const params = new URLSearchParams(query);
     if (body !== "") for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
+    if (url.pathname === ADMIN_PATH) {
+      let answered = 0;
+      faults.admin(req, method, body, (status, out) => send(res, (answered = status), out, {}));
+      return { endpoint: "admin", status: answered };
+    }
     const endpoint = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3/".length) : "";
     const route = ROUTES[`${method} ${endpoint}`];
     // Unknown paths share one label: a client must not be able to grow the label set.
     const label = route === undefined ? "other" : `${method} ${url.pathname}`;
+    const fault = faults.plan.forRequest(`${method} ${endpoint}`, unixMs());
+    if (fault?.kind === "timeout") {
+      // Never processed, never answered: the client's timeout decides; then the connection goes.
+      faults.later(fault.ms, () => req.socket.destroy());
+      return { endpoint: label, status: 0 };
+    }
     const w = meter.take(route === undefined ? 1 : weightOf(method, endpoint, params), unixMs());
     const headers = { "X-MBX-USED-WEIGHT-1M": String(w.used) };
     try {
@@ -108,7 +127,17 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         // Binance signs the query string followed by the body (its "totalParams").
         checkSigned(account.spec.secret, query + body, params, [unixMs(), venue.venueMs()]);
       }
+      const refusal = fault === undefined ? undefined : refusalOf(fault);
+      if (refusal !== undefined) throw refusal;
+      if (fault?.kind === "partialFill") {
+        const intent = limitIntent(params);
+        if (intent !== undefined && (await thinAhead(venue, inst, intent, fault.fraction))) faults.plan.count(fault);
+      }
       const out = await route.handle({ venue, inst, params, account, weightLimit });
+      if (fault?.kind === "lostAck") {
+        loseAnswer(faults, fault, res, () => send(res, 200, out, headers));
+        return { endpoint: label, status: fault.mode === "5xx" ? 503 : 0 };
+      }
       send(res, 200, out, headers);
       return { endpoint: label, status: 200 };
     } catch (e) {
@@ -126,7 +155,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     server.listen(o.port ?? 0, LOOPBACK, () => resolve());
   });
   const { port, address } = server.address() as AddressInfo;
-  const feeds = attachWebSocket(server, venue, inst, unixMs);
+  const feeds = attachWebSocket(server, venue, inst, unixMs, faults);
   let metrics: MetricsServer | undefined;
   if (o.metricsPort !== undefined) {
     monitor = new ServeMonitor(venue, () => feeds.clients, () => feeds.sent, o.maxLagMs);
@@ -152,7 +181,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       return requests;
     },
     metrics,
+    faults,
     async close() {
+      faults.close();
       await metrics?.close();
       await feeds.close();
       await venue.close();

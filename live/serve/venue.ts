@@ -12,6 +12,8 @@ const STEP_NS = 1_000_000;
 const MAX_WAIT_NS = 60_000_000_000;
 /** How often the simulation catches up with the wall clock between requests, ms. */
 export const TICK_MS = 50;
+/** The fault desk's holdings, coins: enough to take any book it is asked to thin. */
+const DESK_BALANCES = { base: 1_000, quote: 100_000_000 } as const;
 
 /** A served account: its agent slot's exchange and the client order ids it has used. */
 export interface ServedAccount {
@@ -21,6 +23,8 @@ export interface ServedAccount {
   /** Client order id → order id, for origClientOrderId lookups. */
   readonly clientIds: Map<string, string>;
   nextClientId: number;
+  /** Client order ids of the orders the venue accepted, in order: a duplicate order shows as an id twice. */
+  readonly accepted: string[];
 }
 
 /** An agent slot that does nothing by itself: its exchange is driven by HTTP requests. */
@@ -52,16 +56,20 @@ export class ServedVenue {
   private closed = false;
   /** The first error of the simulation; once set, every request is answered with it. */
   failure: Error | undefined;
+  /** The fault desk's exchange: a venue-side trader that takes liquidity ahead of an order to make it fill in parts (faults.ts). */
+  readonly desk: { exchange: Exchange | undefined } = { exchange: undefined };
 
   constructor(readonly kernel: Kernel, accounts: readonly AccountSpec[], readonly speed: number, private readonly clock: VenueClock) {
     if (!(speed > 0 && speed <= 1e6)) throw new Error(`speed: ${speed} must be a number in (0, 1e6]`);
     kernel.observe(this.tape);
     this.book = new BookFeed(kernel);
     for (const spec of accounts) {
-      const a: ServedAccount = { spec, agent: -1, exchange: undefined, clientIds: new Map(), nextClientId: 1 };
+      const a: ServedAccount = { spec, agent: -1, exchange: undefined, clientIds: new Map(), nextClientId: 1, accepted: [] };
       (a as { agent: number }).agent = kernel.addAgent(`serve/${spec.name}`, new ClientSlot(a), { base: spec.base, quote: spec.quote });
       this.accounts.set(spec.key, a);
     }
+    // Added last, so the served accounts keep their agent numbers; it acts only when a partial-fill fault fires.
+    kernel.addAgent("serve/fault-desk", { start: (ctx: AgentContext) => void (this.desk.exchange = ctx.exchange) }, DESK_BALANCES);
   }
 
   /** Starts the agents at simulated time 0 and the catch-up timer; wall time 0 is now. */

@@ -6,6 +6,7 @@ import { lotsToAmount, ticksToPrice, type Instrument } from "../../market/instru
 import type { BookDiff } from "./book-feed.ts";
 import { binanceSymbol, dec } from "./binance-shapes.ts";
 import { BinanceError } from "./errors.ts";
+import type { FaultControl } from "./fault-http.ts";
 import { checkSigned } from "./signing.ts";
 import { UserFeed } from "./user-feed.ts";
 import type { ServedAccount, ServedVenue } from "./venue.ts";
@@ -48,7 +49,7 @@ function isMarketPath(path: string): boolean {
  * has caught up: the book's diff goes to `@depth@100ms` followers, new trades to `@trade`
  * followers, and the served accounts' order events to their user data subscribers.
  */
-export function attachWebSocket(server: Server, venue: ServedVenue, inst: Instrument, unixMs: () => number): WsFeeds {
+export function attachWebSocket(server: Server, venue: ServedVenue, inst: Instrument, unixMs: () => number, faults?: FaultControl): WsFeeds {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   const markets = new Set<MarketConn>();
   const apis = new Set<ApiConn>();
@@ -64,18 +65,41 @@ export function attachWebSocket(server: Server, venue: ServedVenue, inst: Instru
   const qty = (l: number) => dec(lotsToAmount(inst, l));
   const venueMs = (ns: number) => venue.kernel.epochMs + Math.floor(ns / 1e6);
 
+  /** Messages a reorder fault holds back, by connection: each goes out after the connection's next one. */
+  const heldBack = new Map<WebSocket, string>();
+
+  /** Sends one message, unless a fault drops the connection, delays the message or holds it back. */
+  function deliver(ws: WebSocket, text: string): void {
+    const f = faults?.plan.forMessage();
+    if (f?.kind === "wsDrop") return ws.terminate();
+    if (f?.kind === "streamDelay") {
+      return faults!.later(f.ms, () => {
+        if (ws.readyState !== ws.OPEN) return;
+        ws.send(text);
+        sent++;
+      });
+    }
+    const before = heldBack.get(ws);
+    if (f?.kind === "streamReorder" && before === undefined) return void heldBack.set(ws, text);
+    ws.send(text);
+    sent++;
+    if (before !== undefined) {
+      heldBack.delete(ws);
+      ws.send(before);
+      sent++;
+    }
+  }
+
   function send(ws: WebSocket, msg: unknown): void {
     if (ws.readyState !== ws.OPEN) return;
-    ws.send(JSON.stringify(msg));
-    sent++;
+    deliver(ws, JSON.stringify(msg));
   }
 
   function broadcast(stream: string, msg: unknown): void {
     let text: string | undefined;
     for (const c of markets) {
       if (!c.streams.has(stream) || c.ws.readyState !== c.ws.OPEN) continue;
-      c.ws.send((text ??= JSON.stringify(msg)));
-      sent++;
+      deliver(c.ws, (text ??= JSON.stringify(msg)));
     }
   }
 
@@ -182,12 +206,12 @@ export function attachWebSocket(server: Server, venue: ServedVenue, inst: Instru
       const c: ApiConn = { ws, subs: new Map() };
       apis.add(c);
       ws.on("message", (data) => void onApi(c, String(data)));
-      ws.on("close", () => apis.delete(c));
+      ws.on("close", () => (apis.delete(c), heldBack.delete(ws)));
     } else {
       const c: MarketConn = { ws, streams: new Set() };
       markets.add(c);
       ws.on("message", (data) => onMarket(c, String(data)));
-      ws.on("close", () => markets.delete(c));
+      ws.on("close", () => (markets.delete(c), heldBack.delete(ws)));
     }
     ws.on("error", () => ws.terminate());
   });
