@@ -9,6 +9,7 @@ import { retryAfterMs, toPortError, withRetries } from "./ccxt-exchange-errors.t
 import { marketInfo, toBalances, toBook, toOrder, toTrade } from "./ccxt-exchange-map.ts";
 import { parseOptions, type CcxtExchangeConfig, type CcxtExchangeInput } from "./ccxt-exchange-options.ts";
 import { PollStreams } from "./ccxt-exchange-poll.ts";
+import { guardStreamFutures } from "./ccxt-exchange-ws-guard.ts";
 
 /** ccxt's exchange instances, loosely typed: the port maps what they return field by field. */
 export type CcxtClient = any;
@@ -32,6 +33,7 @@ export async function createCcxtExchange(input: CcxtExchangeInput): Promise<Ccxt
     apiKey: cfg.apiKey, secret: cfg.secret, enableRateLimit: true, timeout: cfg.timeoutMs, options: cfg.options,
     ...(cfg.rateLimitMs !== undefined ? { rateLimit: cfg.rateLimitMs } : {}),
   });
+  if (cfg.streams === "ws") guardStreamFutures(ex);
   if (cfg.urls !== undefined) {
     const test: Loose = { public: cfg.urls.public, private: cfg.urls.private };
     if (cfg.urls.ws !== undefined) test.ws = { spot: cfg.urls.ws, "ws-api": { spot: cfg.urls.wsApi ?? cfg.urls.ws } };

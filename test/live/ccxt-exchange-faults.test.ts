@@ -132,6 +132,6 @@ describe("CcxtExchange under arena serve's faults", () => {
     await setFaults(s, null);
     const o = await c.ex.fetchOrder(undefined as unknown as string, SYM, { clientOrderId: "raw-lost-1" });
     assert.equal(o.status, "open");
-    await c.ex.cancelOrder(o.id, SYM);
+    await c.ex.cancelOrder(o.id!, SYM);
   });
 });
