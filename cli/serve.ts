@@ -1,6 +1,7 @@
 // `arena serve`: a scenario run in real time (or faster) and served on loopback as a Binance-compatible spot REST venue.
 import type { Command } from "commander";
 import { demoAccount, loadAccounts, type AccountSpec } from "../live/serve/accounts.ts";
+import { loadFaultSpec, type FaultSpec } from "../live/serve/faults.ts";
 import { startServer } from "../live/serve/server.ts";
 import { buildScenario, typeRegistry } from "../scenarios/build.ts";
 import { WORLDS } from "../scenarios/registry.ts";
@@ -58,7 +59,8 @@ export function addServeCommand(program: Command): void {
     .option("--speed <x>", "simulated seconds per wall second (1 = real time)", parseSpeed, 1)
     .option("--metrics-port <p>", "serve Prometheus /metrics and /health on 127.0.0.1 at this port (0 = any free port); off when not given", parseMetricsPort)
     .option("--accounts <file>", "JSON array of {name, key, secret, base, quote} (default: one demo account, key and secret from ARENA_SERVE_KEY / ARENA_SERVE_SECRET or generated)", (v) => parsePath("--accounts", v))
-    .action(async (o: { scenario: string; seed: number; port: number; speed: number; accounts?: string; metricsPort?: number }) => {
+    .option("--faults <spec>", "faults to inject (inline JSON or a JSON file): timeout, rateLimit (429), ban (418), serverError (5xx), lostAck, partialFill, wsDrop, streamDelay, streamReorder, each {rate, at, ...}, and seed; see live/README.md. POST /admin/faults changes them while serving, GET reports what was injected")
+    .action(async (o: { scenario: string; seed: number; port: number; speed: number; accounts?: string; metricsPort?: number; faults?: string }) => {
       let accounts: AccountSpec[];
       let generated = false;
       try {
@@ -71,10 +73,16 @@ export function addServeCommand(program: Command): void {
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
+      let faults: FaultSpec | undefined;
+      try {
+        if (o.faults !== undefined) faults = await loadFaultSpec(o.faults);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
       const { name, kernel, durationNs } = await scenarioKernel(o.scenario, o.seed);
       let server;
       try {
-        server = await startServer({ kernel, accounts, speed: o.speed, port: o.port, metricsPort: o.metricsPort });
+        server = await startServer({ kernel, accounts, speed: o.speed, port: o.port, metricsPort: o.metricsPort, faults });
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
@@ -88,6 +96,8 @@ export function addServeCommand(program: Command): void {
       out.write(`  WS    ${server.ws.spot} (streams ${sym}@depth@100ms, ${sym}@trade), ${server.ws["ws-api"].spot} (userDataStream.subscribe.signature)\n`);
       out.write(`        (ccxt pro: urls.test.ws = {spot, 'ws-api': {spot}} as above, await exchange.loadHttpProxyAgent()).\n`);
       if (server.metrics !== undefined) out.write(`  METRICS ${server.metrics.url}/metrics  (Prometheus), ${server.metrics.url}/health\n`);
+      const kinds = Object.keys(faults ?? {}).filter((k) => k !== "seed");
+      out.write(`  faults ${kinds.length === 0 ? "none" : `${kinds.join(", ")} (seed ${faults!.seed})`}; ${server.url}/admin/faults: GET reports, POST sets, DELETE clears (loopback only)\n`);
       out.write(`  Stop with Ctrl-C.\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once("SIGINT", resolve);
@@ -95,7 +105,8 @@ export function addServeCommand(program: Command): void {
       });
       await server.close();
       const failure = server.venue.failure;
-      out.write(`arena serve: ${signal}: stopped at simulated ${(kernel.now / 1e9).toFixed(1)} s after ${server.requests} requests\n`);
+      const injected = server.faults.plan.report();
+      out.write(`arena serve: ${signal}: stopped at simulated ${(kernel.now / 1e9).toFixed(1)} s after ${server.requests} requests; faults injected: ${injected.total} ${JSON.stringify(injected.injected)}\n`);
       if (failure !== undefined) throw failure;
     });
 }

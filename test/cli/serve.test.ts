@@ -52,6 +52,9 @@ describe("arena serve", () => {
       [["--scenario", "smoke", "--seed", "1", "--metrics-port", "x1"], /--metrics-port: "x1" is not a port number/],
       [["--scenario", "nowhere", "--seed", "1"], /--scenario: "nowhere" is not a built-in/],
       [["--scenario", "smoke", "--seed", "1", "--accounts", "/nonexistent/accounts.json"], /--accounts: "\/nonexistent\/accounts.json" cannot be read/],
+      [["--scenario", "smoke", "--seed", "1", "--faults", '{"rateLimit":{"rate":2}}'], /--faults: rateLimit\.rate: 2 /],
+      [["--scenario", "smoke", "--seed", "1", "--faults", '{"meteor":{}}'], /--faults: .*meteor/],
+      [["--scenario", "smoke", "--seed", "1", "--faults", "/nonexistent/faults.json"], /--faults: "\/nonexistent\/faults.json" is neither inline JSON nor a readable file/],
     ];
     for (const [args, want] of cases) {
       const r = spawnSync(process.execPath, ["bin/arena.mjs", "serve", ...args], { cwd: ROOT, encoding: "utf8" });
