@@ -19,6 +19,7 @@ import { addMemoryCommand } from "./memory.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 import { addServeCommand } from "./serve.ts";
+import { addCollectCommand } from "./collect.ts";
 import { addSuiteCommand } from "./suite.ts";
 import { addTradeCommand } from "./trade.ts";
 import { addTrainCommand } from "./train.ts";
@@ -108,6 +109,7 @@ function program(): Command {
   addEvalCommand(p);
   addServeCommand(p);
   addTradeCommand(p);
+  addCollectCommand(p);
   addTrainCommand(p);
   addMemoryCommand(p);
   return p;
