@@ -42,7 +42,7 @@ describe("soak: random orders under a random mix of all faults", () => {
     const maker = await connect(s, MAKER, { ...opts, clientOrderIdPrefix: "soakM" });
     const taker = await connect(s, TAKER, { ...opts, clientOrderIdPrefix: "soakT" });
     // A third session watches the book over WebSocket all along, through the stream faults.
-    const watcher = await connect(s, TAKER, { ...opts, streams: "ws", urls: { public: `${s.url}/api/v3`, private: `${s.url}/api/v3`, ws: s.ws.spot } });
+    const watcher = await connect(s, TAKER, { ...opts, streams: "ws", urls: { public: `${s.url}/api/v3`, private: `${s.url}/api/v3`, ws: s.ws.spot, wsApi: s.ws["ws-api"].spot } });
     await watcher.client.loadHttpProxyAgent();
     let watching = true;
     let watched = 0;

@@ -20,14 +20,12 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 async function wsExchange(s: RunningServer, prefix: string): Promise<CcxtExchange> {
   const x = await createCcxtExchange({
     id: "binance", symbol: SYM, apiKey: ALICE.key, secret: ALICE.secret,
-    urls: { public: `${s.url}/api/v3`, private: `${s.url}/api/v3`, ws: s.ws.spot },
+    urls: { public: `${s.url}/api/v3`, private: `${s.url}/api/v3`, ws: s.ws.spot, wsApi: s.ws["ws-api"].spot },
     options: { fetchMargins: false, fetchCurrencies: false, fetchMarkets: { types: ["spot"] } },
     streams: "ws", rateLimitMs: 2, timeoutMs: 3_000, clientOrderIdPrefix: prefix,
     retry: { retries: 6, baseDelayMs: 50, maxDelayMs: 400 },
   });
   await x.client.loadHttpProxyAgent();
-  // createCcxtExchange's one `urls.ws` serves both ccxt URLs; arena serve answers the WS-API on its own path.
-  x.client.urls.api.ws["ws-api"] = { spot: s.ws["ws-api"].spot };
   return x;
 }
 
