@@ -95,8 +95,9 @@ export function addCollectCommand(program: Command): void {
       if (rejects.length > 0) await writeFile(rejectsOf(o.out), rejects.map((r) => JSON.stringify(r)).join("\n") + "\n");
       let trades = 0;
       if (o.trades === true) {
-        const list = await fetchTrades(src, since);
+        const { trades: list, availableFrom } = await fetchTrades(src, since);
         trades = list.length;
+        if (availableFrom !== undefined) err.write(`arena collect: the venue keeps no trades from ${new Date(since).toISOString()}; trades collected from ${new Date(availableFrom).toISOString()}, the oldest it has\n`);
         const csv = ["id,timestamp,side,price,amount", ...list.map((t) => `${t.id},${t.timestamp},${t.side},${t.price},${t.amount}`)].join("\n") + "\n";
         await writeFile(`${o.out}.trades.csv`, csv);
       }

@@ -22,8 +22,13 @@ export async function fetchCandles(src: MarketSource, timeframe: string, since: 
   return out;
 }
 
-/** Every public trade at or after `since` up to the venue's now, oldest first, each id once. */
-export async function fetchTrades(src: MarketSource, since: number): Promise<PublicTrade[]> {
+/**
+ * Every public trade at or after `since` up to the venue's now, oldest first, each id once.
+ * Venues keep trades for a limited time: when none is found from `since` but the latest page
+ * starts later, collection starts there and `availableFrom` says so.
+ */
+export async function fetchTrades(src: MarketSource, since: number): Promise<{ trades: PublicTrade[]; availableFrom?: number }> {
+  let availableFrom: number | undefined;
   const now = await src.now();
   const out: PublicTrade[] = [];
   const seen = new Set<string>();
@@ -33,9 +38,18 @@ export async function fetchTrades(src: MarketSource, since: number): Promise<Pub
     const fresh = raw.filter((t) => t.timestamp >= cursor && !seen.has(t.id));
     if (fresh.length === 0) {
       // A full page of trades in one millisecond, all seen: step past it.
-      if (raw.length >= src.pageLimit) cursor++;
-      else break;
-      continue;
+      if (raw.length >= src.pageLimit) {
+        cursor++;
+        continue;
+      }
+      if (out.length === 0 && availableFrom === undefined) {
+        const latest = await src.trades(undefined, src.pageLimit);
+        if (latest.length > 0 && latest[0].timestamp > cursor) {
+          availableFrom = cursor = latest[0].timestamp;
+          continue;
+        }
+      }
+      break;
     }
     for (const t of fresh) {
       seen.add(t.id);
@@ -44,5 +58,5 @@ export async function fetchTrades(src: MarketSource, since: number): Promise<Pub
     // From the last trade's millisecond again: trades sharing it are skipped by id.
     cursor = fresh[fresh.length - 1].timestamp;
   }
-  return out;
+  return availableFrom === undefined ? { trades: out } : { trades: out, availableFrom };
 }

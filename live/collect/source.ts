@@ -39,8 +39,8 @@ export interface MarketSource {
   now(): Promise<number>;
   /** Up to `limit` candles opening at or after `since`, oldest first. */
   ohlcv(timeframe: string, since: number, limit: number): Promise<Candle[]>;
-  /** Public trades at or after `since`, oldest first (a page). */
-  trades(since: number, limit: number): Promise<PublicTrade[]>;
+  /** Public trades at or after `since` (the most recent when undefined), oldest first (a page). */
+  trades(since: number | undefined, limit: number): Promise<PublicTrade[]>;
   close(): Promise<void>;
 }
 
@@ -81,7 +81,7 @@ export async function openSource(cfg: ExchangeConfig, symbol: string): Promise<M
     now: () => call("fetchTime", async () => (ex.has.fetchTime === true ? Number(await ex.fetchTime()) : ex.milliseconds())),
     ohlcv: (timeframe, since, limit) => call(`fetchOHLCV ${symbol} ${timeframe} since ${since}`, () => ex.fetchOHLCV(symbol, timeframe, since, limit)) as Promise<Candle[]>,
     trades: async (since, limit) => {
-      const list = await call(`fetchTrades ${symbol} since ${since}`, () => ex.fetchTrades(symbol, since, limit)) as Loose[];
+      const list = await call(`fetchTrades ${symbol} since ${since ?? "(latest)"}`, () => ex.fetchTrades(symbol, since, limit)) as Loose[];
       return list.map((t) => ({ id: String(t.id), timestamp: Number(t.timestamp), side: String(t.side), price: Number(t.price), amount: Number(t.amount) }));
     },
     close: async () => undefined,
