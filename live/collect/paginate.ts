@@ -29,7 +29,7 @@ export async function fetchCandles(src: MarketSource, timeframe: string, since: 
  */
 export async function fetchTrades(src: MarketSource, since: number): Promise<{ trades: PublicTrade[]; availableFrom?: number }> {
   let availableFrom: number | undefined;
-  const now = await src.now();
+  let now = await src.now();
   const out: PublicTrade[] = [];
   const seen = new Set<string>();
   let cursor = since;
@@ -46,6 +46,8 @@ export async function fetchTrades(src: MarketSource, since: number): Promise<{ t
         const latest = await src.trades(undefined, src.pageLimit);
         if (latest.length > 0 && latest[0].timestamp > cursor) {
           availableFrom = cursor = latest[0].timestamp;
+          // The latest page may postdate the start: collect up to the venue's time now.
+          now = Math.max(now, await src.now(), latest[latest.length - 1].timestamp);
           continue;
         }
       }
