@@ -15,6 +15,7 @@ import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
 import { addEvalCommand } from "./eval.ts";
+import { addKillCommand } from "./kill.ts";
 import { addMemoryCommand } from "./memory.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
@@ -110,6 +111,7 @@ function program(): Command {
   addServeCommand(p);
   addTradeCommand(p);
   addCollectCommand(p);
+  addKillCommand(p);
   addTrainCommand(p);
   addMemoryCommand(p);
   return p;

@@ -4,11 +4,14 @@ import { BOT_TYPES } from "../agents/registry.ts";
 import { parseAt, ValidationError } from "../market/validate.ts";
 import { DEFAULT_EXCHANGE_CONFIG, DEFAULT_TRADE_CONFIG, loadTradeConfig, TradeInputError, type TradeConfig } from "../live/trade/config.ts";
 import { JsonlLog } from "../live/trade/log.ts";
+import { startOps } from "../live/trade/ops.ts";
 import { runSession } from "../live/trade/session.ts";
 import { isCcxtExchangeId, openVenue } from "../live/trade/venue.ts";
 import { Rng } from "../sim/rng.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { jsonObject } from "./backtest.ts";
+import { parseControlPort } from "./kill.ts";
+import { parseMetricsPort } from "./serve.ts";
 
 /** The environment variables live keys come from, and nowhere else. */
 export const KEY_ENV = "EXCHANGE_API_KEY";
@@ -26,6 +29,8 @@ interface Flags {
   seed: number;
   duration?: number;
   log?: string;
+  metricsPort?: number;
+  controlPort?: number;
 }
 
 /** Adds the `trade` command to `program`. */
@@ -44,6 +49,8 @@ export function addTradeCommand(program: Command): void {
     .option("--seed <n>", "root of the bot's random stream", (v) => parseSeed("--seed", v), 1)
     .option("--duration <d>", "stop after this wall-clock time, e.g. 90s, 30m, 8h (default: until Ctrl-C)", (v) => parseDuration("--duration", v))
     .option("--log <file>", "the JSON-lines log, appended to (default runs/trade/BOT-EXCHANGE-SYMBOL.jsonl)", (v) => parsePath("--log", v))
+    .option("--metrics-port <p>", "serve Prometheus /metrics and /health (503 with the reason when data is stale or the venue unreachable) on 127.0.0.1 at this port (0 = any free port); off when not given", parseMetricsPort)
+    .option("--control-port <p>", "serve the kill switch on 127.0.0.1 at this port (0 = any free port) for `arena kill --control-port P`; off when not given", parseControlPort)
     .action(async (o: Flags) => trade(o, process.env));
 }
 
@@ -102,26 +109,33 @@ async function trade(o: Flags, env: NodeJS.ProcessEnv): Promise<void> {
   const logPath = o.log ?? `runs/trade/${botName}-${id}-${pair}.jsonl`;
   const exchangeCfg = cfg.exchange ?? DEFAULT_EXCHANGE_CONFIG;
 
+  const ops = await startOps({ metricsPort: o.metricsPort, controlPort: o.controlPort, status: () => ({ bot: botName, exchange: id, symbol, mode, log: logPath }) });
   let venue;
   try {
-    venue = await openVenue({ mode, id, symbol, keys, exchange: exchangeCfg, paper: cfg.paper, defaultJournal: `runs/paper/${id}-${pair}` });
+    venue = await openVenue({ mode, id, symbol, keys, exchange: exchangeCfg, paper: cfg.paper, defaultJournal: `runs/paper/${id}-${pair}`, wrap: ops.wrap });
   } catch (e) {
+    await ops.close();
     if (e instanceof TradeInputError) throw new UsageError(e.message);
     throw e;
   }
   const log = new JsonlLog(logPath, keys === undefined ? [] : [keys.apiKey, keys.secret]);
   const out = (s: string) => void process.stdout.write(s);
-  out(`arena trade: ${botName} ${JSON.stringify(params)} on ${symbol}, ${venue.describe}; on stop: ${cfg.onStop} open orders; log ${logPath}\n`);
+  out(`arena trade: ${botName} ${JSON.stringify(params)} on ${symbol}, ${venue.describe}; on stop: ${cfg.onStop} open orders; log ${logPath}\n${ops.lines.map((l) => `${l}\n`).join("")}`);
   let result;
   try {
     result = await runSession({
       botName, bot: BOT_TYPES[botName].create(params), exchange: venue.exchange, symbol, rng: Rng.root(o.seed).fork(`agents/bot/${botName}`),
       log, onStop: cfg.onStop, durationMs: o.duration === undefined ? undefined : o.duration / 1e6, out,
       describe: { mode, exchange: id, urls: exchangeCfg.urls, params, seed: o.seed },
+      monitor: ops.monitor, killSwitch: ops.killSwitch, onCircuitBreaker: cfg.killSwitch.onCircuitBreaker, flattenOnBreaker: cfg.killSwitch.flatten,
     });
+  } catch (e) {
+    ops.killSwitch.done(`arena trade: stopped on an error: ${(e as Error).message}\n`);
+    throw e;
   } finally {
     log.close();
     await venue.close();
+    await ops.close();
   }
   if (result.error !== undefined) throw new Error(`trade: ${botName} stopped on an error: ${result.error.message}`);
 }

@@ -42,6 +42,11 @@ export const TradeConfig = z.strictObject({
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     retries: z.number().int().min(0).max(10).default(3),
   }).optional(),
+  /** The kill switch (`arena kill`, the circuit breaker): whether the breaker pulls it, and whether a breaker's kill flattens back to the base held at the start. */
+  killSwitch: z.strictObject({
+    onCircuitBreaker: z.enum(["stop", "pause"]).default("stop"),
+    flatten: z.boolean().default(false),
+  }).default({ onCircuitBreaker: "stop", flatten: false }),
   /** At stop: cancel the symbol's open orders (default) or leave them on the venue. */
   onStop: z.enum(["cancel", "leave"]).default("cancel"),
 });

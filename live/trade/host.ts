@@ -29,6 +29,8 @@ export interface HostOptions {
   /** Called with each wake served or failed, and after every bot call has finished (to look for fills). */
   readonly onEvent?: (e: HostEvent) => void;
   readonly afterCall?: () => Promise<void>;
+  /** Called with the wall ms each wake took (served or failed), for the decision latency. */
+  readonly onDecision?: (ms: number) => void;
 }
 
 interface Pending {
@@ -113,10 +115,13 @@ export class WallClockHost {
       this.pending.shift();
       this.wakes++;
       this.o.onEvent?.({ kind: "wake", due: next.due, lateMs: Math.max(0, Math.round(this.clock.now() - next.due)) });
+      const t0 = performance.now();
       try {
         await this.o.bot.wake?.(this.ctx);
+        this.o.onDecision?.(performance.now() - t0);
         this.failures = 0;
       } catch (e) {
+        this.o.onDecision?.(performance.now() - t0);
         const error = e instanceof Error ? e : new Error(String(e));
         this.o.onEvent?.({ kind: "error", where: "wake", error });
         if (!(e instanceof ExchangeError) || ++this.failures >= maxErrors) throw error;

@@ -34,7 +34,8 @@ export class LoggedExchange implements Exchange {
   /** Ids of this session's orders the venue last said were open. */
   readonly open = new Set<string>();
 
-  constructor(readonly inner: Exchange, private readonly log: JsonlLog) {}
+  /** @param onOrder called with each order request's wall ms to its answer or refusal, by action. */
+  constructor(readonly inner: Exchange, private readonly log: JsonlLog, private readonly onOrder?: (ms: number, action: "create" | "cancel" | "edit") => void) {}
 
   get id(): string {
     return this.inner.id;
@@ -60,11 +61,13 @@ export class LoggedExchange implements Exchange {
     return this.logged("edit", { id, symbol, type, side, amount, price }, () => this.inner.editOrder(id, symbol, type, side, amount, price));
   }
 
-  private async logged(action: string, request: Record<string, unknown>, send: () => Promise<Order>): Promise<Order> {
+  private async logged(action: "create" | "cancel" | "edit", request: Record<string, unknown>, send: () => Promise<Order>): Promise<Order> {
     this.unchecked++;
     this.log.record("order", { action, ...request });
+    const t0 = performance.now();
     try {
       const o = await send();
+      this.onOrder?.(performance.now() - t0, action);
       this.log.record("order", { action: DONE[action], ...orderBrief(o) });
       this.track(o);
       return o;

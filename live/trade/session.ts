@@ -2,9 +2,13 @@
 import type { Bot, RandomStream, VenueState } from "../../agents/bot.ts";
 import { RiskManager } from "../../agents/risk/risk-manager.ts";
 import type { Balances, Exchange } from "../../market/exchange.ts";
+import type { TradingMonitor } from "../monitoring/monitor.ts";
+import type { KillRequest, KillSwitch } from "./control.ts";
 import { WallClockHost, type HostClock } from "./host.ts";
 import type { JsonlLog } from "./log.ts";
+import { describeKill, killOrders } from "./kill.ts";
 import { LoggedExchange, orderBrief, tradeBrief } from "./logged-exchange.ts";
+import { SessionMeter } from "./meter.ts";
 
 export interface SessionOptions {
   readonly botName: string;
@@ -30,6 +34,14 @@ export interface SessionOptions {
   readonly onReady?: () => void;
   /** Where the summary lines go (stdout). */
   readonly out: (line: string) => void;
+  /** Metrics and health (`--metrics-port`): decisions, orders, fills, the account marked to market, the circuit breaker. */
+  readonly monitor?: TradingMonitor;
+  /** Pulled by `arena kill` (the control port): cancel every open order, flatten when asked, stop. */
+  readonly killSwitch?: KillSwitch;
+  /** When the risk manager's circuit breaker trips: "stop" pulls the kill switch (default), "pause" leaves the bot paused as in simulation. */
+  readonly onCircuitBreaker?: "stop" | "pause";
+  /** Flatten (back to the base held at the start) when the circuit breaker pulls the kill switch. Default false. */
+  readonly flattenOnBreaker?: boolean;
 }
 
 export interface SessionResult {
@@ -40,6 +52,8 @@ export interface SessionResult {
   /** Open orders on the venue at the end, canceled or left as `onStop` said. */
   readonly open: number;
   readonly canceled: number;
+  /** The kill request served (by `arena kill` or the circuit breaker), if any. */
+  readonly killed: KillRequest | undefined;
   /** Non-zero balances (total) at the end, by currency. */
   readonly balances: Readonly<Record<string, number>>;
   /** What stopped the bot when it failed (its wake threw, or the stop could not be done). */
@@ -68,7 +82,8 @@ export async function readVenue(ex: Exchange, symbol: string): Promise<VenueStat
  */
 export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const log = o.log;
-  const ex = new LoggedExchange(o.exchange, log);
+  const m = o.monitor;
+  const ex = new LoggedExchange(o.exchange, log, m === undefined ? undefined : (ms, action) => m.onOrder(ms, action));
   log.record("start", { bot: o.botName, symbol: o.symbol, onStop: o.onStop, durationMs: o.durationMs, ...o.describe });
 
   const state = await readVenue(o.exchange, o.symbol);
@@ -79,13 +94,25 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     lastFills: state.trades.slice(-10).map(tradeBrief),
   });
   o.out(`  reconciled: ${state.openOrders.length} open orders, ${state.trades.length} recent fills, balances ${showBalances(balances0)}\n`);
+  const market = o.exchange.markets[o.symbol];
+  const startBase = market === undefined ? 0 : state.balance.total[market.base] ?? 0;
+  const meter = m === undefined ? undefined : new SessionMeter(m, o.exchange, o.symbol, startBase);
+  await meter?.mark(true);
+  let killed: KillRequest | undefined;
 
   let riskSeen = 0;
   const risk = riskOf(o.bot);
   const lookForFills = async (): Promise<void> => {
     if (risk !== undefined) {
-      for (; riskSeen < risk.events.length; riskSeen++) log.record("risk", { ...risk.events[riskSeen] });
+      for (; riskSeen < risk.events.length; riskSeen++) {
+        const ev = risk.events[riskSeen];
+        log.record("risk", { ...ev });
+        if (ev.rule !== "circuit-breaker") continue;
+        m?.setCircuitBreaker(ev.action === "paused");
+        if (ev.action === "paused" && o.onCircuitBreaker !== "pause") kill({ by: `circuit-breaker: ${ev.detail}`, flatten: o.flattenOnBreaker === true });
+      }
     }
+    await meter?.mark();
     if (ex.unchecked === 0 && ex.open.size === 0) return;
     ex.unchecked = 0;
     try {
@@ -93,6 +120,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         if (seen.has(t.id)) continue;
         seen.add(t.id);
         log.record("fill", tradeBrief(t));
+        meter?.onFill(t);
       }
     } catch (e) {
       log.record("error", { where: "fetchMyTrades (looking for fills)", error: e as Error });
@@ -100,6 +128,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   };
   const host = new WallClockHost({
     bot: o.bot, exchange: ex, symbol: o.symbol, rng: o.rng, log, clock: o.clock, afterCall: lookForFills,
+    onDecision: m === undefined ? undefined : (ms) => m.onDecision(ms),
     onEvent: (e) => (e.kind === "wake" ? log.record("wake", { due: e.due, lateMs: e.lateMs }) : log.record("error", { where: e.where, error: e.error })),
   });
 
@@ -122,6 +151,13 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   }
+  // A kill (arena kill, the circuit breaker) stops like a signal, then cancels everything whatever onStop says.
+  function kill(r: KillRequest): void {
+    if (killed === undefined) log.record("kill", { by: r.by, flatten: r.flatten });
+    killed = r;
+    stop(r.by.startsWith("circuit-breaker") ? "circuit-breaker" : "kill");
+  }
+  o.killSwitch?.attach(kill);
   const onAbort = () => stop("aborted");
   o.abort?.addEventListener("abort", onAbort);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -151,10 +187,18 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let open = 0;
   let canceled = 0;
   let balances: Record<string, number> = {};
+  let killLine = "";
   try {
-    const orders = await o.exchange.fetchOpenOrders(o.symbol);
+    const orders = killed !== undefined ? [] : await o.exchange.fetchOpenOrders(o.symbol);
     open = orders.length;
-    if (o.onStop === "cancel") {
+    if (killed !== undefined) {
+      const k = await killOrders(ex, o.symbol, { flattenTo: killed.flatten ? startBase : undefined, onStep: (what, f) => log.record("kill", { step: what, ...f }) });
+      canceled = k.canceled;
+      open = k.open;
+      killLine = `arena trade: kill switch (${killed.by}): ${describeKill(k, o.symbol)}\n`;
+      log.record("kill", { step: "done", canceled: k.canceled, open: k.open, flatten: k.flatten, base: k.base, errors: k.errors });
+      if (k.open !== 0) error ??= new Error(`kill: ${k.open < 0 ? "the open orders could not be read" : `${k.open} open orders are still on the venue`} after ${k.errors.length} failures (last: ${k.errors.at(-1) ?? "none"})`);
+    } else if (o.onStop === "cancel") {
       for (const ord of orders) {
         try {
           await ex.cancelOrder(ord.id, o.symbol);
@@ -168,6 +212,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       log.record("left", { openOrders: orders.map(orderBrief) });
     }
     await lookForFills();
+    await meter?.mark(true);
     balances = nonZero(await o.exchange.fetchBalance());
   } catch (e) {
     log.record("error", { where: "stop", error: e as Error });
@@ -179,10 +224,14 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     }
     o.abort?.removeEventListener("abort", onAbort);
   }
-  const orderWord = open === 0 ? "no open orders" : o.onStop === "cancel" ? `open orders canceled (${canceled} of ${open})` : `open orders left on the venue (${open})`;
-  log.record("stop", { by: stoppedBy, wakes: host.wakes, ordersSent: ex.ordersSent, onStop: o.onStop, open, canceled, balances, error });
-  o.out(`arena trade: stopped (${stoppedBy}) after ${host.wakes} wakes and ${ex.ordersSent} orders; ${orderWord}; final balances ${showBalances(balances)}\n`);
-  return { stoppedBy, wakes: host.wakes, ordersSent: ex.ordersSent, open, canceled, balances, error };
+  const orderWord = killed !== undefined
+    ? `open orders canceled by the kill switch (${canceled}), ${open} left`
+    : open === 0 ? "no open orders" : o.onStop === "cancel" ? `open orders canceled (${canceled} of ${open})` : `open orders left on the venue (${open})`;
+  log.record("stop", { by: stoppedBy, why: killed?.by, wakes: host.wakes, ordersSent: ex.ordersSent, onStop: o.onStop, open, canceled, balances, error });
+  const line = `arena trade: stopped (${killed?.by ?? stoppedBy}) after ${host.wakes} wakes and ${ex.ordersSent} orders; ${orderWord}; final balances ${showBalances(balances)}\n`;
+  o.out(killLine + line);
+  o.killSwitch?.done(killLine + line);
+  return { stoppedBy, wakes: host.wakes, ordersSent: ex.ordersSent, open, canceled, killed, balances, error };
 }
 
 /** The bot's risk manager, when it has one (the strategy bot), so its decisions are logged. */

@@ -35,6 +35,8 @@ export interface VenueRequest {
   readonly defaultJournal: string;
   /** The venue's clock, Unix ms (default ccxt's, the wall clock). */
   readonly clock?: () => number;
+  /** Wraps the ccxt adapter before anything trades or reads through it (the monitor's counting). */
+  readonly wrap?: (data: Exchange) => Exchange;
 }
 
 export interface OpenVenue {
@@ -86,11 +88,12 @@ export async function openVenue(r: VenueRequest): Promise<OpenVenue> {
       if (listed.length === 0) throw new VenueError(`${where}: answered, but ccxt read no spot market from it (not this exchange's API, or a broken venue)`);
       throw new TradeInputError(`--symbol: ${JSON.stringify(r.symbol)} is not listed on ${where} (${listed.length} spot markets, e.g. ${listed.slice(0, 5).join(", ") || "none"})`);
     }
-    if (r.mode === "live") return { exchange: data, data, describe: `${where}, live`, close: () => data.close() };
+    const wrapped = r.wrap?.(data) ?? data;
+    if (r.mode === "live") return { exchange: wrapped, data, describe: `${where}, live`, close: () => data.close() };
     const p = r.paper;
     const journalDir = p?.journal ?? r.defaultJournal;
     const broker = await createPaperBroker({
-      data,
+      data: wrapped,
       symbol: r.symbol,
       balances: p?.balances ?? { [market.quote]: 10_000 },
       costs: { makerFee: p?.makerFee ?? market.maker, takerFee: p?.takerFee ?? market.taker, latencyMs: p?.latencyMs ?? 100, slippageBps: p?.slippageBps ?? 0 },
