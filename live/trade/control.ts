@@ -97,7 +97,8 @@ export async function requestKill(port: number, flatten: boolean, timeoutMs: num
   try {
     r = await fetch(`http://${CONTROL_HOST}:${port}/kill${flatten ? "?flatten=1" : ""}`, { method: "POST", signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    const cause = c?.code ?? c?.message ?? (e as Error).message;
     throw new Error(`kill: no answer from an arena trade session at ${CONTROL_HOST}:${port} (${cause}); with no session running, go to the venue directly: arena kill --exchange ID --symbol SYM --config FILE`);
   }
   const body = (await r.json()) as { stopped?: boolean; line?: string; error?: string };

@@ -13,6 +13,7 @@ export interface KillOptions {
 }
 
 export interface KillResult {
+  /** Orders seen open that are gone at the end: canceled (acknowledged or not, e.g. an answer lost), or filled meanwhile. */
   readonly canceled: number;
   /** Open orders the venue still shows at the end (0 unless it kept failing). */
   readonly open: number;
@@ -38,7 +39,7 @@ export async function killOrders(ex: Exchange, symbol: string, o: KillOptions = 
   const pauseMs = o.pauseMs ?? 250;
   const errors: string[] = [];
   const step = o.onStep ?? (() => {});
-  let canceled = 0;
+  const seen = new Set<string>();
   let open: Order[] | undefined;
   for (let r = 0; r < rounds; r++) {
     try {
@@ -50,11 +51,11 @@ export async function killOrders(ex: Exchange, symbol: string, o: KillOptions = 
       continue;
     }
     if (open.length === 0) break;
+    for (const ord of open) seen.add(ord.id);
     let failed = false;
     for (const ord of open) {
       try {
         await ex.cancelOrder(ord.id, symbol);
-        canceled++;
         step("canceled", { id: ord.id, clientOrderId: ord.clientOrderId, side: ord.side, price: ord.price, amount: ord.amount });
       } catch (e) {
         // Gone meanwhile (filled or canceled): the next read says so.
@@ -99,6 +100,8 @@ export async function killOrders(ex: Exchange, symbol: string, o: KillOptions = 
   } catch (e) {
     errors.push(`fetchOpenOrders (final): ${(e as Error).message}`);
   }
+  const still = new Set(open?.map((x) => x.id));
+  const canceled = [...seen].filter((id) => !still.has(id)).length;
   return { canceled, open: open?.length ?? -1, flatten, base, errors };
 }
 
