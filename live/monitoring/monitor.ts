@@ -39,6 +39,9 @@ export interface EquityEvent {
 
 /** The error class's name (most specific first) and Node's `code`, for labels. */
 function describeError(e: unknown): { name: string; unreachable: boolean } {
+  // The Exchange port's errors carry a stable reason ("network" past the adapter's retries, "insufficient_balance"...): that is the label.
+  const reason = (e as { reason?: unknown } | null)?.reason;
+  if (typeof reason === "string" && reason !== "") return { name: reason, unreachable: reason === "network" };
   const name = e instanceof Error ? e.constructor.name : typeof e;
   const code = (e as { code?: unknown } | null)?.code;
   return { name, unreachable: UNREACHABLE_ERRORS.has(name) || (typeof code === "string" && UNREACHABLE_CODES.has(code)) };
@@ -147,7 +150,8 @@ export class TradingMonitor {
 
   /**
    * Runs one venue call and records it: timed, counted, and on failure classified (ccxt's
-   * NetworkError, RequestTimeout, ExchangeNotAvailable, OnMaintenance or a socket error: unreachable).
+   * NetworkError, RequestTimeout, ExchangeNotAvailable, OnMaintenance, a socket error, or the
+   * port's ExchangeError with reason "network": unreachable; a port error is labelled by its reason).
    * @throws what `call` throws, unchanged.
    */
   async api<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
