@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { BOT_TYPES } from "../agents/registry.ts";
 import { parseAt, ValidationError } from "../market/validate.ts";
 import { DEFAULT_EXCHANGE_CONFIG, DEFAULT_TRADE_CONFIG, loadTradeConfig, TradeInputError, type TradeConfig } from "../live/trade/config.ts";
+import { scrub } from "../live/ccxt-exchange-errors.ts";
 import { JsonlLog } from "../live/trade/log.ts";
 import { startOps } from "../live/trade/ops.ts";
 import { runSession } from "../live/trade/session.ts";
@@ -51,7 +52,7 @@ export function addTradeCommand(program: Command): void {
     .option("--log <file>", "the JSON-lines log, appended to (default runs/trade/BOT-EXCHANGE-SYMBOL.jsonl)", (v) => parsePath("--log", v))
     .option("--metrics-port <p>", "serve Prometheus /metrics and /health (503 with the reason when data is stale or the venue unreachable) on 127.0.0.1 at this port (0 = any free port); off when not given", parseMetricsPort)
     .option("--control-port <p>", "serve the kill switch on 127.0.0.1 at this port (0 = any free port) for `arena kill --control-port P`; off when not given", parseControlPort)
-    .action(async (o: Flags) => trade(o, process.env));
+    .action(async (o: Flags) => scrubbed(() => trade(o, process.env), [process.env[KEY_ENV] ?? "", process.env[SECRET_ENV] ?? ""]));
 }
 
 /** A bot's params after its schema, the config's risk merged in for bots that use the risk manager. */
@@ -68,6 +69,17 @@ function botParams(bot: string, raw: Record<string, unknown>, risk: TradeConfig[
     return params;
   } catch (e) {
     if (e instanceof ValidationError) throw new UsageError(`${from}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Runs `f` with the keys cut out of whatever it prints or throws (a last guard; the log and the adapter's errors scrub already). */
+export async function scrubbed(f: () => Promise<void>, secrets: readonly string[]): Promise<void> {
+  const keys = secrets.map((k) => k.trim()).filter((k) => k !== "");
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof Error && keys.length > 0) e.message = scrub(e.message, keys);
     throw e;
   }
 }
@@ -119,7 +131,7 @@ async function trade(o: Flags, env: NodeJS.ProcessEnv): Promise<void> {
     throw e;
   }
   const log = new JsonlLog(logPath, keys === undefined ? [] : [keys.apiKey, keys.secret]);
-  const out = (s: string) => void process.stdout.write(s);
+  const out = (s: string) => void process.stdout.write(keys === undefined ? s : scrub(s, [keys.apiKey, keys.secret]));
   out(`arena trade: ${botName} ${JSON.stringify(params)} on ${symbol}, ${venue.describe}; on stop: ${cfg.onStop} open orders; log ${logPath}\n${ops.lines.map((l) => `${l}\n`).join("")}`);
   let result;
   try {

@@ -45,7 +45,8 @@ function filterReason(msg: string): string {
 /** `text` with every secret replaced by ***: keys never reach a log or an error message. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join("***");
+  // Raw, and as a URL or form field carries it.
+  for (const s of secrets) if (s.length > 0) for (const v of new Set([s, encodeURIComponent(s)])) out = out.split(v).join("***");
   return out;
 }
 
