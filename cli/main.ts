@@ -12,10 +12,11 @@ import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { WORLDS } from "../scenarios/registry.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
-import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
+import { ExitError, parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
 import { addEvalCommand } from "./eval.ts";
 import { addMemoryCommand } from "./memory.ts";
+import { addAgentsCommand, addPromoteCommand } from "./promote.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 import { addServeCommand } from "./serve.ts";
@@ -110,6 +111,8 @@ function program(): Command {
   addTradeCommand(p);
   addTrainCommand(p);
   addMemoryCommand(p);
+  addPromoteCommand(p);
+  addAgentsCommand(p);
   return p;
 }
 
@@ -146,6 +149,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`arena: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof ExitError) {
+      process.stderr.write(`arena: ${err.message}\n`);
+      return err.code;
     }
     process.stderr.write(`arena: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -9,6 +9,8 @@ import { isCcxtExchangeId, openVenue } from "../live/trade/venue.ts";
 import { Rng } from "../sim/rng.ts";
 import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { jsonObject } from "./backtest.ts";
+import { checkLivePromotion } from "./promotion-check.ts";
+import { REGISTRY_HELP } from "./promote.ts";
 
 /** The environment variables live keys come from, and nowhere else. */
 export const KEY_ENV = "EXCHANGE_API_KEY";
@@ -26,6 +28,7 @@ interface Flags {
   seed: number;
   duration?: number;
   log?: string;
+  registry?: string;
 }
 
 /** Adds the `trade` command to `program`. */
@@ -44,6 +47,7 @@ export function addTradeCommand(program: Command): void {
     .option("--seed <n>", "root of the bot's random stream", (v) => parseSeed("--seed", v), 1)
     .option("--duration <d>", "stop after this wall-clock time, e.g. 90s, 30m, 8h (default: until Ctrl-C)", (v) => parseDuration("--duration", v))
     .option("--log <file>", "the JSON-lines log, appended to (default runs/trade/BOT-EXCHANGE-SYMBOL.jsonl)", (v) => parsePath("--log", v))
+    .option("--registry <dir>", `with --live: the agent registry the bot must be promoted to live in (${REGISTRY_HELP}); not asked of arena serve on loopback`, (v) => parsePath("--registry", v))
     .action(async (o: Flags) => trade(o, process.env));
 }
 
@@ -97,6 +101,7 @@ async function trade(o: Flags, env: NodeJS.ProcessEnv): Promise<void> {
     if (missing.length > 0) throw new UsageError(`--live: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set in the environment (live keys come from the environment only)`);
     if (o.confirmLive !== true) throw new UsageError("--live: sends real orders with real money; add --confirm-live to confirm");
     keys = { apiKey: env[KEY_ENV]!.trim(), secret: env[SECRET_ENV]!.trim() };
+    await checkLivePromotion(botName, params, cfg.exchange?.urls, o.registry);
   }
   const pair = symbol.replace("/", "");
   const logPath = o.log ?? `runs/trade/${botName}-${id}-${pair}.jsonl`;
