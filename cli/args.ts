@@ -36,3 +36,11 @@ export function parsePath(flag: string, raw: string): string {
   if (raw.trim() === "") throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a path`);
   return raw;
 }
+
+/** A refusal that is not a usage error (e.g. a promotion whose evidence fails a gate): the CLI prints its message and exits with `code`. */
+export class ExitError extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+    this.name = "ExitError";
+  }
+}

@@ -12,11 +12,12 @@ import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { WORLDS } from "../scenarios/registry.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
-import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
+import { ExitError, parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
 import { addEvalCommand } from "./eval.ts";
 import { addKillCommand } from "./kill.ts";
 import { addMemoryCommand } from "./memory.ts";
+import { addAgentsCommand, addPromoteCommand } from "./promote.ts";
 import { addSizeLimitOptions, checkSize, type SizeLimits } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 import { addServeCommand } from "./serve.ts";
@@ -114,6 +115,8 @@ function program(): Command {
   addKillCommand(p);
   addTrainCommand(p);
   addMemoryCommand(p);
+  addPromoteCommand(p);
+  addAgentsCommand(p);
   return p;
 }
 
@@ -150,6 +153,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`arena: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof ExitError) {
+      process.stderr.write(`arena: ${err.message}\n`);
+      return err.code;
     }
     process.stderr.write(`arena: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

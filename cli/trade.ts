@@ -13,6 +13,8 @@ import { parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { jsonObject } from "./backtest.ts";
 import { parseControlPort } from "./kill.ts";
 import { parseMetricsPort } from "./serve.ts";
+import { checkLivePromotion } from "./promotion-check.ts";
+import { REGISTRY_HELP } from "./promote.ts";
 
 /** The environment variables live keys come from, and nowhere else. */
 export const KEY_ENV = "EXCHANGE_API_KEY";
@@ -32,6 +34,7 @@ interface Flags {
   log?: string;
   metricsPort?: number;
   controlPort?: number;
+  registry?: string;
 }
 
 /** Adds the `trade` command to `program`. */
@@ -52,6 +55,7 @@ export function addTradeCommand(program: Command): void {
     .option("--log <file>", "the JSON-lines log, appended to (default runs/trade/BOT-EXCHANGE-SYMBOL.jsonl)", (v) => parsePath("--log", v))
     .option("--metrics-port <p>", "serve Prometheus /metrics and /health (503 with the reason when data is stale or the venue unreachable) on 127.0.0.1 at this port (0 = any free port); off when not given", parseMetricsPort)
     .option("--control-port <p>", "serve the kill switch on 127.0.0.1 at this port (0 = any free port) for `arena kill --control-port P`; off when not given", parseControlPort)
+    .option("--registry <dir>", `with --live: the agent registry the bot must be promoted to live in (${REGISTRY_HELP}); not asked of arena serve on loopback`, (v) => parsePath("--registry", v))
     .action(async (o: Flags) => scrubbed(() => trade(o, process.env), [process.env[KEY_ENV] ?? "", process.env[SECRET_ENV] ?? ""]));
 }
 
@@ -116,6 +120,7 @@ async function trade(o: Flags, env: NodeJS.ProcessEnv): Promise<void> {
     if (missing.length > 0) throw new UsageError(`--live: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set in the environment (live keys come from the environment only)`);
     if (o.confirmLive !== true) throw new UsageError("--live: sends real orders with real money; add --confirm-live to confirm");
     keys = { apiKey: env[KEY_ENV]!.trim(), secret: env[SECRET_ENV]!.trim() };
+    await checkLivePromotion(botName, params, cfg.exchange?.urls, o.registry);
   }
   const pair = symbol.replace("/", "");
   const logPath = o.log ?? `runs/trade/${botName}-${id}-${pair}.jsonl`;
