@@ -34,7 +34,8 @@ export const TradeConfig = z.strictObject({
   exchange: z.strictObject({
     id: z.string().optional(),
     sandbox: z.boolean().default(false),
-    urls: z.strictObject({ public: Url, private: Url, ws: Url.optional() }).optional(),
+    /** `ws`: market streams; `wsApi`: the WS-API (user data), defaulting to `ws` (arena serve answers it at /ws-api/v3). */
+    urls: z.strictObject({ public: Url, private: Url, ws: Url.optional(), wsApi: Url.optional() }).optional(),
     /** ccxt `options`; with `urls` on binance the default is spot only, without margin or currency calls. */
     options: z.record(z.string(), z.unknown()).optional(),
     streams: z.enum(["poll", "ws"]).default("poll"),
