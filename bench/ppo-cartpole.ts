@@ -21,7 +21,7 @@ export async function run(args: BenchArgs): Promise<void> {
   const result = await trainPpo(() => new CartPole(), { ...CARTPOLE_ZOO, totalTimesteps }, {
     clock: () => performance.now(),
     onIteration: (s) => {
-      if (s.iteration % 25 === 0) say(`iter ${s.iteration}  steps ${s.globalStep}  episode return ${s.episodeReturn.toFixed(1)}  entropy ${s.entropy.toFixed(3)}`);
+      if (s.iteration % 25 === 0) say(`iter ${s.iteration}  steps ${s.globalStep}  episode return ${Number.isFinite(s.episodeReturn) ? s.episodeReturn.toFixed(1) : "- (no episode ended in this iteration)"}  entropy ${s.entropy.toFixed(3)}`);
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
