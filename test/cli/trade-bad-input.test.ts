@@ -68,6 +68,7 @@ describe("arena trade: bad input", () => {
       [trade("--confirm-live"), /--confirm-live: confirms --live, which was not given/],
       [trade("--config", cfg("fee.json", { paper: { takerFee: -1 } })), /--config: file ".*fee\.json": config\.paper\.takerFee: -1 is invalid/],
       [trade("--config", cfg("url.json", { exchange: { urls: { public: "nowhere", private: "x" } } })), /config\.exchange\.urls\.public: "nowhere" is invalid: must be a URL/],
+      [trade("--config", cfg("wsapi.json", { exchange: { urls: { public: "http://127.0.0.1:1/api/v3", private: "http://127.0.0.1:1/api/v3", wsApi: "nowhere" } } })), /config\.exchange\.urls\.wsApi: "nowhere" is invalid: must be a URL/],
       [trade("--config", cfg("extra.json", { onstop: "cancel" })), /config: \{"onstop":"cancel"\} is invalid: .*onstop/],
       [trade("--config", cfg("bad.json", "{ not json")), /--config: file ".*bad\.json" is not JSON/],
       [trade("--config", join(dir, "missing.json")), /--config: ".*missing\.json" does not exist/],
