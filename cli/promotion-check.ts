@@ -8,9 +8,9 @@ import { identityOf } from "./promote.ts";
 const SERVED_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** True when every URL the config points the venue at is on the loopback host `arena serve` binds. */
-export function isServedVenue(urls: { readonly public: string; readonly private: string; readonly ws?: string } | undefined): boolean {
+export function isServedVenue(urls: { readonly public: string; readonly private: string; readonly ws?: string; readonly wsApi?: string } | undefined): boolean {
   if (urls === undefined) return false;
-  return [urls.public, urls.private, ...(urls.ws === undefined ? [] : [urls.ws])].every((u) => {
+  return [urls.public, urls.private, urls.ws, urls.wsApi].filter((u) => u !== undefined).every((u) => {
     try {
       return SERVED_HOSTS.has(new URL(u).hostname);
     } catch {

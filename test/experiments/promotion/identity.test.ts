@@ -53,6 +53,7 @@ describe("the live gate's exemption", () => {
     assert.equal(isServedVenue({ public: "http://127.0.0.1:8090/api/v3", private: "http://localhost:8090/api/v3" }), true);
     assert.equal(isServedVenue({ public: "http://[::1]:8090/api/v3", private: "http://[::1]:8090/api/v3", ws: "ws://127.0.0.1:8090/stream/ws" }), true);
     assert.equal(isServedVenue(undefined), false);
+    assert.equal(isServedVenue({ public: "http://127.0.0.1:8090/api/v3", private: "http://127.0.0.1:8090/api/v3", wsApi: "wss://ws-api.binance.com/ws-api/v3" }), false);
     assert.equal(isServedVenue({ public: "http://127.0.0.1:8090/api/v3", private: "https://api.binance.com/api/v3" }), false);
     assert.equal(isServedVenue({ public: "http://127.0.0.1.nip.io/api/v3", private: "http://127.0.0.1.nip.io/api/v3" }), false);
     assert.equal(isServedVenue({ public: "http://127.0.0.2:1/api/v3", private: "http://127.0.0.2:1/api/v3" }), false);
