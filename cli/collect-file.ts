@@ -18,6 +18,7 @@ export type Sidecar = z.infer<typeof Sidecar>;
 
 export const sidecarOf = (path: string) => `${path}.arena-collect.json`;
 export const rejectsOf = (path: string) => `${path}.rejects.jsonl`;
+export const tradesOf = (path: string) => `${path}.trades.csv`;
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 const tempOf = (path: string) => join(dirname(path), `.${basename(path)}.arena-collect.tmp`);
 
@@ -39,7 +40,10 @@ export async function existingBars(path: string, want: Omit<Sidecar, "writtenBy"
   try {
     bytes = await readFile(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+      await checkNewSiblings(path);
+      return undefined;
+    }
     throw new UsageError(`--out: ${JSON.stringify(path)} cannot be read (${(e as NodeJS.ErrnoException).code})`);
   }
   let side: Sidecar;
@@ -69,6 +73,27 @@ export function merge(old: Ohlcv | undefined, fresh: readonly Candle[]): Ohlcv {
     fresh.forEach((c, i) => (cols[k][n0 + i] = c[j]));
   });
   return cols;
+}
+
+/**
+ * A new FILE's siblings (sidecar, rejects, trades) are replaced by the run: refused when one exists
+ * that arena collect did not write (a valid sidecar, left by a run killed before its data's rename, is ours).
+ */
+async function checkNewSiblings(path: string): Promise<void> {
+  const sidecar = await readFile(sidecarOf(path), "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : ""));
+  if (sidecar !== undefined) {
+    let ours: boolean;
+    try {
+      ours = Sidecar.safeParse(JSON.parse(sidecar)).success;
+    } catch {
+      ours = false;
+    }
+    if (!ours) throw new UsageError(`--out: ${JSON.stringify(sidecarOf(path))} exists and was not written by arena collect; it would be replaced: choose another --out`);
+    return;
+  }
+  for (const sibling of [rejectsOf(path), tradesOf(path)]) {
+    if (await fileSha(sibling) !== undefined) throw new UsageError(`--out: ${JSON.stringify(sibling)} exists and ${JSON.stringify(path)} is new, so arena collect did not write it; it would be replaced: choose another --out`);
+  }
 }
 
 /** Writes `bars` to `path` atomically (temp file, then rename) and its sidecar after it. */

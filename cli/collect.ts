@@ -1,12 +1,13 @@
 // `arena collect`: OHLCV (and trades) fetched through ccxt with pagination and its rate limiter, validated, resumed from the last stored bar, written as Arrow or CSV.
 import type { Command } from "commander";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ExchangeConfig, openSource, type Candle, type MarketSource } from "../live/collect/source.ts";
 import { fetchCandles, fetchTrades } from "../live/collect/paginate.ts";
 import { parsePath, UsageError } from "./args.ts";
 import { checkCandles } from "./collect-rules.ts";
-import { clearTemps, existingBars, fileSha, formatOf, merge, rejectsOf, writeBars } from "./collect-file.ts";
+import { clearTemps, existingBars, fileSha, formatOf, merge, rejectsOf, tradesOf, writeBars } from "./collect-file.ts";
+import { writeAtomic } from "../experiments/rl/policy-file.ts";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]00:?00))?$/;
 
@@ -92,19 +93,19 @@ export function addCollectCommand(program: Command): void {
       const { kept, rejects } = checkCandles(fetched, tfMs, prev, o.allowJumps === true);
       const bars = merge(old, kept);
       if (kept.length > 0 || old === undefined) await writeBars(o.out, bars, meta, await fileSha(o.out));
-      if (rejects.length > 0) await writeFile(rejectsOf(o.out), rejects.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      if (rejects.length > 0) await writeAtomic(rejectsOf(o.out), rejects.map((r) => JSON.stringify(r)).join("\n") + "\n");
       let trades = 0;
       if (o.trades === true) {
         const { trades: list, availableFrom } = await fetchTrades(src, since);
         trades = list.length;
         if (availableFrom !== undefined) err.write(`arena collect: the venue keeps no trades from ${new Date(since).toISOString()}; trades collected from ${new Date(availableFrom).toISOString()}, the oldest it has\n`);
         const csv = ["id,timestamp,side,price,amount", ...list.map((t) => `${t.id},${t.timestamp},${t.side},${t.price},${t.amount}`)].join("\n") + "\n";
-        await writeFile(`${o.out}.trades.csv`, csv);
+        await writeAtomic(tradesOf(o.out), csv);
       }
       await src.close();
       const bad = rejects.filter((r) => r.kind === "rejected").length;
       const gaps = rejects.length - bad;
-      process.stdout.write(`arena collect: ${o.exchange} ${o.symbol} ${o.timeframe}: ${fetched.length} candles fetched in ${pages} pages${old === undefined ? "" : ` after the ${n0} stored`}, ${kept.length} kept, ${bad} rejected, ${gaps} gaps; ${bars.timestamps.length} bars in ${o.out}${o.trades === true ? `; ${trades} trades in ${o.out}.trades.csv` : ""}\n`);
+      process.stdout.write(`arena collect: ${o.exchange} ${o.symbol} ${o.timeframe}: ${fetched.length} candles fetched in ${pages} pages${old === undefined ? "" : ` after the ${n0} stored`}, ${kept.length} kept, ${bad} rejected, ${gaps} gaps; ${bars.timestamps.length} bars in ${o.out}${o.trades === true ? `; ${trades} trades in ${tradesOf(o.out)}` : ""}\n`);
       for (const r of rejects.slice(0, 10)) err.write(`  row ${r.row} (${r.time}) ${r.kind}: ${r.column} ${JSON.stringify(r.value)} ${r.rule}\n`);
       if (rejects.length > 0) {
         err.write(`arena collect: ${bad} rows kept out and ${gaps} gaps, listed in ${rejectsOf(o.out)}\n`);

@@ -107,6 +107,15 @@ describe("arena collect", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /exists and was not written by arena collect/);
     assert.equal(await readFile(foreign, "utf8"), "timestamp,open,high,low,close,volume\n");
+    // A new FILE whose rejects, trades or sidecar name is a user's file: refused, that file kept.
+    for (const suffix of [".rejects.jsonl", ".trades.csv", ".arena-collect.json"]) {
+      const fresh = join(dir, `fresh${suffix.length}.csv`);
+      await writeFile(`${fresh}${suffix}`, "my notes\n");
+      const s = await collect(base(fresh));
+      assert.equal(s.code, 2, suffix);
+      assert.match(s.stderr, /was not written by arena collect|arena collect did not write it/, suffix);
+      assert.equal(await readFile(`${fresh}${suffix}`, "utf8"), "my notes\n", suffix);
+    }
     const cases: [string[], RegExp][] = [
       [["--since", "yesterday"], /--since: "yesterday" is not a UTC time/],
       [["--exchange", "nosuchexchange"], /--exchange: "nosuchexchange" is not a ccxt exchange id/],
