@@ -7,7 +7,7 @@ import { fetchCandles, fetchTrades } from "../live/collect/paginate.ts";
 import { parsePath, UsageError } from "./args.ts";
 import { checkCandles } from "./collect-rules.ts";
 import { clearTemps, existingBars, fileSha, formatOf, merge, rejectsOf, tradesOf, writeBars } from "./collect-file.ts";
-import { writeAtomic } from "../experiments/rl/policy-file.ts";
+import { writeAtomic } from "../sim/atomic-write.ts";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]00:?00))?$/;
 

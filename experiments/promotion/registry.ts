@@ -1,6 +1,7 @@
 // The agent registry: a folder of JSON records, one per bot object (name + params hash), its stage and the evidence of each promotion.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAtomic } from "../../sim/atomic-write.ts";
 import { z } from "zod";
 import { shortId, type BotIdentity } from "./identity.ts";
 
@@ -121,14 +122,7 @@ export async function writeRecord(dir: string, record: AgentRecord): Promise<str
   try {
     await mkdir(dir, { recursive: true });
     if (!names.includes(REGISTRY_MARKER)) await writeFile(join(dir, REGISTRY_MARKER), "btc-arena agent registry: one JSON record per bot (arena promote, arena agents)\n");
-    const tmp = join(dir, `.${file}.${process.pid}.tmp`);
-    await writeFile(tmp, JSON.stringify(record, null, 2) + "\n");
-    try {
-      await rename(tmp, join(dir, file));
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
+    await writeAtomic(join(dir, file), JSON.stringify(record, null, 2) + "\n");
   } catch (e) {
     if (e instanceof RegistryError) throw e;
     throw new RegistryError(`--registry: ${JSON.stringify(dir)} cannot be written (${String(codeOf(e) ?? (e as Error).message)})`);

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import type { PpoArgs, PpoState, IterationStats } from "./ppo.ts";
 import { RngStateJson } from "./rng-json.ts";
-import { issues, mlpFromJson, MlpJson, mlpToJson, PolicyFileError, readJsonFile, writeAtomic } from "./policy-file.ts";
+import { writeAtomic } from "../../sim/atomic-write.ts";
+import { issues, mlpFromJson, MlpJson, mlpToJson, PolicyFileError, readJsonFile } from "./policy-file.ts";
 
 export const CHECKPOINT_FORMAT = "btc-arena/ppo-checkpoint";
 export const CHECKPOINT_VERSION = 1;

@@ -1,5 +1,6 @@
 // policy.json on disk: saving a trained policy atomically and loading one for an env (the schema lives in agents/policy).
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeAtomic } from "../../sim/atomic-write.ts";
 import {
   issues, mlpFromJson, MlpJson, mlpToJson, NormalizerJson, parseJsonText, POLICY_FORMAT, POLICY_VERSION, PolicyFileError,
   policyFromJson, type MarketPolicyInfo, type PolicyJsonData,
@@ -27,21 +28,6 @@ export function policyToJson(envName: string, env: Pick<Env, "observationSpace" 
     actor: mlpToJson(policy.actor),
     ...(market === undefined ? {} : { market: { ...market, actionSizes: [...market.actionSizes] } }),
   };
-}
-
-/**
- * Writes `text` to `path` through a temporary sibling and a rename, so a crash leaves the old file
- * or the new one, never half of one.
- */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
 }
 
 /** Saves `policy` as policy.json at `path` (atomically). */
