@@ -13,6 +13,7 @@ import { Spoofer, SpooferParams } from "./spoofer.ts";
 import { MarketMaker, MarketMakerParams } from "./market-maker.ts";
 import { MomentumTrader, MomentumTraderParams } from "./momentum-trader.ts";
 import { NoiseTrader, NoiseTraderParams } from "./noise-trader.ts";
+import { SwitchingTraders, SwitchingTradersParams } from "./switching-traders.ts";
 import type { World } from "./world.ts";
 
 export interface AgentType<S extends z.ZodType = z.ZodType> {
@@ -65,6 +66,14 @@ export const AGENT_TYPES: Readonly<Record<string, AgentType>> = Object.freeze({
     endowment: (p) => ({ base: p.base, quote: p.quote }),
     orderSizes: (p) => ({ sizeMax: p.sizeMax }),
     ordersPerHour: (p) => p.ratePerMin * 60,
+  }),
+  switching: type({
+    describe: "a crowd of chartists and fundamentalists who herd and switch strategy by recent performance (Lux–Marchesi)",
+    params: SwitchingTradersParams,
+    create: (p, w) => new SwitchingTraders(p, w),
+    endowment: (p) => ({ base: p.base, quote: p.quote }),
+    orderSizes: (p) => ({ sizeMax: p.sizeMax }),
+    ordersPerHour: (p) => 3600 / p.stepSec,
   }),
   "pump-and-dump": type({
     describe: "accumulates at the bid, pumps with aggressive buys behind spoofed bids, then dumps through the bid",

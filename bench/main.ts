@@ -44,6 +44,10 @@ const BENCHES: Readonly<Record<string, { readonly about: string; readonly load: 
     about: "bars/s of the historical replay: the ensemble with risk on over a year of 1-minute bars; sma-cross vs a whole-array peer",
     load: () => import("./backtest.ts"),
   },
+  "facts-sources": {
+    about: "stylized facts of normal with the fundamental's stochastic volatility / jumps off, with and without switching traders: 3-day runs, seeds 1..N (--ops N, default 8), on 2 workers",
+    load: () => import("./facts-sources.ts"),
+  },
   live: {
     about: "order round trip through CcxtExchange and raw ccxt to arena serve on loopback (p50/p99; --ops sets the pairs); tick-to-decision of the ensemble bot",
     load: () => import("./live.ts"),

@@ -119,6 +119,15 @@ export class BarBuilder implements VenueObserver {
     return this.prices(B_LOW);
   }
 
+  /** Volumes (base coins) of the bars closed so far, oldest first. */
+  volumes(): Float64Array {
+    const n = this.rows.length;
+    const out = new Float64Array(n);
+    const d = this.rows.data;
+    for (let i = 0; i < n; i++) out[i] = lotsToAmount(this.instrument, d[i * STRIDE + B_VOLUME]);
+    return out;
+  }
+
   private prices(column: number): Float64Array {
     const n = this.rows.length;
     const out = new Float64Array(n);

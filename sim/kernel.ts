@@ -202,6 +202,11 @@ export class Kernel implements SimNetwork {
     return id;
   }
 
+  /** Agents added so far; their ids are 0 to agentCount − 1. */
+  get agentCount(): number {
+    return this.slots.length;
+  }
+
   /** The agent object of id `id`, for reports and tests that read what it recorded (never for agents). */
   agent(id: number): SimAgent {
     return this.slots[id].agent;

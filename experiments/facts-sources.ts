@@ -1,0 +1,103 @@
+// Where the stylized facts come from: `normal` with the fundamental's stochastic volatility and jumps switched off, with and without switching traders.
+import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
+import { runParallel } from "../sim/parallel.ts";
+import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, type Facts } from "./facts.ts";
+import type { FactsTask, FactsTaskResult } from "./facts-sources-task.ts";
+
+/** The switching crowd the variants add (agents/switching-traders.ts defaults). */
+export const SWITCHING_POPULATION = { type: "switching", count: 1, params: {} } as const;
+
+type RawSpec = Record<string, unknown> & { fundamental: Record<string, unknown>; populations: unknown[] };
+
+/** One world of the comparison: a label and how it differs from `normal`. */
+export interface Variant {
+  readonly label: string;
+  readonly sv: boolean;
+  readonly jumps: boolean;
+  readonly switching: boolean;
+}
+
+/** (a) normal, (b) SV off with and without jumps, (c) (b) plus switching traders, (d) switching traders with SV on. */
+export const VARIANTS: readonly Variant[] = [
+  { label: "a normal", sv: true, jumps: true, switching: false },
+  { label: "b1 SV off", sv: false, jumps: true, switching: false },
+  { label: "b2 SV, jumps off", sv: false, jumps: false, switching: false },
+  { label: "c1 SV off + switching", sv: false, jumps: true, switching: true },
+  { label: "c2 SV, jumps off + switching", sv: false, jumps: false, switching: true },
+  { label: "d normal + switching", sv: true, jumps: true, switching: true },
+];
+
+/**
+ * `normal` as the built-in holds it, for `days` days, without its bots under test (the
+ * populations make the market; the bots only watch it), changed as `v` says.
+ */
+export function variantSpec(v: Variant, days: number): RawSpec {
+  const normal = BUILTIN_SPECS.normal as RawSpec;
+  return {
+    ...normal,
+    name: "normal-facts-sources",
+    duration: `${days}d`,
+    bots: [],
+    fundamental: { ...normal.fundamental, ...(v.sv ? {} : { volOfVolPerSqrtHour: 0 }), ...(v.jumps ? {} : { jumpsPerDay: 0 }) },
+    populations: [...normal.populations, ...(v.switching ? [SWITCHING_POPULATION] : [])],
+  };
+}
+
+/** The facts the table shows, by row label. */
+export const FACT_ROWS: readonly (readonly [string, (f: Facts) => number])[] = [
+  ["std 1-min %", (f) => f.stdPct],
+  ...KURTOSIS_HORIZONS.map((k) => [`kurtosis ${k}`, (f: Facts) => f.kurtosis[`${k}`]] as const),
+  ...ABS_ACF_LAGS.map((k) => [`\\|r\\| acf ${k}`, (f: Facts) => f.absAcf[`${k}`]] as const),
+  ["Hill index", (f) => f.hill],
+  ["corr(volume, \\|r\\|)", (f) => f.volumeAbsCorr],
+];
+
+/** Median, min and max of finite values (NaN when none). */
+export function spread(xs: readonly number[]): { median: number; min: number; max: number } {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return { median: NaN, min: NaN, max: NaN };
+  const m = s.length >> 1;
+  return { median: s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
+}
+
+const fmt = (x: number) => (!Number.isFinite(x) ? "n/a" : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));
+
+/** A Markdown table: one row per fact, one column per variant ("median (min to max)"), the reference beside. */
+export function sourcesTable(variants: readonly Variant[], results: readonly (readonly FactsTaskResult[])[], reference?: Facts): string {
+  const head = ["fact", ...variants.map((v) => v.label), ...(reference === undefined ? [] : ["real"])];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const [label, get] of FACT_ROWS) {
+    const cells = results.map((rs) => {
+      const s = spread(rs.map((r) => get(r.facts)));
+      return `${fmt(s.median)} (${fmt(s.min)} to ${fmt(s.max)})`;
+    });
+    lines.push(`| ${[label, ...cells, ...(reference === undefined ? [] : [fmt(get(reference))])].join(" | ")} |`);
+  }
+  const shares = results.map((rs) => {
+    const s = spread(rs.map((r) => r.chartistShare ?? NaN));
+    return Number.isFinite(s.median) ? `${fmt(s.median)} (${fmt(s.min)} to ${fmt(s.max)})` : "-";
+  });
+  lines.push(`| ${["mean chartist share", ...shares, ...(reference === undefined ? [] : ["-"])].join(" | ")} |`);
+  return lines.join("\n") + "\n";
+}
+
+export interface SourcesOptions {
+  readonly seeds: number;
+  readonly days: number;
+  readonly workers: number;
+  readonly onDone?: (done: number, total: number) => void;
+}
+
+/** Runs every variant for seeds 1..`seeds` on worker threads; results per variant, in seed order. */
+export async function factsSources(opts: SourcesOptions): Promise<FactsTaskResult[][]> {
+  const tasks: FactsTask[] = [];
+  for (const v of VARIANTS) for (let seed = 1; seed <= opts.seeds; seed++) tasks.push({ spec: variantSpec(v, opts.days), seed });
+  const flat = await runParallel<FactsTask, FactsTaskResult>({
+    worker: new URL("./facts-sources-worker.mjs", import.meta.url),
+    module: new URL("./facts-sources-task.ts", import.meta.url),
+    tasks,
+    workers: opts.workers,
+    onDone: opts.onDone === undefined ? undefined : (d, t) => opts.onDone!(d, t),
+  });
+  return VARIANTS.map((_, i) => flat.slice(i * opts.seeds, (i + 1) * opts.seeds));
+}
