@@ -10,10 +10,11 @@ import { PolicyFileError, savePolicy } from "../experiments/rl/policy-file.ts";
 import { writeAtomic } from "../sim/atomic-write.ts";
 import { trainPpo, type IterationStats, type PpoArgs, type PpoState } from "../experiments/rl/ppo.ts";
 import { MARKET_STATE_VERSION } from "../agents/features/market-state.ts";
-import { envSpecName, resolveEnvSpec, type EnvSpec } from "../experiments/rl/env-spec.ts";
+import { envSpecName, resolveEnvSpec, type EnvSpec, type ScenarioTrainEnv } from "../experiments/rl/env-spec.ts";
 import { MarketEnv } from "../experiments/rl/envs/market.ts";
 import type { MarketPolicyInfo } from "../experiments/rl/policy-file.ts";
-import { TRAIN_ENV_NAMES, TRAIN_ENVS, type TrainEnv } from "../experiments/rl/train-envs.ts";
+import { TRAIN_ENV_NAMES, TRAIN_ENVS } from "../experiments/rl/train-envs.ts";
+import { VectorStoreError } from "../agents/memory/vector-store.ts";
 import { curveCsv, curveJson, trainReportHtml } from "../experiments/rl/train-report.ts";
 import { parsePath, parseSeed, UsageError } from "./args.ts";
 import { parseWorkers, workersHelp } from "./limits.ts";
@@ -39,24 +40,27 @@ interface TrainOptions {
   readonly out?: string;
   readonly force?: boolean;
   readonly resume?: string;
+  readonly memory?: string;
 }
 
-/** The EnvSpec a checkpoint's env name stands for ("scenario:NAME" for a market scenario). */
-function specOfName(env: string): EnvSpec {
-  return env.startsWith("scenario:") ? { kind: "scenario", scenario: env.slice("scenario:".length) } : { kind: "env", name: env };
+/** The EnvSpec a checkpoint's env name stands for ("scenario:NAME" for a market scenario), with its memory folder if any. */
+function specOfName(env: string, memory?: string): EnvSpec {
+  return env.startsWith("scenario:") ? { kind: "scenario", scenario: env.slice("scenario:".length), ...(memory === undefined ? {} : { memory }) } : { kind: "env", name: env };
 }
 
-/** Resolves `spec`, turning a refusal (unknown scenario, bad file) into a usage error of `flag`. */
-async function resolveFor(flag: string, spec: EnvSpec): Promise<TrainEnv> {
+/** Resolves `spec`, turning a refusal (unknown scenario, bad file) into a usage error of `flag` (of `--memory` for a memory folder refused). */
+async function resolveFor(flag: string, spec: EnvSpec): Promise<ScenarioTrainEnv> {
   try {
     return await resolveEnvSpec(spec);
   } catch (err) {
+    if (err instanceof VectorStoreError) throw new UsageError(`--memory: ${err.message}; nothing was written`);
     throw new UsageError(`${flag}: ${(err as Error).message}`);
   }
 }
 
 /** The run to do: from scratch (flags) or from a checkpoint (whose env, seed and steps the flags may only repeat). */
-async function plan(o: TrainOptions): Promise<{ env: string; train: TrainEnv; args: PpoArgs; resume?: Checkpoint; out: string }> {
+async function plan(o: TrainOptions): Promise<{ env: string; spec: EnvSpec; train: ScenarioTrainEnv; args: PpoArgs; resume?: Checkpoint; out: string }> {
+  if (o.memory !== undefined && o.env !== undefined) throw new UsageError(`--memory: ${JSON.stringify(o.memory)} with --env ${JSON.stringify(o.env)}: the memory features belong to market scenarios; give --scenario`);
   if (o.scenario !== undefined && o.env !== undefined) throw new UsageError(`--scenario ${JSON.stringify(o.scenario)} and --env ${JSON.stringify(o.env)}: give one of them`);
   if (o.env !== undefined && !Object.hasOwn(TRAIN_ENVS, o.env)) {
     throw new UsageError(`--env: ${JSON.stringify(o.env)} is not an environment arena train knows (known: ${TRAIN_ENV_NAMES.join(", ")})`);
@@ -80,12 +84,18 @@ async function plan(o: TrainOptions): Promise<{ env: string; train: TrainEnv; ar
     clash("--seed", o.seed, c.args.seed);
     clash("--steps", o.steps, c.args.totalTimesteps);
     clash("--workers", o.workers, c.args.workers);
-    return { env: c.env, train: await resolveFor("--resume", specOfName(c.env)), args: c.args, resume: c, out: o.out ?? o.resume };
+    clash("--memory", o.memory, c.memory?.dir);
+    const spec = specOfName(c.env, c.memory?.dir);
+    const train = await resolveFor("--resume", spec);
+    if (c.memory !== undefined && train.memory?.digest !== c.memory.digest) {
+      throw new UsageError(`--resume: the checkpoint's memory ${JSON.stringify(c.memory.dir)} has changed since it trained (digest ${String(train.memory?.digest.slice(0, 12))}…, the checkpoint's ${c.memory.digest.slice(0, 12)}…); nothing was written`);
+    }
+    return { env: c.env, spec, train, args: c.args, resume: c, out: o.out ?? o.resume };
   }
   if (o.env === undefined && o.scenario === undefined) throw new UsageError(`--env: missing; give one of ${TRAIN_ENV_NAMES.join(", ")}, or --scenario NAME|FILE (or --resume DIR)`);
   if (o.steps === undefined) throw new UsageError(`--steps: missing; give the environment steps to train for, a positive integer`);
   if (o.out === undefined) throw new UsageError(`--out: missing; give the folder to write the policy, checkpoint and report into`);
-  const spec: EnvSpec = o.scenario !== undefined ? { kind: "scenario", scenario: o.scenario } : { kind: "env", name: o.env! };
+  const spec: EnvSpec = o.scenario !== undefined ? { kind: "scenario", scenario: o.scenario, ...(o.memory === undefined ? {} : { memory: o.memory }) } : { kind: "env", name: o.env! };
   const env = envSpecName(spec);
   const train = await resolveFor(o.scenario !== undefined ? "--scenario" : "--env", spec);
   const base = train.ppo;
@@ -93,7 +103,7 @@ async function plan(o: TrainOptions): Promise<{ env: string; train: TrainEnv; ar
   if (o.steps < batch) throw new UsageError(`--steps: ${o.steps} is less than one iteration of ${env} (${base.numEnvs} envs × ${base.numSteps} steps = ${batch}); give at least ${batch}`);
   const workers = o.workers ?? 1;
   if (workers > base.numEnvs) throw new UsageError(`--workers: ${workers} is more than the ${base.numEnvs} envs of ${env}; each worker steps at least one`);
-  return { env, train, args: { ...base, seed: o.seed ?? 1, totalTimesteps: o.steps, workers }, out: o.out };
+  return { env, spec, train, args: { ...base, seed: o.seed ?? 1, totalTimesteps: o.steps, workers }, out: o.out };
 }
 
 /** Adds `train ppo` to `program`. */
@@ -110,14 +120,21 @@ export function addTrainCommand(program: Command): void {
     .option("--out <dir>", `${OUT_HELP}; default with --resume: the resumed folder`, (v) => parsePath("--out", v))
     .option("--force", FORCE_HELP)
     .option("--resume <dir>", "continue the run whose checkpoint.json is in DIR (losing at most the iteration in progress)", (v) => parsePath("--resume", v))
+    .option("--memory <dir>", "with --scenario: a market memory folder (arena memory build) whose answer fills the observation's memory features (agents/features/README.md); the policy then needs it to run", (v) => parsePath("--memory", v))
     .action(async (o: TrainOptions) => {
       const p = await plan(o);
       const { make } = p.train;
       const env = make();
       // What a PolicyBot needs to act as the policy was trained: the observation layout, the decision interval, the actions.
+      const mem = p.train.memory;
       const market: MarketPolicyInfo | undefined = env instanceof MarketEnv
-        ? { observation: "market-state", observationVersion: MARKET_STATE_VERSION, decisionSec: env.options.decisionSec, actionSizes: [...env.options.actionSizes], depthLevels: env.options.depthLevels, scenario: p.env.slice("scenario:".length) }
+        ? {
+          observation: "market-state", observationVersion: MARKET_STATE_VERSION, decisionSec: env.options.decisionSec, actionSizes: [...env.options.actionSizes], depthLevels: env.options.depthLevels, scenario: p.env.slice("scenario:".length),
+          ...(mem === undefined ? {} : { memory: { digest: mem.digest, points: mem.meta.points, horizonBars: mem.meta.horizonBars, sources: [...mem.meta.sources] } }),
+        }
         : undefined;
+      const checkpointMemory = mem === undefined ? undefined : { dir: mem.dir, digest: mem.digest };
+      if (mem !== undefined && env instanceof MarketEnv) process.stderr.write(`${memoryNote(mem, env)}\n`);
       const numIterations = Math.floor(p.args.totalTimesteps / (p.args.numEnvs * p.args.numSteps));
       const stepsTotal = numIterations * p.args.numEnvs * p.args.numSteps;
       let force = o.force === true;
@@ -126,7 +143,7 @@ export function addTrainCommand(program: Command): void {
         const output = await openOutput({ command: "train", value: p.out, force });
         force = false;
         await output.write(async (dir) => {
-          await saveCheckpoint(join(dir, "checkpoint.json"), { env: p.env, args: p.args, state });
+          await saveCheckpoint(join(dir, "checkpoint.json"), { env: p.env, ...(checkpointMemory === undefined ? {} : { memory: checkpointMemory }), args: p.args, state });
           await savePolicy(join(dir, "policy.json"), p.env, env, policy, market);
           await writeAtomic(join(dir, "curve.json"), curveJson(state.curve));
           await writeAtomic(join(dir, "curve.csv"), curveCsv(state.curve));
@@ -150,7 +167,7 @@ export function addTrainCommand(program: Command): void {
       let last: PpoState | undefined = p.resume?.state;
       let result;
       try {
-        result = await trainPpo(specOfName(p.env), p.args, {
+        result = await trainPpo(p.spec, p.args, {
           clock: () => performance.now(),
           onIteration: progress,
           onCheckpoint: async (state) => {
@@ -172,4 +189,16 @@ export function addTrainCommand(program: Command): void {
           `  wrote ${["policy.json", "checkpoint.json", "curve.json", "curve.csv", "report.html"].map((f) => join(p.out, f)).join(", ")}\n`,
       );
     });
+}
+
+/**
+ * One line on the memory the envs read: what it holds and how much of it the first decision may
+ * see (only outcomes known by the decision's simulated time count, and scenarios start at their `epoch`).
+ */
+function memoryNote(mem: NonNullable<ScenarioTrainEnv["memory"]>, env: MarketEnv): string {
+  const first = env.firstDecisionMs;
+  const known = mem.store.countSync({ must: [{ key: "end", range: { lte: first } }] });
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16) + "Z";
+  return `memory ${mem.dir}: ${mem.meta.points} states (${mem.meta.sources.join(", ")}); ${known} of them have outcomes known by the first decision (${iso(first)}, the scenario's clock)` +
+    (known < mem.meta.points ? `: the rest count only from their outcome's time on (a scenario file's "epoch" after the memory's data makes it all visible)` : "");
 }

@@ -3,9 +3,12 @@ import { z } from "zod";
 import { ExchangeError } from "../../market/exchange.ts";
 import type { Bot, BotContext } from "../bot.ts";
 import { emptyInput, MarketState } from "../features/market-state.ts";
+import { type MemoryReader, storeReader } from "../features/memory-features.ts";
+import { openMemoryFolderSync, readMemoryMeta } from "../memory/memory-folder.ts";
+import { VectorStoreError } from "../memory/vector-store.ts";
 import { marketOrderFor } from "../policy/market-actions.ts";
 import { loadMarketPolicy, type MarketPolicy } from "../policy/market-policy-file.ts";
-import { PolicyFileError } from "../policy/policy-json.ts";
+import { type MemoryRef, PolicyFileError } from "../policy/policy-json.ts";
 
 export const PolicyBotParams = z.strictObject({
   /** Path of a policy.json written by `arena train ppo --scenario` (checked when the params are). */
@@ -19,29 +22,59 @@ export const PolicyBotParams = z.strictObject({
   }),
   /** Act on the most probable action (true), or sample the policy's distribution from the bot's own stream. */
   greedy: z.boolean().default(true),
+  /** The market memory folder (arena memory build) a policy trained with --memory reads; refused for one trained without. */
+  memory: z.string().min(1).optional(),
+}).superRefine((p, ctx) => {
+  let want: MemoryRef | undefined;
+  try {
+    want = loadMarketPolicy(p.policy).market.memory;
+  } catch {
+    return; // refused at the field already
+  }
+  const problem = memoryProblem(p.policy, want, p.memory);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["memory"], message: problem });
 });
 export type PolicyBotParams = z.infer<typeof PolicyBotParams>;
+
+/** Why `memory` (a folder, or undefined) cannot serve a policy that wants `want`; undefined when it can. */
+function memoryProblem(policy: string, want: MemoryRef | undefined, memory: string | undefined): string | undefined {
+  if (want === undefined) return memory === undefined ? undefined : `${JSON.stringify(memory)}: policy ${policy} was trained without a market memory; leave "memory" out`;
+  const trained = `a market memory (digest ${want.digest.slice(0, 12)}…, ${want.points} states from ${want.sources.join(", ")})`;
+  if (memory === undefined) return `missing: policy ${policy} was trained with ${trained}; give that folder as "memory" (arena suite and eval market: --memory DIR)`;
+  try {
+    const { digest } = readMemoryMeta(memory);
+    if (digest !== want.digest) return `${JSON.stringify(memory)} is another memory (digest ${digest.slice(0, 12)}…) than policy ${policy} was trained with: ${trained}`;
+  } catch (err) {
+    if (!(err instanceof VectorStoreError)) throw err;
+    return err.message;
+  }
+  return undefined;
+}
 
 /**
  * A trained policy as a bot: every `decisionSec` (the interval it was trained with) it reads the
  * book, its balances and the candles closed since its last look through the Exchange port, builds
  * the same market state the training env built (agents/features), and sends the market order its
  * action means (agents/policy/market-actions.ts). On recorded bars, wakes come at bar closes, so it
- * decides once a bar.
+ * decides once a bar. A policy trained with a market memory reads it as the env did (features 47-50,
+ * asked at the decision time); the folder is opened synchronously when the bot is built.
  */
 export class PolicyBot implements Bot {
   private readonly loaded: MarketPolicy;
-  private readonly state = new MarketState();
+  private readonly state: MarketState;
   private readonly input = emptyInput();
   private readonly decisionMs: number;
   decisions = 0;
   orders = 0;
   refused = 0;
 
-  /** @throws PolicyFileError when the file cannot be loaded (the params' check normally caught it before). */
+  /** @throws PolicyFileError when the policy or its memory cannot be loaded (the params' check normally caught it before). */
   constructor(private readonly p: PolicyBotParams) {
     this.loaded = loadMarketPolicy(p.policy);
     this.decisionMs = this.loaded.market.decisionSec * 1000;
+    const problem = memoryProblem(p.policy, this.loaded.market.memory, p.memory);
+    if (problem !== undefined) throw new PolicyFileError(`memory: ${problem}`);
+    this.state = new MarketState(p.memory === undefined ? undefined : readerOf(p.memory));
   }
 
   start(ctx: BotContext): void {
@@ -84,6 +117,17 @@ export class PolicyBot implements Bot {
       this.refused++;
       ctx.log.warn("order refused", { reason: err.reason, message: err.message });
     }
+  }
+}
+
+/** The memory folder at `dir`, opened now, as the market state's reader. @throws PolicyFileError naming the file that is refused. */
+function readerOf(dir: string): MemoryReader {
+  try {
+    const m = openMemoryFolderSync(dir);
+    return storeReader(m.store, m.meta.lossScale);
+  } catch (err) {
+    if (err instanceof VectorStoreError) throw new PolicyFileError(`memory: ${err.message}`);
+    throw err;
   }
 }
 

@@ -63,11 +63,11 @@ export const FEATURES: readonly FeatureSpec[] = Object.freeze([
   f("drawdown", 0, 100, "1 − equity / peak equity, %"),
   f("held", 0, 15, "log(1 + decisions since the position was opened), 0 when flat"),
   f("since_trade", 0, 15, "log(1 + decisions since holdings last changed)"),
-  // Reserved for the market memory (state embeddings, risk score): 0 until it exists.
-  f("memory_0", -10, 10, "reserved, 0"),
-  f("memory_1", -10, 10, "reserved, 0"),
-  f("memory_2", -10, 10, "reserved, 0"),
-  f("memory_3", -10, 10, "reserved, 0"),
+  // The market memory (agents/features/memory-features.ts): 0 without a memory, and until the embedding has its 241 candles.
+  f("mem_risk", -10, 10, "the memory's risk score of the state, in [0, 1]"),
+  f("mem_confidence", -10, 10, "the memory's confidence, in [0, 1]"),
+  f("mem_anomaly", -10, 10, "1 when the state is unlike anything remembered (best similarity < 0.7, or no neighbour), else 0"),
+  f("mem_similarity", -10, 10, "cosine similarity of the nearest remembered state, in [-1, 1] (0 with none)"),
 ]);
 
 /** Feature indexes by name, for the code that writes them. */
@@ -76,5 +76,6 @@ export const F = Object.freeze({
   MICROPRICE: 13, DEPTH_SURGE: 14, C_RET_1: 15, VOL_SURGE: 19, VOL_SURGE_5_60: 20, RSI: 21, MACD: 22, MACD_SIGNAL: 23,
   MACD_HIST: 24, ADX: 25, BB_WIDTH: 26, BB_PCTB: 27, ATR: 28, TREND_ER: 29, SMA60_ATR: 30, CANDLE_VOL: 31, VOL_RATIO: 32,
   RANGE_POS: 33, WARM: 34, TOD_SIN: 35, TOD_COS: 36, DOW_SIN: 37, DOW_COS: 38, EXPOSURE: 39, CASH: 40, UPNL_EQUITY: 41,
-  UPNL_COST: 42, EQUITY_RET: 43, DRAWDOWN: 44, HELD: 45, SINCE_TRADE: 46, MEMORY_0: 47,
+  UPNL_COST: 42, EQUITY_RET: 43, DRAWDOWN: 44, HELD: 45, SINCE_TRADE: 46, MEM_RISK: 47,
+  MEM_CONFIDENCE: 48, MEM_ANOMALY: 49, MEM_SIMILARITY: 50,
 });

@@ -2,6 +2,7 @@
 import { BollingerBands, EMA, MACD, RSI } from "trading-signals";
 import { Adx, Atr } from "../strategies/indicators/candle-indicators.ts";
 import { FEATURES, F } from "./market-features.ts";
+import { MemoryFeatures, type MemoryReader } from "./memory-features.ts";
 
 export { FEATURES, F };
 
@@ -122,6 +123,13 @@ export class MarketState {
   private candles = 0;
   /** Open time (Unix ms) of the last candle folded in: candles at or before it are ignored. */
   lastCandleMs = -Infinity;
+  /** The memory features (47-50), when a memory is given. */
+  readonly memory: MemoryFeatures | undefined;
+
+  /** @param memory a market memory to fill features 47-50 from; without one they stay 0. */
+  constructor(memory?: MemoryReader) {
+    this.memory = memory === undefined ? undefined : new MemoryFeatures(memory);
+  }
 
   /**
    * Folds one closed candle in (the indicators' features, 15-34). Candles must come oldest first;
@@ -137,6 +145,7 @@ export class MarketState {
     this.lows.push(low);
     this.candleRet.push(Math.log(close / prev) * 1e4);
     this.candles++;
+    this.memory?.candle({ time: timeMs, open, high, low, close, volume });
     const o = this.obs;
     const n = this.closes.count;
     for (let j = 0; j < CANDLE_HORIZONS.length; j++) {
@@ -189,7 +198,7 @@ export class MarketState {
     this.put(F.WARM, Math.min(1, this.candles / 60));
   }
 
-  /** Updates the per-decision features (0-14, 35-46) from `x` and returns the observation. */
+  /** Updates the per-decision features (0-14, 35-46, and 47-50 with a memory) from `x` and returns the observation. */
   observe(x: MarketInput): Float32Array {
     const hasBid = x.bid > 0;
     const hasAsk = x.ask > 0;
@@ -231,7 +240,18 @@ export class MarketState {
     this.put(F.DOW_SIN, Math.sin(2 * Math.PI * week));
     this.put(F.DOW_COS, Math.cos(2 * Math.PI * week));
     this.account(x, mid);
+    if (this.memory !== undefined) this.remember(x, two);
     return this.obs;
+  }
+
+  /** Features 47-50: what the memory says of the newest candle's state, asked at this decision (see memory-features.ts). */
+  private remember(x: MarketInput, two: boolean): void {
+    const a = this.memory!.observe(x.timeMs, two && x.ask >= x.bid ? x : null);
+    if (a === null) return;
+    this.put(F.MEM_RISK, a.risk);
+    this.put(F.MEM_CONFIDENCE, a.confidence);
+    this.put(F.MEM_ANOMALY, a.anomaly ? 1 : 0);
+    this.put(F.MEM_SIMILARITY, a.bestSimilarity);
   }
 
   /** Features 39-46: the account, valued at the mid. */

@@ -1,6 +1,6 @@
 // The embedded VectorStore: exact search below a size threshold, a usearch HNSW index above it, built on one thread in insertion order.
 import { Index, MetricKind, ScalarKind } from "usearch";
-import { readSnapshot, writeSnapshot } from "./snapshot-files.ts";
+import { readSnapshotSync, writeSnapshot } from "./snapshot-files.ts";
 import {
   checkFilter,
   checkId,
@@ -166,7 +166,12 @@ export class EmbeddedStore implements VectorStore {
   }
 
   async restore(dir: string): Promise<void> {
-    const snap = await readSnapshot(dir, this.dimension);
+    this.restoreSync(dir);
+  }
+
+  /** Synchronous {@link restore}. */
+  restoreSync(dir: string): void {
+    const snap = readSnapshotSync(dir, this.dimension);
     const seen = new Set<number>();
     snap.ids.forEach((id, i) => {
       if (seen.has(id)) throw new VectorStoreError("corrupt", `snapshot ${dir}/points.json: ids[${i}] ${id} appears twice`);

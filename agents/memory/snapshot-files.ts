@@ -8,6 +8,7 @@
 // A native index library reads a damaged file as garbage, or crashes the process; the sums are
 // checked first, so a damaged snapshot is refused with a message instead.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checkId, checkPayload, type Payload, VectorStoreError } from "./vector-store.ts";
@@ -68,10 +69,15 @@ export interface ReadSnapshot extends SnapshotData {
  *   snapshot's dimension is not `dimension`.
  */
 export async function readSnapshot(dir: string, dimension: number): Promise<ReadSnapshot> {
+  return readSnapshotSync(dir, dimension);
+}
+
+/** Synchronous {@link readSnapshot}, for callers that cannot await (a bot built from its params). */
+export function readSnapshotSync(dir: string, dimension: number): ReadSnapshot {
   const corrupt = (file: string, rule: string) => new VectorStoreError("corrupt", `snapshot ${join(dir, file)}: ${rule}`);
   let manifest: unknown;
   try {
-    manifest = JSON.parse(await readFile(join(dir, MANIFEST), "utf8"));
+    manifest = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8"));
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     throw corrupt(MANIFEST, code === "ENOENT" ? "is missing (not a snapshot folder)" : `cannot be read as JSON (${code ?? (err as Error).message})`);
@@ -88,7 +94,7 @@ export async function readSnapshot(dir: string, dimension: number): Promise<Read
     if (name.includes("/") || name.includes("\\") || name.startsWith(".")) throw corrupt(MANIFEST, `names a file ${JSON.stringify(name)} outside the folder`);
     let b: Buffer;
     try {
-      b = await readFile(join(dir, name));
+      b = readFileSync(join(dir, name));
     } catch (err) {
       throw corrupt(name, `is listed in the manifest but cannot be read (${String((err as { code?: unknown }).code ?? (err as Error).message)})`);
     }

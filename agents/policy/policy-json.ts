@@ -41,6 +41,17 @@ export const MlpJson = z.object({
 
 export const NormalizerJson = z.object({ mean: z.array(z.number()), var: z.array(z.number().nonnegative()), clip: z.number().positive() });
 
+/** Which market memory a policy was trained with: the folder's digest (agents/memory/memory-folder.ts) and, for messages, what it holds. */
+export const MemoryRefJson = z.strictObject({
+  /** sha256 over the folder's memory.json and store/manifest.json. */
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** States in it, the outcome horizon in bars, and where they came from, as its memory.json says. */
+  points: z.number().int().nonnegative(),
+  horizonBars: z.number().int().positive(),
+  sources: z.array(z.string()),
+});
+export type MemoryRef = z.infer<typeof MemoryRefJson>;
+
 /**
  * What a policy trained in a market scenario needs to act again elsewhere (the PolicyBot): the
  * observation layout and its version (agents/features), the decision interval and the action sizes.
@@ -59,6 +70,11 @@ export const MarketPolicyJson = z.object({
   depthLevels: z.number().int().positive(),
   /** The scenario it was trained on (a built-in name or a file), for reports. */
   scenario: z.string(),
+  /**
+   * The market memory features 47-50 were read from (arena train ppo --memory); absent when it
+   * trained without one. A bot running it needs a memory folder of the same digest.
+   */
+  memory: MemoryRefJson.optional(),
 });
 export type MarketPolicyInfo = z.infer<typeof MarketPolicyJson>;
 

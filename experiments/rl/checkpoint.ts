@@ -11,6 +11,8 @@ export const CHECKPOINT_VERSION = 1;
 /** A run's checkpoint: what to train (env, args) and where it got to. */
 export interface Checkpoint {
   readonly env: string;
+  /** The market memory folder the envs read (arena train ppo --memory) and its digest; absent without one. */
+  readonly memory?: { readonly dir: string; readonly digest: string };
   readonly args: PpoArgs;
   readonly state: PpoState;
 }
@@ -38,6 +40,7 @@ const CheckpointJson = z.object({
   format: z.literal(CHECKPOINT_FORMAT),
   version: z.literal(CHECKPOINT_VERSION),
   env: z.string().min(1),
+  memory: z.object({ dir: z.string().min(1), digest: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   args: Args,
   state: z.object({
     iteration: z.number().int().nonnegative(),
@@ -79,6 +82,7 @@ export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void>
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     env: c.env,
+    ...(c.memory === undefined ? {} : { memory: { dir: c.memory.dir, digest: c.memory.digest } }),
     args: { ...c.args, hidden: [...c.args.hidden] },
     state: {
       iteration: s.iteration,
@@ -105,6 +109,7 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const c = r.data;
   return {
     env: c.env,
+    ...(c.memory === undefined ? {} : { memory: c.memory }),
     args: c.args,
     state: {
       iteration: c.state.iteration,

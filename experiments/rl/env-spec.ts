@@ -1,4 +1,6 @@
 // A serialisable description of a training env (a registered env, or a market scenario with options), so worker threads can rebuild it.
+import { storeReader } from "../../agents/features/memory-features.ts";
+import { openMemoryFolder, type OpenedMemory } from "../../agents/memory/memory-folder.ts";
 import { BUILTIN_SPECS, builtinSpec } from "../../scenarios/builtins.ts";
 import { typeRegistry } from "../../scenarios/build.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../../scenarios/spec.ts";
@@ -9,7 +11,18 @@ import { TRAIN_ENV_NAMES, TRAIN_ENVS, type TrainEnv } from "./train-envs.ts";
 /** A built-in RL env by name, or a market scenario's env, as plain data (structured-cloneable): what a rollout worker is sent. */
 export type EnvSpec =
   | { readonly kind: "env"; readonly name: string }
-  | { readonly kind: "scenario"; readonly scenario: string; readonly options?: MarketEnvOptionsInput };
+  | {
+    readonly kind: "scenario";
+    readonly scenario: string;
+    readonly options?: MarketEnvOptionsInput;
+    /** A market memory folder (arena memory build) for the observation's memory features; each thread opens it. */
+    readonly memory?: string;
+  };
+
+/** A TrainEnv over a market scenario, with the memory its envs read when the spec names one. */
+export interface ScenarioTrainEnv extends TrainEnv {
+  readonly memory?: OpenedMemory & { readonly dir: string };
+}
 
 /**
  * PPO on a market scenario (the seed design's defaults: learning rate 1e-4, batch 4000): 4 envs ×
@@ -52,16 +65,22 @@ export async function loadScenario(scenario: string): Promise<ScenarioSpec> {
 /**
  * The TrainEnv an EnvSpec names: a registered env as it is, or a MarketEnv over the scenario
  * (loaded once; each `make` builds a fresh env) with MARKET_PPO.
- * @throws RangeError naming an unknown env; Error for an unknown scenario, a refused scenario file, or options zod refuses (naming the field).
+ * @throws RangeError naming an unknown env; Error for an unknown scenario, a refused scenario file, or options zod refuses (naming the field);
+ *   VectorStoreError naming the file of a memory folder that cannot be opened.
  */
-export async function resolveEnvSpec(spec: EnvSpec): Promise<TrainEnv> {
+export async function resolveEnvSpec(spec: EnvSpec): Promise<ScenarioTrainEnv> {
   if (spec.kind === "env") {
     if (!Object.hasOwn(TRAIN_ENVS, spec.name)) throw new RangeError(`env ${JSON.stringify(spec.name)} is not a built-in environment (known: ${TRAIN_ENV_NAMES.join(", ")})`);
     return TRAIN_ENVS[spec.name];
   }
   const scenario = await loadScenario(spec.scenario);
-  const options = MarketEnvOptions.parse(spec.options ?? {});
+  // Checked here; the env applies the defaults (the warm-up's depends on the memory).
+  MarketEnvOptions.parse(spec.options ?? {});
+  const options = spec.options ?? {};
+  const memory = spec.memory === undefined ? undefined : { ...(await openMemoryFolder(spec.memory)), dir: spec.memory };
+  // One reader for all the envs of this thread: the store is only read.
+  const reader = memory === undefined ? undefined : storeReader(memory.store, memory.meta.lossScale);
   // Built once here, so a bad combination (an episode past the scenario's end) is refused before any training.
-  new MarketEnv(scenario, options);
-  return { make: () => new MarketEnv(scenario, options), ppo: MARKET_PPO };
+  new MarketEnv(scenario, options, reader);
+  return { make: () => new MarketEnv(scenario, options, reader), ppo: MARKET_PPO, memory };
 }

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { Bot, BotContext } from "../../../agents/bot.ts";
 import { emptyInput, FEATURES, MARKET_FEATURE_COUNT, MarketState, type MarketInput } from "../../../agents/features/market-state.ts";
+import type { MemoryReader } from "../../../agents/features/memory-features.ts";
+import { EMBEDDING_STARTUP_BARS } from "../../../agents/memory/embedding.ts";
 import { marketActionCount, marketOrderFor, type SizingRules } from "../../../agents/policy/market-actions.ts";
 import { addBot } from "../../../agents/sim-bot.ts";
 import { Asset } from "../../../market/ledger.ts";
@@ -26,7 +28,10 @@ export const MarketEnvOptions = z.strictObject({
   decisionSec: z.number().min(0.001).max(3600).default(1),
   /** Decisions per episode: the last one returns truncated. */
   episodeSteps: z.number().int().min(1).max(10_000_000).default(3600),
-  /** Simulated seconds the market runs before the first decision (the book forms, indicators fill). */
+  /**
+   * Simulated seconds the market runs before the first decision (the book forms, indicators fill).
+   * Default 1800; with a memory, MEMORY_WARMUP_SEC (the embedding's candles, so the first decision has the memory's answer).
+   */
   warmupSec: z.number().min(0).max(86_400).default(1800),
   /** Order sizes as fractions of equity: action 0 holds, 1..k buy, k+1..2k sell (agents/policy/market-actions.ts). */
   actionSizes: z.array(z.number().gt(0).max(1)).min(1).max(8).default([0.1, 0.5, 1]),
@@ -51,6 +56,9 @@ export const MarketEnvOptions = z.strictObject({
 export type MarketEnvOptions = z.infer<typeof MarketEnvOptions>;
 export type MarketEnvOptionsInput = z.input<typeof MarketEnvOptions>;
 
+/** The warm-up with a memory when none is given: the embedding's 241 one-minute candles and one more minute. */
+export const MEMORY_WARMUP_SEC = (EMBEDDING_STARTUP_BARS + 1) * 60;
+
 /** The learner: a bot that does nothing by itself; the env reads its account and sends its orders between steps. */
 class Learner implements Bot {
   ctx: BotContext | undefined = undefined;
@@ -66,7 +74,8 @@ class Learner implements Bot {
  * through the learner's exchange and runs the kernel to the next decision with `runUntilSync`.
  * The observation is agents/features' market state, read as a bot would read it: the book
  * (its first `depthLevels` levels) and the venue's closed 1-minute candles at the decision time,
- * and the learner's balances. Terminated when equity falls below `bustFraction` of the start;
+ * and the learner's balances; with a market memory, its answer in features 47-50 (asked at the
+ * decision time, so only outcomes known by then count). Terminated when equity falls below `bustFraction` of the start;
  * truncated after `episodeSteps` decisions.
  */
 export class MarketEnv implements Env<number> {
@@ -76,6 +85,7 @@ export class MarketEnv implements Env<number> {
   readonly options: MarketEnvOptions;
   private readonly spec: ScenarioSpec;
   private readonly decisionNs: number;
+  private readonly memory: MemoryReader | undefined;
   private kernel: Kernel | undefined = undefined;
   private learner: Learner | undefined = undefined;
   private port: PopulationPort | undefined = undefined;
@@ -93,10 +103,12 @@ export class MarketEnv implements Env<number> {
   private lastDrawdown = 0;
 
   /**
+   * @param memory a market memory for features 47-50 (agents/features/memory-features.ts); without one they read 0.
    * @throws RangeError when the warm-up and the episode do not fit in the scenario's duration.
    */
-  constructor(spec: ScenarioSpec, options: MarketEnvOptionsInput = {}) {
-    this.options = MarketEnvOptions.parse(options);
+  constructor(spec: ScenarioSpec, options: MarketEnvOptionsInput = {}, memory?: MemoryReader) {
+    this.options = MarketEnvOptions.parse(memory !== undefined && options.warmupSec === undefined ? { ...options, warmupSec: MEMORY_WARMUP_SEC } : options);
+    this.memory = memory;
     this.spec = { ...spec, bots: [] };
     this.decisionNs = Math.round(this.options.decisionSec * SECOND);
     const endNs = Math.round(this.options.warmupSec * SECOND) + this.options.episodeSteps * this.decisionNs;
@@ -106,6 +118,11 @@ export class MarketEnv implements Env<number> {
     this.observationSpace = box(MARKET_FEATURE_COUNT, FEATURES.map((f) => f.low), FEATURES.map((f) => f.high));
     this.actionSpace = discrete(marketActionCount(this.options.actionSizes));
     this.maxEpisodeSteps = this.options.episodeSteps;
+  }
+
+  /** Unix ms of an episode's first decision: the scenario's epoch plus the warm-up. */
+  get firstDecisionMs(): number {
+    return this.spec.epochMs + Math.floor(Math.round(this.options.warmupSec * SECOND) / 1e6);
   }
 
   /** The learner's equity (quote + base × mid) at the last decision, and where it started. */
@@ -123,7 +140,7 @@ export class MarketEnv implements Env<number> {
     addBot(kernel, "bot/learner", this.learner, { base: this.options.base, quote: this.options.quote });
     this.kernel = kernel;
     this.inst = kernel.venue.instrument;
-    this.state = new MarketState();
+    this.state = new MarketState(this.memory);
     kernel.runUntilSync(Math.round(this.options.warmupSec * SECOND));
     const ex = this.learner.ctx!.exchange as unknown as PopulationPort;
     this.port = ex;

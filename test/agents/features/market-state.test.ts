@@ -50,5 +50,5 @@ test("returns, spread, imbalance and the position's unrealised PnL read as the t
   s.observe(x);
   assert.ok(Math.abs(s.obs[F.UPNL_COST] - (111 / 100.2 - 1) * 100) < 1e-4, "bought at the mid of 100.2");
   assert.ok(Math.abs(s.obs[F.HELD] - Math.log1p(2)) < 1e-6);
-  assert.equal(s.obs[F.MEMORY_0], 0);
+  assert.equal(s.obs[F.MEM_RISK], 0);
 });
