@@ -7,7 +7,7 @@ import { tableRow } from "../experiments/rl/as-table.ts";
 import { DELTA_GRID, DELTA_HIGH, DELTA_LOW, DiscreteAvellanedaStoikovEnv } from "../experiments/rl/envs/avellaneda-stoikov.ts";
 import { loadPolicy, PolicyFileError } from "../experiments/rl/policy-file.ts";
 import type { Policy } from "../experiments/rl/policy.ts";
-import { parseDuration, parseSeed, UsageError } from "./args.ts";
+import { parseDuration, parseSeed, UsageError, parsePath } from "./args.ts";
 import { ValidationError } from "../market/validate.ts";
 import { loadScenario } from "../experiments/rl/env-spec.ts";
 import { evaluateMarketPolicy, type EvalRow } from "../experiments/rl/market-eval.ts";
@@ -44,6 +44,7 @@ interface EvalOptions {
   readonly seeds: number;
   readonly firstSeed: number;
   readonly duration?: number;
+  readonly memory?: string;
 }
 
 /** Adds the `eval` command to `program`. */
@@ -61,6 +62,7 @@ export function addEvalCommand(program: Command): void {
     .option("--seeds <n>", "market: held-out seeds to run", (v) => positiveInt("--seeds", v), 8)
     .option("--first-seed <n>", "market: the first held-out seed (then consecutive ones)", (v) => parseSeed("--first-seed", v), 101)
     .option("--duration <d>", "market: simulated duration of each run (default: the scenario's)", (v) => parseDuration("--duration", v))
+    .option("--memory <dir>", "market: the market memory folder the policy was trained with (arena train ppo --memory)", (v) => parsePath("--memory", v))
     .action(async (env: string, o: EvalOptions) => {
       if (!(EVAL_ENVS as readonly string[]).includes(env)) {
         throw new UsageError(`env: ${JSON.stringify(env)} is not an environment arena eval knows (known: ${EVAL_ENVS.join(", ")})`);
@@ -153,13 +155,13 @@ async function evalMarket(o: EvalOptions): Promise<void> {
   let result;
   try {
     result = await evaluateMarketPolicy({
-      scenario, spec, policyPath: path, seeds, durationNs: o.duration,
+      scenario, spec, policyPath: path, memory: o.memory, seeds, durationNs: o.duration,
       onSeed: (s) => {
         if (o.json !== true) process.stderr.write(`eval market: ${scenario} seed ${s} done\n`);
       },
     });
   } catch (err) {
-    if (err instanceof ValidationError) throw new UsageError(`--policy: ${err.message}`);
+    if (err instanceof ValidationError) throw new UsageError(`${err.field === "memory" ? "--memory" : "--policy"}: ${err.message}`);
     throw err;
   }
   const stat = (m: MeanInterval) => ({ mean: m.mean, lo: m.lo, hi: m.hi });

@@ -28,11 +28,13 @@ export function addSuiteCommand(program: Command): void {
     .option("--out <dir>", OUT_HELP, (v) => parsePath("--out", v), "runs/suite")
     .option("--force", FORCE_HELP)
     .option("--no-png", "skip the PNG export of the charts")
-    .option("--policy <path>", "also run a trained market policy (DIR/policy.json from arena train ppo --scenario, or the file) as bot \"policy\" in every scenario", (v) => parsePath("--policy", v));
+    .option("--policy <path>", "also run a trained market policy (DIR/policy.json from arena train ppo --scenario, or the file) as bot \"policy\" in every scenario", (v) => parsePath("--policy", v))
+    .option("--memory <dir>", "with --policy: the market memory folder the policy was trained with (arena train ppo --memory)", (v) => parsePath("--memory", v));
   addSizeLimitOptions(suite, "a suite")
-    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; force?: boolean; png: boolean; policy?: string } & SizeLimits) => {
+    .action(async (o: { scenarios?: string[]; seeds: number; workers: number; duration?: number; out: string; force?: boolean; png: boolean; policy?: string; memory?: string } & SizeLimits) => {
       const scenarios = o.scenarios ?? [...SUITE_SCENARIOS];
-      const bots = o.policy === undefined ? undefined : [{ name: "policy", type: "policy", params: { policy: policyFile(o.policy) } }];
+      if (o.memory !== undefined && o.policy === undefined) throw new UsageError(`--memory: ${JSON.stringify(o.memory)} without --policy: the memory is the policy's`);
+      const bots = o.policy === undefined ? undefined : [{ name: "policy", type: "policy", params: { policy: policyFile(o.policy), ...(o.memory === undefined ? {} : { memory: o.memory }) } }];
       try {
         checkSuiteOptions({ scenarios, seeds: o.seeds, workers: o.workers, durationNs: o.duration, bots });
       } catch (err) {

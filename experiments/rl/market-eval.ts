@@ -37,11 +37,12 @@ export interface MarketEval {
 /**
  * Runs `spec` on each seed with the policy at `policyPath` added as bot "policy" (100,000 quote,
  * greedy), beside the scenario's own bots, and sums up each bot across the seeds.
- * @throws ValidationError when the policy file is refused (naming the file and what is wrong).
+ * @param memory the market memory folder a policy trained with one reads (the bot's "memory" param).
+ * @throws ValidationError when the policy file or the memory is refused (its field "policy" or "memory", naming the file and what is wrong).
  */
-export async function evaluateMarketPolicy(o: { scenario: string; spec: ScenarioSpec; policyPath: string; seeds: readonly number[]; durationNs?: number; onSeed?: (seed: number) => void }): Promise<MarketEval> {
-  const parsed = BOT_TYPES.policy.params.safeParse({ policy: o.policyPath });
-  if (!parsed.success) throw new ValidationError("policy", parsed.error.issues.map((i) => i.message).join("; "));
+export async function evaluateMarketPolicy(o: { scenario: string; spec: ScenarioSpec; policyPath: string; memory?: string; seeds: readonly number[]; durationNs?: number; onSeed?: (seed: number) => void }): Promise<MarketEval> {
+  const parsed = BOT_TYPES.policy.params.safeParse({ policy: o.policyPath, ...(o.memory === undefined ? {} : { memory: o.memory }) });
+  if (!parsed.success) throw new ValidationError(String(parsed.error.issues[0].path[0] ?? "policy"), parsed.error.issues.map((i) => i.message).join("; "));
   const params = parsed.data;
   const spec: ScenarioSpec = { ...o.spec, bots: [...o.spec.bots, { name: "policy", type: "policy", base: 0, quote: 100_000, params: params as Record<string, unknown> }] };
   const durationNs = o.durationNs ?? spec.duration;
