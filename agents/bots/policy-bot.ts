@@ -38,12 +38,12 @@ export type PolicyBotParams = z.infer<typeof PolicyBotParams>;
 
 /** Why `memory` (a folder, or undefined) cannot serve a policy that wants `want`; undefined when it can. */
 function memoryProblem(policy: string, want: MemoryRef | undefined, memory: string | undefined): string | undefined {
-  if (want === undefined) return memory === undefined ? undefined : `${JSON.stringify(memory)}: policy ${policy} was trained without a market memory; leave "memory" out`;
+  if (want === undefined) return memory === undefined ? undefined : `policy ${policy} was trained without a market memory; leave "memory" out`;
   const trained = `a market memory (digest ${want.digest.slice(0, 12)}…, ${want.points} states from ${want.sources.join(", ")})`;
-  if (memory === undefined) return `missing: policy ${policy} was trained with ${trained}; give that folder as "memory" (arena suite and eval market: --memory DIR)`;
+  if (memory === undefined) return `policy ${policy} was trained with ${trained} and needs that folder as "memory" (arena suite and eval market: --memory DIR)`;
   try {
     const { digest } = readMemoryMeta(memory);
-    if (digest !== want.digest) return `${JSON.stringify(memory)} is another memory (digest ${digest.slice(0, 12)}…) than policy ${policy} was trained with: ${trained}`;
+    if (digest !== want.digest) return `${memory} is another memory (digest ${digest.slice(0, 12)}…) than policy ${policy} was trained with: ${trained}`;
   } catch (err) {
     if (!(err instanceof VectorStoreError)) throw err;
     return err.message;
