@@ -8,6 +8,7 @@ import { SECOND } from "../sim/clock.ts";
 import { buildScenario } from "../scenarios/build.ts";
 import type { BenchArgs } from "./main.ts";
 import envRateTask, { type EnvRate, type EnvRateTask } from "./ppo-env-task.ts";
+import { memoryEnvRate } from "./ppo-memory.ts";
 import { measureRolloutStepsPerSec } from "./ppo-rollouts.ts";
 
 const DEFAULT_STEPS = 36_000;
@@ -51,6 +52,11 @@ export async function run(args: BenchArgs): Promise<void> {
   const envStepsPerSec = one.steps / one.seconds;
   const kernelOnly = kernelStepsPerSec(Math.min(steps, 10_800));
   say(`env steps/s, one thread     ${Math.round(envStepsPerSec)}  (${one.seconds.toFixed(2)} s, of which resets ${one.resetSeconds.toFixed(2)} s; the kernel alone in the same 1 s steps: ${Math.round(kernelOnly)}/s)`);
+  const small = await memoryEnvRate(steps, 1500);
+  const large = await memoryEnvRate(steps, 28_800);
+  for (const m of [small, large]) {
+    say(`env steps/s, memory features ${Math.round(m.memory)} against ${Math.round(m.plain)} without (${(m.memory / m.plain).toFixed(2)}×; ${m.points} states of the real file, ${m.indexed ? "HNSW" : "exact scan"}, asked once per new candle; 242 min warm-up, resets excluded)`);
+  }
   const envStepsPerSec2Workers = await envStepsPerSecWorkers(2, steps);
   say(`env steps/s, 2 workers      ${Math.round(envStepsPerSec2Workers)}  (total of 2 threads, each its own env)`);
   // The training's collector (arena train --workers): the policy's forward pass and the batch's transfer included.
@@ -65,6 +71,6 @@ export async function run(args: BenchArgs): Promise<void> {
   const updateSamplesPerSec = (batch * MARKET_PPO.updateEpochs) / (last.updateMs / 1000);
   say(`PPO update samples/s        ${Math.round(updateSamplesPerSec)}  (batch ${batch} × ${MARKET_PPO.updateEpochs} epochs in minibatches of ${batch / MARKET_PPO.numMinibatches}, hidden ${MARKET_PPO.hidden.join("×")}, on ${ppo.backend}; that iteration's rollout: ${Math.round(batch / (last.rolloutMs / 1000))} steps/s with the policy)`);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ envStepsPerSec: Math.round(envStepsPerSec), envStepsPerSec2Workers: Math.round(envStepsPerSec2Workers), updateSamplesPerSec: Math.round(updateSamplesPerSec), kernelStepsPerSec: Math.round(kernelOnly), rolloutStepsPerSec1Worker: Math.round(rollout1), rolloutStepsPerSec2Workers: Math.round(rollout2), backend: ppo.backend })}\n`);
+    process.stdout.write(`${JSON.stringify({ envStepsPerSec: Math.round(envStepsPerSec), envStepsPerSec2Workers: Math.round(envStepsPerSec2Workers), updateSamplesPerSec: Math.round(updateSamplesPerSec), kernelStepsPerSec: Math.round(kernelOnly), rolloutStepsPerSec1Worker: Math.round(rollout1), rolloutStepsPerSec2Workers: Math.round(rollout2), envStepsPerSecMemory: Math.round(large.memory), envStepsPerSecNoMemory: Math.round(large.plain), memoryPoints: large.points, backend: ppo.backend })}\n`);
   }
 }
