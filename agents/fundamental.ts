@@ -24,14 +24,6 @@ export interface FundamentalParams {
    * fat tails survive a high-volatility day instead of drowning in its diffusion.
    */
   readonly jumpsFollowVol: boolean;
-  /**
-   * Optional second, slower log-volatility factor, added to the first (two-factor stochastic
-   * volatility): one factor alone cannot give both the hour-scale bursts behind fat tails of
-   * hourly returns and clustering that persists across a day. 0 switches it off and draws
-   * nothing from the stream, so a path without it is the same as before it existed.
-   */
-  readonly slowVolOfVolPerSqrtHour: number;
-  readonly slowVolReversionPerHour: number;
 }
 
 export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.freeze({
@@ -43,8 +35,6 @@ export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.f
   volOfVolPerSqrtHour: 0,
   volReversionPerHour: 0.5,
   jumpsFollowVol: false,
-  slowVolOfVolPerSqrtHour: 0,
-  slowVolReversionPerHour: 0.05,
 });
 
 const HOUR = 3_600_000_000_000;
@@ -60,10 +50,8 @@ export class Fundamental {
   private readonly rng: Rng;
   private logValue: number;
   private logAnchor: number;
-  /** log of (current volatility / base volatility): the first factor's share. */
+  /** log of (current volatility / base volatility). */
   private logVolRatio = 0;
-  /** The slow factor's share of that log ratio (0 when the slow factor is off). */
-  private slowLogVolRatio = 0;
   private t = 0;
 
   constructor(params: FundamentalParams, rng: Rng) {
@@ -81,15 +69,13 @@ export class Fundamental {
     const jumpP = (p.jumpsPerDay / 24) * dtH;
     const sd = p.sigmaPerSqrtHour * Math.sqrt(dtH);
     const volSd = p.volOfVolPerSqrtHour * Math.sqrt(dtH);
-    const slowSd = p.slowVolOfVolPerSqrtHour * Math.sqrt(dtH);
     while (this.t + p.stepNs <= t) {
       this.t += p.stepNs;
       const z = this.rng.normal();
-      const scale = p.jumpsFollowVol ? Math.exp(this.logVolRatio + this.slowLogVolRatio) : 1;
+      const scale = p.jumpsFollowVol ? Math.exp(this.logVolRatio) : 1;
       const jump = this.rng.next() < jumpP * scale ? this.rng.normal() * p.jumpSigma * scale : 0;
       if (volSd > 0) this.logVolRatio += -p.volReversionPerHour * dtH * this.logVolRatio + volSd * this.rng.normal();
-      if (slowSd > 0) this.slowLogVolRatio += -p.slowVolReversionPerHour * dtH * this.slowLogVolRatio + slowSd * this.rng.normal();
-      const vol = sd * Math.exp(this.logVolRatio + this.slowLogVolRatio);
+      const vol = volSd > 0 ? sd * Math.exp(this.logVolRatio) : sd;
       this.logValue += p.kappaPerHour * dtH * (this.logAnchor - this.logValue) + vol * z + jump;
     }
     return Math.exp(this.logValue);

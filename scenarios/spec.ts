@@ -85,9 +85,6 @@ export const ScenarioSpecSchema = z
         volOfVolPerSqrtHour: z.number().min(0).max(10, "must be at most 10"),
         volReversionPerHour: z.number().min(0).max(3600, "must be at most 3600 (full reversion within a step)"),
         jumpsFollowVol: z.boolean(),
-        // Optional slow second volatility factor; noise 0 (the default) leaves it off.
-        slowVolOfVolPerSqrtHour: z.number().min(0).max(10, "must be at most 10"),
-        slowVolReversionPerHour: z.number().min(0).max(3600, "must be at most 3600 (full reversion within a step)"),
       })
       .partial()
       .default({}),
