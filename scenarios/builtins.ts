@@ -16,7 +16,7 @@ const NORMAL = {
   duration: "1d",
   initialPrice: 30_000,
   fundamental: {
-    sigmaPerSqrtHour: 0.004, volOfVolPerSqrtHour: 0.5, volReversionPerHour: 0.25, jumpsPerDay: 8, jumpSigma: 0.004, jumpsFollowVol: true,
+    sigmaPerSqrtHour: 0.0025, volOfVolPerSqrtHour: 1.1, volReversionPerHour: 0.5, jumpsPerDay: 30, jumpSigma: 0.0025, jumpsFollowVol: false,
   },
   populations: [
     { type: "noise", count: 60, params: { ratePerMin: 3 } },
@@ -107,10 +107,10 @@ const HIGH_VOLATILITY = {
   ...NORMAL,
   name: "high-volatility",
   description: "a day at three times the normal scenario's average true range",
-  fundamental: { ...NORMAL.fundamental, sigmaPerSqrtHour: 0.0138, jumpSigma: 0.0138 },
+  fundamental: { ...NORMAL.fundamental, sigmaPerSqrtHour: 0.0084, jumpSigma: 0.016 },
   // Reference: normal's mean true range of 1-minute bars, averaged over seeds 1-8. The sigmas
   // are set so the suite's moves table (against the same seed's normal day) shows the 3x targeted.
-  volatility: { atrMultiple: 3, referenceAtrPct: 0.114 },
+  volatility: { atrMultiple: 3, referenceAtrPct: 0.113 },
 };
 
 export const BUILTIN_SPECS: Readonly<Record<string, unknown>> = Object.freeze({
