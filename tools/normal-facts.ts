@@ -1,0 +1,120 @@
+// Calibration check of `normal`: runs a candidate on seeds 1-8 for 3 days and prints each stylized fact's median, range and the real value, pass or fail.
+//
+// Usage: node --import tsx tools/normal-facts.ts [--set JSON] [--seeds 1-8] [--duration-days 3] [--workers 2] [--json]
+//   --set patches the built-in `normal` before running: {"fundamental": {...}, "populations":
+//   {"market-maker": {"count": 6, "params": {...}}}}; population patches are keyed by type and
+//   merge into that population's params. A fact passes when the median across seeds is within
+//   ±30% of the real value and the real value lies inside the seeds' min..max.
+import { parseArgs } from "node:util";
+import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, REFERENCE_BARS, stylizedFacts, type Facts } from "../experiments/facts.ts";
+import { loadOhlcv } from "../experiments/ohlcv.ts";
+import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
+import { runParallel } from "../sim/parallel.ts";
+import type { FactsResult, FactsTask } from "./normal-facts-task.ts";
+
+const TOLERANCE = 0.3;
+const DAY_NS = 86_400e9;
+
+/** The facts the calibration targets: a label and how to read each from `Facts`. */
+export const TARGET_FACTS: readonly (readonly [string, (f: Facts) => number])[] = [
+  ...KURTOSIS_HORIZONS.map((k) => [`excess kurtosis ${k}m`, (f: Facts) => f.kurtosis[`${k}`]] as const),
+  ...ABS_ACF_LAGS.map((k) => [`|r| acf lag ${k}`, (f: Facts) => f.absAcf[`${k}`]] as const),
+  ["std of 1m returns %", (f) => f.stdPct],
+  ["Hill index", (f) => f.hill],
+  ["corr(volume, |r|)", (f) => f.volumeAbsCorr],
+];
+
+interface Patch {
+  readonly fundamental?: Record<string, unknown>;
+  readonly populations?: Record<string, { count?: number; params?: Record<string, unknown> }>;
+}
+
+type PopSpec = { type: string; count: number; params?: Record<string, unknown> };
+
+/** `normal` with `patch` applied (fundamental fields replaced, population params merged by type). */
+function candidate(patch: Patch): unknown {
+  const base = BUILTIN_SPECS.normal as { fundamental: Record<string, unknown>; populations: PopSpec[] };
+  const pops = patch.populations ?? {};
+  for (const type of Object.keys(pops)) {
+    if (!base.populations.some((p) => p.type === type)) throw new Error(`--set: populations.${type} is not a population of normal`);
+  }
+  return {
+    ...base,
+    fundamental: { ...base.fundamental, ...patch.fundamental },
+    populations: base.populations.map((p) => {
+      const q = pops[p.type];
+      return q === undefined ? p : { ...p, count: q.count ?? p.count, params: { ...p.params, ...q.params } };
+    }),
+  };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function seedList(text: string): number[] {
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  if (m === null) return text.split(",").map(Number);
+  const out: number[] = [];
+  for (let s = Number(m[1]); s <= Number(m[2]); s++) out.push(s);
+  return out;
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      set: { type: "string", default: "{}" },
+      seeds: { type: "string", default: "1-8" },
+      "duration-days": { type: "string", default: "3" },
+      workers: { type: "string", default: "2" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const patch = JSON.parse(values.set) as Patch;
+  const spec = candidate(patch);
+  const durationNs = Number(values["duration-days"]) * DAY_NS;
+  const tasks: FactsTask[] = seedList(values.seeds).map((seed) => ({ spec, seed, durationNs }));
+  const t0 = performance.now();
+  const [results, ref] = await Promise.all([
+    runParallel<FactsTask, FactsResult>({
+      worker: new URL("./normal-facts-worker.mjs", import.meta.url),
+      module: new URL("./normal-facts-task.ts", import.meta.url),
+      tasks,
+      workers: Number(values.workers),
+      onDone: (d, n, r) => process.stderr.write(`seed ${r.seed} done (${d}/${n}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
+    }),
+    loadOhlcv(REFERENCE_BARS.path),
+  ]);
+  const real = stylizedFacts(ref);
+  const rows = TARGET_FACTS.map(([label, get]) => {
+    const xs = results.map((r) => get(r.facts));
+    const med = median(xs);
+    const lo = Math.min(...xs);
+    const hi = Math.max(...xs);
+    const want = get(real);
+    const near = Math.abs(med / want - 1) <= TOLERANCE;
+    const inside = lo <= want && want <= hi;
+    return { label, median: med, min: lo, max: hi, real: want, pass: near && inside, near, inside };
+  });
+  const atr = results.map((r) => r.atrPct ?? NaN);
+  const meanAtr = atr.reduce((a, b) => a + b, 0) / atr.length;
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ patch, rows, atrPct: atr, meanAtrPct: meanAtr, perSeed: results }) + "\n");
+    return;
+  }
+  const lines = ["| fact | median | min..max | real | pass |", "|---|---|---|---|---|"];
+  for (const r of rows) {
+    const why = r.pass ? "yes" : `no (${[r.near ? "" : "median", r.inside ? "" : "range"].filter(Boolean).join(", ")})`;
+    lines.push(`| ${r.label} | ${fmt(r.median)} | ${fmt(r.min)}..${fmt(r.max)} | ${fmt(r.real)} | ${why} |`);
+  }
+  const passed = rows.filter((r) => r.pass).length;
+  lines.push("", `${passed}/${rows.length} facts pass; mean 1-minute true range ${meanAtr.toFixed(4)}% (seeds ${atr.map((a) => a.toFixed(3)).join(" ")})`);
+  lines.push(`lag-1 return acf, median ${fmt(median(results.map((r) => r.facts.acf["1"])))} (real ${fmt(real.acf["1"])}); wall time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+await main();
