@@ -36,7 +36,7 @@ const barCloseNs = (e: RiskEvent) => (e.time - spec.epochMs) * 1e6 + MINUTE;
 const minutes = (ns: number) => (ns / MINUTE).toFixed(2);
 
 test("in a -30% crash the daily loss limit and the circuit breaker trip, the breaker closes the position, and no paused bot buys until its pause is over", async () => {
-  const { kernel, bots } = buildScenario(spec, 1);
+  const { kernel, bots } = buildScenario(spec, 2);
   const orders = watchBotOrders(kernel, spec, bots);
   await kernel.run(spec.duration);
   const tripped = { "daily-loss": 0, "circuit-breaker": 0 };

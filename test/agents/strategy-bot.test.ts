@@ -50,7 +50,7 @@ test("a bot naming an unknown strategy is refused with the field and the value",
 test("a run's summary lists each strategy bot's risk decisions and the ensemble's regime changes", async () => {
   const { runWorld } = await import("../../experiments/run.ts");
   const { join } = await import("node:path");
-  const s = await runWorld({ scenario: "crash", seed: 1, out: join(tempDir("arena-bot-"), "crash") });
+  const s = await runWorld({ scenario: "crash", seed: 2, out: join(tempDir("arena-bot-"), "crash") });
   const byName = Object.fromEntries(s.bots.map((b) => [b.name, b]));
   assert.equal(byName.hodl.riskEvents, undefined);
   assert.ok(byName["mean-reversion"].riskEvents!.some((e) => e.rule === "max-position" && /10% of equity/.test(e.detail)));
