@@ -4,16 +4,22 @@ import { shown, ValidationError, parseAt } from "../../market/validate.ts";
 import { Breakout, BreakoutParams } from "./breakout.ts";
 import { Ensemble, EnsembleParams } from "./ensemble.ts";
 import { MeanReversion, MeanReversionParams } from "./mean-reversion.ts";
+import { createMemoryRsi, MemoryRsiParams } from "./memory-rsi.ts";
 import { SmaCross, SmaCrossParams } from "./sma-cross.ts";
 import type { Strategy } from "./strategy.ts";
 import { TrendFollowing, TrendFollowingParams } from "./trend-following.ts";
 
 export interface StrategyType {
   readonly describe: string;
-  /** A zod strictObject whose fields all have defaults, so `{}` parses. */
+  /**
+   * A zod strictObject whose fields all have defaults, so `{}` parses, except what a strategy
+   * cannot run without (memory-rsi's `memory` folder), which `needs` names.
+   */
   readonly params: z.ZodType;
   /** Builds a fresh strategy from params already parsed by `params`. */
   create(params: any): Strategy;
+  /** Params `{}` lacks: required fields, with what they hold. */
+  readonly needs?: Readonly<Record<string, string>>;
 }
 
 /** Every strategy by registry name. */
@@ -42,6 +48,12 @@ export const STRATEGIES: Readonly<Record<string, StrategyType>> = Object.freeze(
     describe: "routes by regime: trend following when trending up, mean reversion when ranging, breakout when volatile, flat otherwise",
     params: EnsembleParams,
     create: (p: EnsembleParams) => new Ensemble(p),
+  },
+  "memory-rsi": {
+    describe: "the seed's memory-enhanced strategy: RSI(14) < 40 enters when the market memory (params.memory, a folder of arena memory build) says risk < 0.5, confidence > 0.6 and no anomaly; RSI > 60 exits",
+    params: MemoryRsiParams,
+    create: (p: MemoryRsiParams) => createMemoryRsi(p),
+    needs: { memory: "a memory folder written by arena memory build" },
   },
 });
 
