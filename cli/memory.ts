@@ -11,6 +11,7 @@ import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { runFolderProblem } from "../experiments/run-integrity.ts";
 import { QdrantStore } from "../live/memory/qdrant-store.ts";
 import { parsePath, UsageError } from "./args.ts";
+import { addMemoryAblation } from "./memory-ablation.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 
 /** Loads bars, turning unreadable files and bad data into usage errors naming the flag. */
@@ -74,6 +75,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 /** Adds `memory build` and `memory query` to `program`. */
 export function addMemoryCommand(program: Command): void {
   const memory = program.command("memory").description("the market memory: past states and what followed them (agents/memory/)");
+  addMemoryAblation(memory);
   memory
     .command("build")
     .description("embed every bar of a file or run into a memory folder, each state with what followed it over --horizon bars")

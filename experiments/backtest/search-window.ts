@@ -64,7 +64,7 @@ export interface SearchResult {
 export const PBO_MAX_ROWS = 64;
 
 /** Compounds per-bar returns into `rows` consecutive periods of (nearly) equal length. */
-function compound(r: Float64Array, rows: number): number[] {
+export function compound(r: Float64Array, rows: number): number[] {
   const out: number[] = [];
   for (let k = 0; k < rows; k++) {
     const from = Math.floor((k * r.length) / rows);
