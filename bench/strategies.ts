@@ -1,5 +1,5 @@
 // `npm run bench -- strategies`: updates/s of each rule strategy and the ensemble over seeded random-walk bars, one thread.
-import { createStrategy, strategyNames } from "../agents/strategies/registry.ts";
+import { createStrategy, STRATEGIES, strategyNames } from "../agents/strategies/registry.ts";
 import type { Candle } from "../agents/strategies/strategy.ts";
 import { Rng } from "../sim/rng.ts";
 import type { BenchArgs } from "./main.ts";
@@ -46,7 +46,8 @@ export function run(args: BenchArgs): void {
   const n = args.ops ?? DEFAULT_BARS;
   const cols = randomWalk(n, 1);
   const out: Record<string, number> = {};
-  for (const name of strategyNames()) {
+  // A strategy that needs a resource (memory-rsi's memory folder) is measured by its own benchmark (npm run bench -- memory).
+  for (const name of strategyNames().filter((s) => STRATEGIES[s].needs === undefined)) {
     timeOne(name, cols, Math.min(n, 50_000)); // warm-up, so the timed run is compiled code
     out[name] = Math.round(timeOne(name, cols, n));
   }

@@ -2,13 +2,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { createStrategy, strategyNames } from "../../../agents/strategies/registry.ts";
+import { createStrategy as create, strategyNames } from "../../../agents/strategies/registry.ts";
 import type { Candle } from "../../../agents/strategies/strategy.ts";
+import { makeMemoryFolder } from "../memory/memory-fixture.ts";
 import { randomBars, signals } from "./bars.ts";
 
-const N = 220; // past every default warm-up (the ensemble's is 114)
+/** Params a strategy cannot do without (memory-rsi's memory folder); {} for the others. */
+const NEEDED: Record<string, Record<string, unknown>> = { "memory-rsi": { memory: await makeMemoryFolder() } };
 
 for (const name of strategyNames()) {
+  const createStrategy = (n: string) => create(n, NEEDED[n] ?? {});
+  // Past every default warm-up (the ensemble's is 114; memory-rsi's embedding 241).
+  const N = Math.max(220, createStrategy(name).startupBars + 60);
   test(`${name}: the signal at bar t does not change when the bars after t change (no look-ahead)`, () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: N - 1 }), (seedA, seedB, t) => {

@@ -1,11 +1,13 @@
-// The strategy registry: five names, defaults from {}, and refusals that name the field, the value and the rule.
+// The strategy registry: six names, defaults from {} (memory-rsi needs its memory folder), and refusals that name the field, the value and the rule.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ValidationError } from "../../../market/validate.ts";
 import { createStrategy, STRATEGIES, strategyNames } from "../../../agents/strategies/registry.ts";
 import { TIMEFRAMES } from "../../../agents/strategies/params.ts";
 
+/** The strategies built from {}; memory-rsi also needs `memory` (test/agents/strategies/memory-rsi.test.ts). */
 const NAMES = ["sma-cross", "trend-following", "mean-reversion", "breakout", "ensemble"];
+const ALL = [...NAMES, "memory-rsi"];
 
 function refusal(fn: () => unknown): ValidationError {
   try {
@@ -17,9 +19,13 @@ function refusal(fn: () => unknown): ValidationError {
   assert.fail("expected a ValidationError");
 }
 
-test("the registry names exactly the five strategies, each built from {} with its defaults", () => {
-  assert.deepEqual(strategyNames(), NAMES);
-  assert.deepEqual(Object.keys(STRATEGIES), NAMES);
+test("the registry names exactly the six strategies, each built from {} with its defaults but memory-rsi, which names the field it needs", () => {
+  assert.deepEqual(strategyNames(), ALL);
+  assert.deepEqual(Object.keys(STRATEGIES), ALL);
+  for (const name of NAMES) assert.equal(STRATEGIES[name].needs, undefined);
+  assert.deepEqual(Object.keys(STRATEGIES["memory-rsi"].needs ?? {}), ["memory"]);
+  const e = refusal(() => createStrategy("memory-rsi"));
+  assert.equal(e.field, "params.memory");
   for (const name of NAMES) {
     const s = createStrategy(name);
     assert.equal(s.name, name);
@@ -33,7 +39,7 @@ test("an unknown name is refused naming `strategy`, the value and the known name
   const e = refusal(() => createStrategy("sma-crosss"));
   assert.equal(e.field, "strategy");
   assert.match(e.message, /^strategy: "sma-crosss" is invalid: unknown strategy/);
-  for (const name of NAMES) assert.ok(e.message.includes(name), e.message);
+  for (const name of ALL) assert.ok(e.message.includes(name), e.message);
   assert.equal(refusal(() => createStrategy("toString")).field, "strategy", "no prototype keys");
 });
 
