@@ -9,7 +9,7 @@ import { ProtectiveExits, sortRoi } from "../../market/fills/exits.ts";
 import type { Candle, ExitRules, Strategy } from "../strategies/strategy.ts";
 
 export const StrategyBotParams = z.strictObject({
-  /** A strategy registry name: sma-cross, trend-following, mean-reversion, breakout, ensemble. */
+  /** A strategy registry name: sma-cross, trend-following, mean-reversion, breakout, ensemble, memory-rsi (which needs params.memory). */
   strategy: z.string().refine((s) => strategyNames().includes(s), { message: `must be one of ${strategyNames().join(", ")}` }),
   /** The strategy's params; its timeframe defaults to 1m here, since scenarios last hours, not months. */
   params: z.record(z.string(), z.unknown()).default({}),
