@@ -1,7 +1,6 @@
 // What population agents share in one run: the latent fundamental and the starting price.
 import type { PopulationPort } from "../market/sim-population-port.ts";
 import type { AgentContext } from "../sim/kernel.ts";
-import type { Fundamental } from "./fundamental.ts";
 
 /**
  * Liquidity withdrawal, set by a scenario shock: until `until` (ns), each decision of a
@@ -12,9 +11,17 @@ export interface Withdrawal {
   share: number;
 }
 
+/** The latent value traders trade around: a process (agents/fundamental.ts) or a real path (agents/fundamental-path.ts). */
+export interface LatentValue {
+  /** The value at time `t` ns, quote coins; `t` does not go backwards. */
+  valueAt(t: number): number;
+  /** A lasting repricing by `pct` percent, applied by scenario shocks. */
+  jump(pct: number): void;
+}
+
 /** The shared context a population agent is built with; only shocks change `withdrawal`. */
 export interface World {
-  readonly fundamental: Fundamental;
+  readonly fundamental: LatentValue;
   /** Starting price, quote coins. */
   readonly initialPrice: number;
   readonly withdrawal: Withdrawal;

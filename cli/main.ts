@@ -6,10 +6,10 @@ import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { estimateRun, formatDuration } from "../experiments/estimate.ts";
 import { runFolderProblem } from "../experiments/run-integrity.ts";
 import { runWorld } from "../experiments/run.ts";
+import { trackingLine } from "../experiments/tracking.ts";
 import { ordersPerHour } from "../scenarios/activity.ts";
 import { typeRegistry } from "../scenarios/build.ts";
-import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
-import { WORLDS } from "../scenarios/registry.ts";
+import { builtinSpecOf, WORLDS } from "../scenarios/registry.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { ExitError, parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
@@ -54,7 +54,7 @@ function program(): Command {
         }
       }
       const name = spec?.name ?? scenario;
-      const timeline = spec ?? (Object.hasOwn(BUILTIN_SPECS, scenario) ? builtinSpec(scenario) : undefined);
+      const timeline = spec ?? builtinSpecOf(scenario);
       const durationNs = o.duration ?? timeline?.duration ?? WORLDS[scenario].defaultDurationNs;
       if (timeline !== undefined && o.duration !== undefined) {
         try {
@@ -72,6 +72,7 @@ function program(): Command {
         `${s.scenario} seed ${s.seed}: ${s.simulatedSeconds} s simulated in ${s.wallTimeMs} ms\n` +
           `  events ${ev.total} (accepted ${ev.accepted}, trades ${ev.trade}, canceled ${ev.canceled}, ` +
           `expired ${ev.expired}, rejected ${ev.rejected}, amended ${ev.amended})\n` +
+          (s.tracking === undefined ? "" : `  ${trackingLine(s.tracking)}\n`) +
           `  digest ${s.digest}\n  wrote ${s.files.map((f) => join(o.out, f)).join(", ")}\n`,
       );
     });

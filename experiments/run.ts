@@ -2,11 +2,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildScenario } from "../scenarios/build.ts";
-import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
 import { BotResults, type BotResult } from "./bot-results.ts";
 import { meanAtrPct, realisedMoves, type MoveLeg, type MoveResult } from "./moves.ts";
-import { worldByName } from "../scenarios/registry.ts";
+import { builtinSpecOf, worldByName } from "../scenarios/registry.ts";
 import { fileRecord } from "./run-integrity.ts";
+import { pathTracking, type PathTracking } from "./tracking.ts";
 import type { ScenarioSpec } from "../scenarios/spec.ts";
 import { SECOND } from "../sim/clock.ts";
 import type { BarBuilder } from "../sim/bars.ts";
@@ -55,6 +55,8 @@ export interface RunSummary extends RunStats {
   /** Each bot under test against the scenario's criteria (empty without bots). */
   readonly bots: readonly BotResult[];
   readonly realisedMovePct?: number | null;
+  /** For a scenario whose latent value follows a real path (an episode): how closely the run followed it. */
+  readonly tracking?: PathTracking;
   readonly wallTimeMs: number;
 }
 
@@ -80,9 +82,11 @@ export function specLegs(spec: ScenarioSpec, durationNs: number): MoveLeg[] {
 function pathOutcome(spec: ScenarioSpec, bars: BarBuilder, durationNs: number): Partial<RunSummary> {
   const moves = realisedMoves(bars.openTimesNs(), bars.closes(), specLegs(spec, durationNs));
   const atrPct = meanAtrPct(bars.highs(), bars.lows(), bars.closes());
+  const path = spec.fundamental.path;
   return {
     ...(moves.length === 0 ? {} : { expectedMovePct: moves[0].expectedPct, realisedMovePct: moves[0].realisedPct, moves }),
     atrPct,
+    ...(path === undefined ? {} : { tracking: pathTracking(bars.openTimesNs(), bars.closes(), bars.intervalNs, { stepNs: path.step, prices: path.prices }, durationNs) }),
     ...(spec.volatility === undefined
       ? {}
       : {
@@ -107,7 +111,7 @@ export interface RunSeries {
 /** `runWorld`, also returning the run's time series (not written to summary.json). */
 export async function runWorldWithSeries(opts: RunOptions): Promise<{ summary: RunSummary; series: RunSeries }> {
   // Built-ins written as specs run through the same path as scenario files.
-  const spec = opts.spec ?? (Object.hasOwn(BUILTIN_SPECS, opts.scenario) ? builtinSpec(opts.scenario) : undefined);
+  const spec = opts.spec ?? builtinSpecOf(opts.scenario);
   const world = spec === undefined ? worldByName(opts.scenario) : undefined;
   const wall = opts.wallClock ?? (() => 0);
   const t0 = wall();

@@ -1,11 +1,12 @@
 // Turns a validated ScenarioSpec and a seed into a ready-to-run kernel.
 import { z } from "zod";
 import { Fundamental, FUNDAMENTAL_DEFAULTS } from "../agents/fundamental.ts";
+import { FundamentalPath } from "../agents/fundamental-path.ts";
 import { AGENT_TYPES, agentParamSchemas, BOT_TYPES, botParamSchemas } from "../agents/registry.ts";
 import type { Bot } from "../agents/bot.ts";
 import { addBot } from "../agents/sim-bot.ts";
 import { time } from "../agents/params.ts";
-import type { World } from "../agents/world.ts";
+import type { LatentValue, World } from "../agents/world.ts";
 import { DEFAULT_INSTRUMENT } from "../market/instrument.ts";
 import { Kernel, type AgentContext, type SimAgent } from "../sim/kernel.ts";
 import type { ScenarioSpec, TypeRegistry } from "./spec.ts";
@@ -55,10 +56,13 @@ export interface PlacedBot {
 
 export function buildScenario(spec: ScenarioSpec, seed: number | string): { kernel: Kernel; world: World; bots: PlacedBot[] } {
   const kernel = new Kernel({ seed, epochMs: spec.epochMs, instrument: { ...DEFAULT_INSTRUMENT, ...spec.instrument } });
-  const fundamental = new Fundamental(
-    { ...FUNDAMENTAL_DEFAULTS, ...spec.fundamental, initial: spec.initialPrice },
-    kernel.rng.fork("world/fundamental"),
-  );
+  const { path, ...ouParams } = spec.fundamental;
+  const fundamental: LatentValue = path === undefined
+    ? new Fundamental({ ...FUNDAMENTAL_DEFAULTS, ...ouParams, initial: spec.initialPrice }, kernel.rng.fork("world/fundamental"))
+    : new FundamentalPath(
+      { stepNs: path.step, prices: path.prices, bridgeSigmaPerSqrtHour: path.bridgeSigmaPerSqrtHour, bridgeStepNs: FUNDAMENTAL_DEFAULTS.stepNs },
+      kernel.rng.fork("world/fundamental"),
+    );
   const world: World = { fundamental, initialPrice: spec.initialPrice, withdrawal: { until: 0, share: 0 } };
   for (const pop of spec.populations) {
     const t = AGENT_TYPES[pop.type];

@@ -5,7 +5,9 @@ import type { Kernel } from "../sim/kernel.ts";
 import { ordersPerHour } from "./activity.ts";
 import { buildScenario } from "./build.ts";
 import { BUILTIN_SPECS, builtinSpec } from "./builtins.ts";
+import { BUILTIN_EPISODES, episodeBuiltinSpec, isBuiltinEpisode } from "./episodes.ts";
 import { buildSmoke, SMOKE_DURATION_NS } from "./smoke.ts";
+import type { ScenarioSpec } from "./spec.ts";
 
 export interface WorldEntry {
   readonly describe: string;
@@ -33,7 +35,27 @@ export const WORLDS: Readonly<Record<string, WorldEntry>> = Object.freeze({
       },
     ]),
   ),
+  // Episodes read their data only when built: listing the worlds costs nothing.
+  ...Object.fromEntries(
+    Object.entries(BUILTIN_EPISODES).map(([name, e]) => [
+      name,
+      {
+        describe: e.description,
+        defaultDurationNs: (Date.parse(e.to) - Date.parse(e.from)) * 1e6,
+        // Normal's populations trade every episode.
+        ordersPerHour: ordersPerHour(builtinSpec("normal")),
+        build: (seed: number | string) => buildScenario(episodeBuiltinSpec(name), seed).kernel,
+      },
+    ]),
+  ),
 });
+
+/** The validated spec of a built-in written as a spec (the five scenarios and the episodes); undefined for `smoke` or an unknown name. */
+export function builtinSpecOf(name: string): ScenarioSpec | undefined {
+  if (Object.hasOwn(BUILTIN_SPECS, name)) return builtinSpec(name);
+  if (isBuiltinEpisode(name)) return episodeBuiltinSpec(name);
+  return undefined;
+}
 
 /** @throws Error naming the unknown world and listing the known ones. */
 export function worldByName(name: string): WorldEntry {

@@ -63,6 +63,28 @@ const Criteria = z
   })
   .default({ maxDrawdownPct: 15, mustSurvive: true, noBlownAccount: true });
 
+/** Most points a path may hold: 104 days of 1-minute bars, the longest run. */
+export const MAX_PATH_POINTS = 150_000;
+
+const FundamentalPath = z.strictObject({
+  /** Time between points: the bar size of the data ("1m", "1h"); a whole number of seconds. */
+  step: Duration.refine((ns) => ns % 1_000_000_000 === 0, "must be a whole number of seconds"),
+  /** Prices at the points, quote coins. */
+  prices: z.array(z.number().positive().finite()).min(2).max(MAX_PATH_POINTS),
+  /** Brownian-bridge noise between points, per square-root hour (agents/fundamental-path.ts); 0 keeps straight lines. */
+  bridgeSigmaPerSqrtHour: z.number().min(0).max(1, "must be at most 1 (100% per square-root hour)").default(0),
+});
+
+/** Where an episode's path came from: written by `arena episode`, shown in reports. */
+const Source = z.strictObject({
+  generatedBy: z.literal("arena episode"),
+  /** The bars file, as given. */
+  data: z.string(),
+  /** Open times of the first and last bar used, ISO 8601 UTC. */
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+});
+
 export const ScenarioSpecSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be lower-case letters, digits and dashes"),
@@ -85,6 +107,11 @@ export const ScenarioSpecSchema = z
         volOfVolPerSqrtHour: z.number().min(0).max(10, "must be at most 10"),
         volReversionPerHour: z.number().min(0).max(3600, "must be at most 3600 (full reversion within a step)"),
         jumpsFollowVol: z.boolean(),
+        /**
+         * A real price path the latent value follows instead of the process above (an episode:
+         * `arena episode`): point k at time k × step, straight lines in log space between points.
+         */
+        path: FundamentalPath,
       })
       .partial()
       .default({}),
@@ -110,8 +137,21 @@ export const ScenarioSpecSchema = z
     shocks: z.array(Shock).default([]),
     bots: z.array(Bot).default([]),
     criteria: Criteria,
+    source: Source.optional(),
   })
   .superRefine((spec, ctx) => {
+    const path = spec.fundamental.path;
+    if (path !== undefined) {
+      for (const key of Object.keys(spec.fundamental)) {
+        if (key !== "path") {
+          ctx.addIssue({ code: "custom", path: ["fundamental", key], message: "cannot be combined with fundamental.path: the path sets the latent value, so the process's parameters do not apply" });
+        }
+      }
+      const spanNs = (path.prices.length - 1) * path.step;
+      if (spec.duration > spanNs) {
+        ctx.addIssue({ code: "custom", path: ["duration"], message: `must be at most the span of fundamental.path, ${spanNs / 1e9} s (${path.prices.length} points ${path.step / 1e9} s apart)` });
+      }
+    }
     spec.moves.forEach((m, i) => {
       if (m.at >= spec.duration) {
         ctx.addIssue({ code: "custom", path: ["moves", i, "at"], message: `must fall inside the run, which lasts ${spec.duration / 1e9} s` });
