@@ -14,6 +14,7 @@ import { loadScenarioFile, type ScenarioSpec } from "../scenarios/spec.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { ExitError, parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
+import { addEpisodeCommand } from "./episode.ts";
 import { addEvalCommand } from "./eval.ts";
 import { addKillCommand } from "./kill.ts";
 import { addMemoryCommand } from "./memory.ts";
@@ -113,6 +114,7 @@ function program(): Command {
   addServeCommand(p);
   addTradeCommand(p);
   addCollectCommand(p);
+  addEpisodeCommand(p);
   addKillCommand(p);
   addTrainCommand(p);
   addMemoryCommand(p);

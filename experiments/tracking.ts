@@ -11,8 +11,8 @@ export interface PathTracking {
   readonly points: number;
   /** Seconds between the path's points: the bar size of the data. */
   readonly barSeconds: number;
-  /** Correlation of log returns, run against path, at the path's bar size and at one hour (null: too few returns, or no hour-multiple step). */
-  readonly correlation: { readonly bar: number | null; readonly hour: number | null };
+  /** Correlation of log returns, run against path, at the path's bar size, at 10 minutes and at one hour (null: too few returns, or a step that does not divide it). */
+  readonly correlation: { readonly bar: number | null; readonly tenMinutes: number | null; readonly hour: number | null };
   /** RMS of log(run price / path price) over the points, percent. */
   readonly trackingErrorPct: number | null;
 }
@@ -36,12 +36,13 @@ export function pathTracking(openTimesNs: ArrayLike<number>, closes: ArrayLike<n
   }
   let ss = 0;
   for (let i = 0; i < sim.length; i++) ss += Math.log(sim[i] / real[i]) ** 2;
-  const perHour = HOUR_NS % path.stepNs === 0 ? HOUR_NS / path.stepNs : 0;
+  const every = (ns: number) => (ns % path.stepNs === 0 ? ns / path.stepNs : 0);
+  const at = (ns: number) => (every(ns) === 0 ? null : round(returnCorrelation(sim, real, every(ns)), 4));
   const round = (x: number | null, d: number) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
   return {
     points: sim.length,
     barSeconds: path.stepNs / 1e9,
-    correlation: { bar: round(returnCorrelation(sim, real, 1), 4), hour: perHour === 0 ? null : round(returnCorrelation(sim, real, perHour), 4) },
+    correlation: { bar: at(path.stepNs), tenMinutes: at(HOUR_NS / 6), hour: at(HOUR_NS) },
     trackingErrorPct: sim.length === 0 ? null : round(Math.sqrt(ss / sim.length) * 100, 4),
   };
 }
@@ -72,5 +73,5 @@ export function returnCorrelation(a: readonly number[], b: readonly number[], ev
 /** One line for a run's printout: the correlations and the tracking error. */
 export function trackingLine(t: PathTracking): string {
   const f = (x: number | null) => (x === null ? "-" : x.toFixed(3));
-  return `tracking the real path (${t.points} points): return correlation ${f(t.correlation.bar)} at ${t.barSeconds / 60} min, ${f(t.correlation.hour)} at 1 h; tracking error ${t.trackingErrorPct === null ? "-" : t.trackingErrorPct.toFixed(2)}%`;
+  return `tracking the real path (${t.points} points): return correlation ${f(t.correlation.bar)} at ${t.barSeconds / 60} min, ${f(t.correlation.tenMinutes)} at 10 min, ${f(t.correlation.hour)} at 1 h; tracking error ${t.trackingErrorPct === null ? "-" : t.trackingErrorPct.toFixed(2)}%`;
 }
