@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runMany } from "../../experiments/run-many.ts";
-import { builtinSpec } from "../../scenarios/builtins.ts";
-import { WORLDS } from "../../scenarios/registry.ts";
+import { builtinSpecOf, WORLDS } from "../../scenarios/registry.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const MINUTE = 60_000_000_000;
@@ -23,12 +22,15 @@ const DURATION_MIN: Readonly<Record<string, number>> = {
   // Whale sale and a 10-minute withdrawal at 60, the cascade active for 30 minutes after.
   "flash-crash": 95,
   "high-volatility": 30,
+  // Real paths, no timeline: long enough to follow a few 1-minute points or part of an hour's bridge.
+  "banking-crisis-2023": 15,
+  "ftx-collapse-2022": 15,
 };
 
 /** The latest time (ns) a spec's timeline schedules: shocks and their withdrawals, and manipulators' times. */
 function lastScheduledNs(name: string): number {
   if (name === "smoke") return 0;
-  const spec = builtinSpec(name);
+  const spec = builtinSpecOf(name)!;
   let last = 0;
   for (const s of spec.shocks) last = Math.max(last, s.at + ((s.params as { minutes?: number }).minutes ?? 0) * MINUTE);
   for (const p of spec.populations) {

@@ -13,6 +13,8 @@ import { ticksToPrice } from "../../market/instrument.ts";
 /** Long enough for each built-in's first shock (crash and pump-and-dump at 30 min, flash-crash at 60). */
 const DURATION: Readonly<Record<string, number>> = {
   smoke: 20 * MINUTE, normal: 20 * MINUTE, crash: 75 * MINUTE, "pump-and-dump": 75 * MINUTE, "flash-crash": 75 * MINUTE, "high-volatility": 75 * MINUTE,
+  // Episodes: long enough to cross points of the path (and, hourly, to draw the bridge within one).
+  "banking-crisis-2023": 10 * MINUTE, "ftx-collapse-2022": 10 * MINUTE,
 };
 
 /** Runs `name` with seed 1 through the times in `cuts` (ascending, the last being the duration), then finishes. */
