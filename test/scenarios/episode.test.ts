@@ -30,6 +30,7 @@ test("windows the bars cannot give are refused naming the flag", () => {
   const refused = (fromMs: number, toMs: number, flag: string, rule: RegExp) =>
     assert.throws(() => episodeSpec(hourly, { ...req, fromMs, toMs }), (e: unknown) => e instanceof EpisodeWindowError && e.flag === flag && rule.test(e.message));
   refused(T0 + 3 * H, T0 + 2 * H, "--from", /is not before --to/);
+  refused(T0 + 2 * H, T0 + 2 * H, "--from", /is not before --to/);
   refused(T0 - H, T0 + 2 * H, "--from", /outside the file/);
   refused(T0, T0 + 9 * H, "--to", /outside the file/);
   refused(T0 + H, T0 + 2 * H, "--to", /leaves 2 bars.*at least 3/);
