@@ -38,9 +38,9 @@ export const BUILTIN_EPISODES: Readonly<Record<string, EpisodeEntry>> = Object.f
     from: "2023-03-09T12:00:00Z",
     to: "2023-03-14T00:00:00Z",
   },
-  // From the weekend CoinDesk's report on Alameda's balance sheet had sunk in (6 November) through
-  // Binance's sale and non-rescue, FTX's halt of withdrawals and its bankruptcy filing (11th), to
-  // the first quiet day after: 21k to below 16k and back near 17k (hourly path, CryptoCompare).
+  // From 6 November, when Binance said it would sell its FTT, through FTX's halt of withdrawals and
+  // Binance's offer to buy it (8th), the offer's withdrawal (9th) and the bankruptcy filing (11th),
+  // to the day after: 21.3k to 15.7k and back near 16.9k (hourly path, CryptoCompare).
   "ftx-collapse-2022": {
     description: "real episode: BTC/USD 6-12 November 2022, the FTX collapse, 21k to under 16k (hourly path with a seeded 1-minute bridge, CryptoCompare)",
     file: HOURLY,
