@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
-import { writeAtomic } from "../experiments/rl/policy-file.ts";
+import { writeAtomic } from "../sim/atomic-write.ts";
 import { typeRegistry } from "../scenarios/build.ts";
 import { EpisodeWindowError, episodeSpec, isoOf } from "../scenarios/episode.ts";
 import { parseScenario } from "../scenarios/spec.ts";
