@@ -63,7 +63,7 @@ test("arena episode writes a scenario that arena run runs, tracking the real pat
   const s = JSON.parse(readFileSync(join(dir, "run", "summary.json"), "utf8"));
   assert.equal(s.scenario, "fall");
   assert.match(run.stdout, /tracking the real path \(180 points\): return correlation 0\.\d+ at 1 min, 0\.\d+ at 10 min/);
-  // Seeds 1-6 measured 0.993-0.998 at 10 minutes and 0.949-0.966 at 1 minute, tracking error 0.02-0.03%.
+  // Thresholds well under what seeds 1-6 gave (see the commit that set them), so only a run that stops following the path fails.
   assert.ok(s.tracking.correlation.tenMinutes > 0.95, `10-minute return correlation ${s.tracking.correlation.tenMinutes}`);
   assert.ok(s.tracking.correlation.bar > 0.85, `1-minute return correlation ${s.tracking.correlation.bar}`);
   assert.ok(s.tracking.trackingErrorPct < 0.2, `tracking error ${s.tracking.trackingErrorPct}%`);
