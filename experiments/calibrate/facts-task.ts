@@ -1,0 +1,27 @@
+// One world of a calibration candidate as a worker task: parse the scenario, run it for the duration, return its bars' stylized facts.
+import { buildScenario, typeRegistry } from "../../scenarios/build.ts";
+import { parseScenario } from "../../scenarios/spec.ts";
+import { stylizedFacts, type Facts } from "../facts.ts";
+
+/** A run a worker executes. Plain data, so it crosses the thread boundary unchanged. */
+export interface FactsTask {
+  /** A scenario as its file holds it (checked again here, so what runs is what scenario.json holds). */
+  readonly spec: unknown;
+  readonly seed: number;
+  /** Simulated duration, ns. */
+  readonly durationNs: number;
+}
+
+/**
+ * The facts of the 1-minute bars `arena run FILE --seed S --duration D` writes to bars.arrow,
+ * without recording the run: the bars come from the kernel's own bar builder, read through the
+ * same conversions bars.arrow is written with.
+ */
+export default async function factsTask(task: FactsTask): Promise<Facts> {
+  const spec = parseScenario(task.spec, typeRegistry());
+  const { kernel } = buildScenario(spec, task.seed);
+  await kernel.run(task.durationNs);
+  kernel.bars.finish(task.durationNs);
+  const rows = kernel.bars.candles(Number.MAX_SAFE_INTEGER, undefined, Number.MAX_SAFE_INTEGER);
+  return stylizedFacts({ close: Float64Array.from(rows, (r) => r[4]), volume: Float64Array.from(rows, (r) => r[5]) });
+}
