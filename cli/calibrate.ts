@@ -118,6 +118,7 @@ export function addCalibrateCommand(program: Command): void {
       const bar = tty ? new cliProgress.SingleBar({ format: "calibrate [{bar}] {value}/{total} worlds | candidates {evaluated}/{budget} | best objective {best}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(o.budget * o.seeds, 0, { evaluated: 0, budget: o.budget, best: "-" });
       let lastEvaluated = 0;
+      let lastRuns = 0;
       const t0 = performance.now();
       const report: ReportInputs = { scenario: scenario.spec.name, data: basename(o.data), real, seeds: o.seeds, budget: o.budget, seed: o.seed, durationNs: o.duration, params };
       const cal = await output.write(async (dir) => {
@@ -126,7 +127,8 @@ export function addCalibrateCommand(program: Command): void {
           onProgress: (p) => {
             const best = Number.isFinite(p.best) ? p.best.toFixed(4) : "-";
             if (bar !== undefined) bar.update(p.runs, { evaluated: p.evaluated, budget: p.budget, best });
-            else if (p.evaluated !== lastEvaluated) process.stderr.write(`[${p.evaluated}/${p.budget} candidates, ${p.runs}/${p.totalRuns} worlds] best objective ${best}\n`);
+            else if (p.runs !== lastRuns || p.evaluated !== lastEvaluated) process.stderr.write(`[${p.runs}/${p.totalRuns} worlds, ${p.evaluated}/${p.budget} candidates] best objective ${best}\n`);
+            lastRuns = p.runs;
             lastEvaluated = p.evaluated;
           },
         });

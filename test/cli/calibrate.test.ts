@@ -61,7 +61,7 @@ test("calibrate writes a scenario arena run loads and a before/after report, byt
   assert.match(r[0].stdout, /\* std of 1-bar returns, %\s+\d\.\d{4}\s/);
   assert.match(r[0].stdout, /within ±30% of real \(median\): \d+\/13 before, \d+\/13 after/);
   assert.match(readFileSync(join(one, "report.md"), "utf8"), /^# Calibration of calibrate-tiny to btcusdt/);
-  assert.match(r[0].stderr, /\[2\/2 candidates, 4\/4 worlds\] best objective/, "progress on stderr");
+  assert.match(r[0].stderr, /\[4\/4 worlds, 2\/2 candidates\] best objective \d+\.\d{4}\n$/, "progress on stderr");
 });
 
 test("bad flags exit 2 naming the flag and value, before anything is written", async () => {

@@ -43,6 +43,8 @@ test("factsSpread: every fact's median, interval and range across runs, the refe
   }
   const far = factsSpread(runs, flat(0.9));
   assert.ok(far.every((r) => !r.within && !r.refInRange), "2.5 is more than 30% from 0.9, which lies below every run");
+  const atMin = factsSpread(runs, flat(1));
+  assert.ok(atMin.every((r) => r.refInRange && r.ref < r.lo), "the range is min..max, wider than the 95% interval");
   const noRef = factsSpread(runs);
   assert.ok(noRef.every((r) => Number.isNaN(r.ref) && !r.within && !r.refInRange));
 });
