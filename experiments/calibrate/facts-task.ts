@@ -14,14 +14,13 @@ export interface FactsTask {
 
 /**
  * The facts of the 1-minute bars `arena run FILE --seed S --duration D` writes to bars.arrow,
- * without recording the run: the bars come from the kernel's own bar builder, read through the
- * same conversions bars.arrow is written with.
+ * without recording the run: the bars come from the kernel's own bar builder, in the units
+ * bars.arrow is written in.
  */
 export default async function factsTask(task: FactsTask): Promise<Facts> {
   const spec = parseScenario(task.spec, typeRegistry());
   const { kernel } = buildScenario(spec, task.seed);
   await kernel.run(task.durationNs);
   kernel.bars.finish(task.durationNs);
-  const rows = kernel.bars.candles(Number.MAX_SAFE_INTEGER, undefined, Number.MAX_SAFE_INTEGER);
-  return stylizedFacts({ close: Float64Array.from(rows, (r) => r[4]), volume: Float64Array.from(rows, (r) => r[5]) });
+  return stylizedFacts({ close: kernel.bars.closes(), volume: kernel.bars.volumes() });
 }
