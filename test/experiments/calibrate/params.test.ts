@@ -20,16 +20,24 @@ test("every parameter at either bound, and all at once, gives a scenario spec.ts
 
 test("values are read from the scenario, or the type's default when it leaves one out; setting one leaves the input alone", () => {
   const byName = (n: string) => CALIBRATION_PARAMS.find((p) => p.name === n)!;
-  assert.equal(valueIn(NORMAL, byName("sigmaPerSqrtHour")), 0.004);
-  assert.equal(valueIn(NORMAL, byName("kappaPerHour")), 0.05, "normal leaves kappa at the fundamental's default");
-  assert.equal(valueIn(NORMAL, byName("noise.count")), 60);
-  assert.equal(valueIn(NORMAL, byName("fundamental.ratePerMin")), 10);
-  assert.equal(valueIn(NORMAL, byName("momentum.ratePerMin")), 1, "momentum's default rate");
-  const moved = withValues(NORMAL, [byName("momentum.ratePerMin"), byName("fundamental.count")], [2, 30]);
+  const spec = {
+    fundamental: { sigmaPerSqrtHour: 0.004 },
+    populations: [
+      { type: "noise", count: 60, params: { ratePerMin: 3 } },
+      { type: "fundamental", count: 20, params: { ratePerMin: 10 } },
+      { type: "momentum", count: 10, params: {} },
+    ],
+  };
+  assert.equal(valueIn(spec, byName("sigmaPerSqrtHour")), 0.004);
+  assert.equal(valueIn(spec, byName("kappaPerHour")), 0.05, "left at the fundamental's default");
+  assert.equal(valueIn(spec, byName("noise.count")), 60);
+  assert.equal(valueIn(spec, byName("fundamental.ratePerMin")), 10);
+  assert.equal(valueIn(spec, byName("momentum.ratePerMin")), 1, "momentum's default rate");
+  const moved = withValues(spec, [byName("momentum.ratePerMin"), byName("fundamental.count")], [2, 30]);
   assert.equal(valueIn(moved, byName("momentum.ratePerMin")), 2);
   assert.equal(valueIn(moved, byName("fundamental.count")), 30);
-  assert.equal(valueIn(NORMAL, byName("fundamental.count")), 20, "the built-in object is not changed");
-  assert.equal(applies({ populations: [{ type: "noise", count: 1 }] }, byName("momentum.count")), false);
+  assert.equal(valueIn(spec, byName("fundamental.count")), 20, "the input is not changed");
+  assert.equal(applies(spec, byName("market-maker.count")), false);
 });
 
 test("the unit cube maps log-uniformly onto the bounds, counts to whole numbers, values outside clipped", () => {
