@@ -91,8 +91,9 @@ export default [
     // summary.json's wallTimeMs. performance.now() is elapsed time only (no date), and it is
     // handed to runWorld as `wallClock`, which reports it and decides nothing. A worker cannot
     // be handed a function across the thread boundary, and experiments/ does not import live/.
-    // `arena train` times its iterations the same way, for the progress line and hooks.clock.
-    files: ["cli/main.ts", "experiments/run-task.ts", "cli/train.ts"],
+    // `arena train` times its iterations the same way, for the progress line and hooks.clock;
+    // `arena calibrate` for the wall time it prints (never in report.json, which must not vary).
+    files: ["cli/main.ts", "experiments/run-task.ts", "cli/train.ts", "cli/calibrate.ts"],
     rules: rules({ allowElapsed: true }),
   },
 ];

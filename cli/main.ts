@@ -1,8 +1,7 @@
 // The `arena` command line: one subcommand per workflow, flags parsed and checked at the boundary.
 import { Command, CommanderError } from "commander";
 import { basename, join } from "node:path";
-import { factsTable, factsToJson, factsTooFew, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
-import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
+import { factsTable, factsToJson, REFERENCE_BARS, stylizedFacts } from "../experiments/facts.ts";
 import { estimateRun, formatDuration } from "../experiments/estimate.ts";
 import { runFolderProblem } from "../experiments/run-integrity.ts";
 import { runWorld } from "../experiments/run.ts";
@@ -15,6 +14,9 @@ import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { ExitError, parseDuration, parsePath, parseSeed, UsageError } from "./args.ts";
 import { addBacktestCommand } from "./backtest.ts";
 import { addEpisodeCommand } from "./episode.ts";
+import { addCalibrateCommand } from "./calibrate.ts";
+import { loadBars } from "./facts-bars.ts";
+import { factsOfRuns } from "./facts-runs.ts";
 import { addEvalCommand } from "./eval.ts";
 import { addKillCommand } from "./kill.ts";
 import { addMemoryCommand } from "./memory.ts";
@@ -82,9 +84,17 @@ function program(): Command {
     .description("stylized facts of bars (log returns of closes): kurtosis, autocorrelations, Hill tail index, volume/|r| correlation")
     .argument("[FILE]", "OHLCV file: CSV (optionally gzipped) or Arrow IPC")
     .option("--run <dir>", "a run directory: its DIR/bars.arrow, printed beside the reference", (v) => parsePath("--run", v))
-    .option("--ref <file>", `reference bars for the side-by-side column (default with --run: ${REFERENCE_BARS.name})`, (v) => parsePath("--ref", v))
-    .option("--json", "print one JSON object with the facts of the first subject only")
-    .action(async (file: string | undefined, o: { run?: string; ref?: string; json?: boolean }) => {
+    .option("--runs <dir...>", "run directories, or suite folders (their runs): each fact's median, 95% interval and range across them beside the reference", (v, prev: string[] | undefined) => [...(prev ?? []), parsePath("--runs", v)])
+    .option("--ref <file>", `reference bars for the side-by-side column (default with --run/--runs: ${REFERENCE_BARS.name})`, (v) => parsePath("--ref", v))
+    .option("--json", "print one JSON object with the facts of the first subject only (with --runs: the summary across runs)")
+    .action(async (file: string | undefined, o: { run?: string; runs?: string[]; ref?: string; json?: boolean }) => {
+      if (o.runs !== undefined) {
+        if (file !== undefined || o.run !== undefined) {
+          throw new UsageError(`facts: give FILE, --run DIR or --runs DIR..., one of them (${file !== undefined ? `FILE ${JSON.stringify(file)}` : `--run ${JSON.stringify(o.run)}`} and --runs ${JSON.stringify(o.runs.join(" "))})`);
+        }
+        process.stdout.write(await factsOfRuns(o.runs, o.ref, o.json === true));
+        return;
+      }
       if (file === undefined && o.run === undefined) throw new UsageError("facts: give FILE or --run DIR (neither was given)");
       if (file !== undefined && o.run !== undefined) {
         throw new UsageError(`facts: give FILE or --run DIR, not both (FILE ${JSON.stringify(file)}, --run ${JSON.stringify(o.run)})`);
@@ -109,6 +119,7 @@ function program(): Command {
       process.stdout.write(factsTable(subjects));
     });
   addSuiteCommand(p);
+  addCalibrateCommand(p);
   addBacktestCommand(p);
   addEvalCommand(p);
   addServeCommand(p);
@@ -121,23 +132,6 @@ function program(): Command {
   addPromoteCommand(p);
   addAgentsCommand(p);
   return p;
-}
-
-/** Loads bars for `arena facts` (warning when too few), turning unreadable files and bad data into usage errors naming the flag. */
-async function loadBars(flag: string, path: string): Promise<Ohlcv> {
-  try {
-    const bars = await loadOhlcv(path);
-    const few = factsTooFew(path, bars.close.length);
-    if (few !== null) process.stderr.write(`arena: warning: ${few}\n`);
-    return bars;
-  } catch (err) {
-    if (err instanceof OhlcvError) throw new UsageError(`${flag}: ${err.message}`);
-    const code = (err as { code?: unknown }).code;
-    if (code === "ENOENT") throw new UsageError(`${flag}: ${JSON.stringify(path)} does not exist`);
-    if (code === "EISDIR") throw new UsageError(`${flag}: ${JSON.stringify(path)} is a directory, not a bars file`);
-    if (typeof code === "string") throw new UsageError(`${flag}: ${JSON.stringify(path)} cannot be read (${code})`);
-    throw err;
-  }
 }
 
 /** Runs the CLI; returns the process exit code. */

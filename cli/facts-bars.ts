@@ -1,0 +1,21 @@
+// Bars for `arena facts` and `arena calibrate`: loaded with a warning when too few, bad files refused as usage errors naming the flag.
+import { factsTooFew } from "../experiments/facts.ts";
+import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
+import { UsageError } from "./args.ts";
+
+/** Loads bars (warning on stderr when too few), turning unreadable files and bad data into usage errors naming the flag. */
+export async function loadBars(flag: string, path: string): Promise<Ohlcv> {
+  try {
+    const bars = await loadOhlcv(path);
+    const few = factsTooFew(path, bars.close.length);
+    if (few !== null) process.stderr.write(`arena: warning: ${few}\n`);
+    return bars;
+  } catch (err) {
+    if (err instanceof OhlcvError) throw new UsageError(`${flag}: ${err.message}`);
+    const code = (err as { code?: unknown }).code;
+    if (code === "ENOENT") throw new UsageError(`${flag}: ${JSON.stringify(path)} does not exist`);
+    if (code === "EISDIR") throw new UsageError(`${flag}: ${JSON.stringify(path)} is a directory, not a bars file`);
+    if (typeof code === "string") throw new UsageError(`${flag}: ${JSON.stringify(path)} cannot be read (${code})`);
+    throw err;
+  }
+}

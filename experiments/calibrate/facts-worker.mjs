@@ -1,0 +1,6 @@
+// Worker entry for piscina when no bundle can be built: registers tsx in the worker thread, then loads the TypeScript task.
+import { register } from "tsx/esm/api";
+
+register();
+const { default: factsTask } = await import("./facts-task.ts");
+export default factsTask;
