@@ -1,7 +1,7 @@
 // A serialisable description of a training env (a registered env, or a market scenario with options), so worker threads can rebuild it.
 import { storeReader } from "../../agents/features/memory-features.ts";
 import { openMemoryFolder, type OpenedMemory } from "../../agents/memory/memory-folder.ts";
-import { BUILTIN_SPECS, builtinSpec } from "../../scenarios/builtins.ts";
+import { builtinSpecOf, WORLDS } from "../../scenarios/registry.ts";
 import { typeRegistry } from "../../scenarios/build.ts";
 import { loadScenarioFile, type ScenarioSpec } from "../../scenarios/spec.ts";
 import { MarketEnv, MarketEnvOptions, type MarketEnvOptionsInput } from "./envs/market.ts";
@@ -55,9 +55,10 @@ export function envSpecName(spec: EnvSpec): string {
  * @throws Error naming the scenario when it is neither, or the file's problem when it is refused.
  */
 export async function loadScenario(scenario: string): Promise<ScenarioSpec> {
-  if (Object.hasOwn(BUILTIN_SPECS, scenario)) return builtinSpec(scenario);
+  const builtin = builtinSpecOf(scenario);
+  if (builtin !== undefined) return builtin;
   if (!/[\\/]|\.json$/i.test(scenario)) {
-    throw new Error(`scenario: ${JSON.stringify(scenario)} is not a built-in (known: ${Object.keys(BUILTIN_SPECS).join(", ")}) nor a .json file`);
+    throw new Error(`scenario: ${JSON.stringify(scenario)} is not a built-in (known: ${Object.keys(WORLDS).filter((w) => builtinSpecOf(w) !== undefined).join(", ")}) nor a .json file`);
   }
   return loadScenarioFile(scenario, typeRegistry());
 }

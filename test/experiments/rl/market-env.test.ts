@@ -43,3 +43,11 @@ test("options are checked: an episode past the scenario's duration is refused na
   assert.throws(() => new MarketEnv(normal, { episodeSteps: 100_000, decisionSec: 1 }), /warmupSec 1800 \+ episodeSteps 100000 × decisionSec 1 = 101800 s is past the scenario normal's duration of 86400 s/);
   assert.throws(() => new MarketEnv(normal, { actionSizes: [] }), /actionSizes/);
 });
+
+test("training scenarios: the built-in episodes are found by name beside the five scenarios; an unknown name lists them", async () => {
+  const { loadScenario } = await import("../../../experiments/rl/env-spec.ts");
+  const ftx = await loadScenario("ftx-collapse-2022");
+  assert.equal(ftx.name, "ftx-collapse-2022");
+  assert.ok(ftx.fundamental.path !== undefined, "an episode's latent value follows its real path");
+  await assert.rejects(loadScenario("nope"), /not a built-in \(known: normal, .*banking-crisis-2023, ftx-collapse-2022\)/);
+});
