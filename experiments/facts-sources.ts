@@ -2,7 +2,7 @@
 import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
 import { runParallel } from "../sim/parallel.ts";
 import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, type Facts } from "./facts.ts";
-import type { FactsTask, FactsTaskResult } from "./facts-sources-task.ts";
+import type { WorldFactsResult, WorldFactsTask } from "./world-facts-task.ts";
 
 /** The switching crowd the variants add (agents/switching-traders.ts defaults). */
 export const SWITCHING_POPULATION = { type: "switching", count: 1, params: {} } as const;
@@ -63,7 +63,7 @@ export function spread(xs: readonly number[]): { median: number; min: number; ma
 const fmt = (x: number) => (!Number.isFinite(x) ? "n/a" : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));
 
 /** A Markdown table: one row per fact, one column per variant ("median (min to max)"), the reference beside. */
-export function sourcesTable(variants: readonly Variant[], results: readonly (readonly FactsTaskResult[])[], reference?: Facts): string {
+export function sourcesTable(variants: readonly Variant[], results: readonly (readonly WorldFactsResult[])[], reference?: Facts): string {
   const head = ["fact", ...variants.map((v) => v.label), ...(reference === undefined ? [] : ["real"])];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const [label, get] of FACT_ROWS) {
@@ -89,12 +89,12 @@ export interface SourcesOptions {
 }
 
 /** Runs every variant for seeds 1..`seeds` on worker threads; results per variant, in seed order. */
-export async function factsSources(opts: SourcesOptions): Promise<FactsTaskResult[][]> {
-  const tasks: FactsTask[] = [];
+export async function factsSources(opts: SourcesOptions): Promise<WorldFactsResult[][]> {
+  const tasks: WorldFactsTask[] = [];
   for (const v of VARIANTS) for (let seed = 1; seed <= opts.seeds; seed++) tasks.push({ spec: variantSpec(v, opts.days), seed });
-  const flat = await runParallel<FactsTask, FactsTaskResult>({
-    worker: new URL("./facts-sources-worker.mjs", import.meta.url),
-    module: new URL("./facts-sources-task.ts", import.meta.url),
+  const flat = await runParallel<WorldFactsTask, WorldFactsResult>({
+    worker: new URL("./world-facts-worker.mjs", import.meta.url),
+    module: new URL("./world-facts-task.ts", import.meta.url),
     tasks,
     workers: opts.workers,
     onDone: opts.onDone === undefined ? undefined : (d, t) => opts.onDone!(d, t),

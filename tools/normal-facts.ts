@@ -10,7 +10,7 @@ import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, REFERENCE_BARS, stylizedFacts, type Fa
 import { loadOhlcv } from "../experiments/ohlcv.ts";
 import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
 import { runParallel } from "../sim/parallel.ts";
-import type { FactsResult, FactsTask } from "./normal-facts-task.ts";
+import type { WorldFactsResult, WorldFactsTask } from "../experiments/world-facts-task.ts";
 
 const TOLERANCE = 0.3;
 const DAY_NS = 86_400e9;
@@ -77,12 +77,12 @@ async function main(): Promise<void> {
   const patch = JSON.parse(values.set) as Patch;
   const spec = candidate(patch);
   const durationNs = Number(values["duration-days"]) * DAY_NS;
-  const tasks: FactsTask[] = seedList(values.seeds).map((seed) => ({ spec, seed, durationNs }));
+  const tasks: WorldFactsTask[] = seedList(values.seeds).map((seed) => ({ spec, seed, durationNs }));
   const t0 = performance.now();
   const [results, ref] = await Promise.all([
-    runParallel<FactsTask, FactsResult>({
-      worker: new URL("./normal-facts-worker.mjs", import.meta.url),
-      module: new URL("./normal-facts-task.ts", import.meta.url),
+    runParallel<WorldFactsTask, WorldFactsResult>({
+      worker: new URL("../experiments/world-facts-worker.mjs", import.meta.url),
+      module: new URL("../experiments/world-facts-task.ts", import.meta.url),
       tasks,
       workers: Number(values.workers),
       onDone: (d, n, r) => process.stderr.write(`seed ${r.seed} done (${d}/${n}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),

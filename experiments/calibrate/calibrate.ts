@@ -1,7 +1,7 @@
 // The method of simulated moments for a scenario: each candidate run on the same N seeds (worker threads), the (1+λ) search over the parameter table.
 import { runParallel } from "../../sim/parallel.ts";
 import type { Facts } from "../facts.ts";
-import type { FactsTask } from "./facts-task.ts";
+import type { WorldFactsResult, WorldFactsTask } from "../world-facts-task.ts";
 import { momentWeights, objective, type MomentWeight } from "./moments.ts";
 import { fromUnit, toUnit, valueIn, withValues, type CalibrationParam } from "./params.ts";
 import { minimise } from "./search.ts";
@@ -62,10 +62,10 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const progress = () => o.onProgress?.({ runs, totalRuns, evaluated, budget: o.budget, best });
   /** The facts of each spec on every seed: one pool of workers for the whole batch. */
   const run = async (specs: readonly RawSpec[]): Promise<Facts[][]> => {
-    const tasks: FactsTask[] = specs.flatMap((spec) => seeds.map((seed) => ({ spec, seed, durationNs: o.durationNs })));
-    const facts = await runParallel<FactsTask, Facts>({
-      worker: new URL("./facts-worker.mjs", import.meta.url),
-      module: new URL("./facts-task.ts", import.meta.url),
+    const tasks: WorldFactsTask[] = specs.flatMap((spec) => seeds.map((seed) => ({ spec, seed, durationNs: o.durationNs })));
+    const results = await runParallel<WorldFactsTask, WorldFactsResult>({
+      worker: new URL("../world-facts-worker.mjs", import.meta.url),
+      module: new URL("../world-facts-task.ts", import.meta.url),
       tasks,
       workers: o.workers,
       onDone: () => {
@@ -73,6 +73,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
         progress();
       },
     });
+    const facts = results.map((r) => r.facts);
     return specs.map((_, i) => facts.slice(i * o.seeds, (i + 1) * o.seeds));
   };
   const named = (values: readonly number[]) => Object.fromEntries(o.params.map((p, i) => [p.name, values[i]]));

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { calibrate } from "../../../experiments/calibrate/calibrate.ts";
-import factsTask from "../../../experiments/calibrate/facts-task.ts";
+import worldFactsTask from "../../../experiments/world-facts-task.ts";
 import { CALIBRATION_PARAMS } from "../../../experiments/calibrate/params.ts";
 import { stylizedFacts } from "../../../experiments/facts.ts";
 import { loadOhlcv } from "../../../experiments/ohlcv.ts";
@@ -22,12 +22,12 @@ test("a candidate's facts are exactly those of the bars.arrow `arena run FILE` w
   const out = join(tempDir("arena-calibrate-"), "run");
   await runWorld({ scenario: "calibrate-tiny", spec: parseScenario(TINY, typeRegistry()), seed: 3, durationNs: DURATION, out });
   const recorded = stylizedFacts(await loadOhlcv(join(out, "bars.arrow")));
-  assert.deepEqual(await factsTask({ spec: TINY, seed: 3, durationNs: DURATION }), recorded);
+  assert.deepEqual((await worldFactsTask({ spec: TINY, seed: 3, durationNs: DURATION })).facts, recorded);
 });
 
 test("from three times the true volatility, the search moves sigma toward the truth and lowers the objective", async () => {
   const truth = 0.004;
-  const real = await factsTask({ spec: withSigma(truth), seed: 99, durationNs: DURATION });
+  const real = (await worldFactsTask({ spec: withSigma(truth), seed: 99, durationNs: DURATION })).facts;
   const sigma = CALIBRATION_PARAMS.find((p) => p.name === "sigmaPerSqrtHour")!;
   const cal = await calibrate({ spec: withSigma(3 * truth), real, params: [sigma], seeds: 2, budget: 3, seed: 1, durationNs: DURATION, workers: 2 });
   const before = cal.before.values.sigmaPerSqrtHour;

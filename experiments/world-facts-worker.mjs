@@ -2,5 +2,5 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { default: factsTask } = await import("./facts-task.ts");
-export default factsTask;
+const { default: worldFactsTask } = await import("./world-facts-task.ts");
+export default worldFactsTask;
