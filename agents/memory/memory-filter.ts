@@ -1,8 +1,9 @@
 // The memory filter: around any strategy, an "enter" passes only when the memory's neighbours of the state of now say low risk, high confidence, no anomaly.
 import { type MemoryAssessment, assess } from "./assessment.ts";
 import { EMBEDDING_STARTUP_BARS, StateEmbedder } from "./embedding.ts";
+import { EMBEDDING_DIM } from "./embedding-layout.ts";
 import { MEMORY_K } from "./market-memory.ts";
-import type { Filter, Hit } from "./vector-store.ts";
+import type { Filter, Hit, VectorPoint } from "./vector-store.ts";
 import type { Candle, ExitRules, Regime, Signal, Strategy } from "../strategies/strategy.ts";
 
 /** The seed's thresholds: an entry is blocked when risk >= maxRisk, confidence <= minConfidence, or the state is an anomaly. */
@@ -26,6 +27,19 @@ export interface MemoryFilterOptions {
   readonly minConfidence?: number;
   /** Bar length in minutes, for the embedding's absolute levels; default the spacing of the first two bars. */
   readonly barMinutes?: number;
+  /** Id of the first trade recorded (above every id of the memory), default 2^48. */
+  readonly firstTradeId?: number;
+}
+
+/** A closed trade as the filter remembers it: payload as `MarketMemory.recordTrade` writes it. */
+export interface RecordedTrade {
+  readonly entryState: Float32Array;
+  readonly entryTime: number;
+  readonly exitTime: number;
+  readonly pnl: number;
+  readonly drawdown: number;
+  readonly strategy: string;
+  readonly regime: Regime;
 }
 
 /** Why an entry was let through or blocked; "warming-up" when the embedding has no state yet. */
@@ -40,11 +54,24 @@ export interface FilterVerdict {
 
 /**
  * The k nearest states and trades whose outcome was known by `at` (payload `end <= at`), assessed.
+ * `extra` are points searched beside the store (a filter's own closed trades), merged by score then id.
  * @param at Unix ms; outcomes that ended after it are never seen (no look-ahead).
  */
-export function querySync(memory: SyncMemory, state: ArrayLike<number>, at: number, k: number = MEMORY_K): MemoryAssessment & { hits: Hit[] } {
-  const hits = memory.store.searchSync(state, k, { must: [{ key: "end", range: { lte: at } }] });
+export function querySync(memory: SyncMemory, state: ArrayLike<number>, at: number, k: number = MEMORY_K, extra: readonly VectorPoint[] = []): MemoryAssessment & { hits: Hit[] } {
+  let hits = memory.store.searchSync(state, k, { must: [{ key: "end", range: { lte: at } }] });
+  if (extra.length > 0) {
+    const own: Hit[] = [];
+    for (const t of extra) if ((t.payload.end as number) <= at) own.push({ id: t.id, score: cosine(state, t.vector), payload: t.payload });
+    hits = [...hits, ...own].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
+  }
   return { ...assess(hits, k, memory.lossScale), hits };
+}
+
+/** Dot product of unit vectors (embeddings are unit length): the cosine similarity, summed in float64 as the store scores. */
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < EMBEDDING_DIM; i++) s += a[i] * b[i];
+  return s;
 }
 
 /**
@@ -60,6 +87,9 @@ export class MemoryFilter {
   private readonly memory: SyncMemory;
   private readonly embedder: StateEmbedder;
   private state: Float32Array | null = null;
+  /** Trades recorded on close: searched beside the memory's store, never written into it (the store may be shared by other runs). */
+  private readonly trades: VectorPoint[] = [];
+  private nextTradeId: number;
   /** Entries judged, let through and blocked by reason. */
   readonly counts: Record<FilterReason, number> = { allowed: 0, "warming-up": 0, anomaly: 0, risk: 0, confidence: 0 };
 
@@ -70,6 +100,35 @@ export class MemoryFilter {
     this.minConfidence = o.minConfidence ?? MEMORY_FILTER_DEFAULTS.minConfidence;
     if (!Number.isSafeInteger(this.k) || this.k < 1) throw new RangeError(`k: ${this.k} is invalid: must be a positive integer`);
     this.embedder = new StateEmbedder(o.barMinutes);
+    this.nextTradeId = o.firstTradeId ?? 2 ** 48;
+  }
+
+  /** The embedding of the latest bar, or null while warming up. */
+  get current(): Float32Array | null {
+    return this.state;
+  }
+
+  /** Trades recorded so far, oldest first, as the memory keeps them (payload kind "trade"). */
+  get recorded(): readonly VectorPoint[] {
+    return this.trades;
+  }
+
+  /**
+   * Remembers a closed trade (the seed: outcomes are stored when a trade closes): from then on
+   * a query at or after its exit sees it beside the memory's states, and `bestStrategy` counts it.
+   * @throws RangeError for a non-finite figure, an exit before the entry or a state of the wrong dimension.
+   */
+  record(t: RecordedTrade): void {
+    for (const f of ["entryTime", "exitTime", "pnl", "drawdown"] as const) {
+      if (!Number.isFinite(t[f])) throw new RangeError(`trade.${f}: ${t[f]} is invalid: must be finite`);
+    }
+    if (t.exitTime < t.entryTime) throw new RangeError(`trade.exitTime: ${t.exitTime} is invalid: before entryTime ${t.entryTime}`);
+    if (t.entryState.length !== EMBEDDING_DIM) throw new RangeError(`trade.entryState: length ${t.entryState.length} is invalid: must be ${EMBEDDING_DIM}`);
+    this.trades.push({
+      id: this.nextTradeId++,
+      vector: t.entryState,
+      payload: { kind: "trade", time: t.entryTime, end: t.exitTime, regime: t.regime, ret: t.pnl, dd: Math.min(0, t.drawdown), durationMs: t.exitTime - t.entryTime, strategy: t.strategy },
+    });
   }
 
   /** Feeds the next closed bar to the embedding. @throws RangeError as StateEmbedder.update. */
@@ -91,7 +150,7 @@ export class MemoryFilter {
 
   private verdict(at: number): FilterVerdict {
     if (this.state === null) return { allowed: false, reason: "warming-up", assessment: null };
-    const { hits: _hits, ...a } = querySync(this.memory, this.state, at, this.k);
+    const { hits: _hits, ...a } = querySync(this.memory, this.state, at, this.k, this.trades);
     if (a.anomaly) return { allowed: false, reason: "anomaly", assessment: a };
     if (a.risk >= this.maxRisk) return { allowed: false, reason: "risk", assessment: a };
     if (a.confidence <= this.minConfidence) return { allowed: false, reason: "confidence", assessment: a };
@@ -99,10 +158,27 @@ export class MemoryFilter {
   }
 }
 
+/** A trade the wrapper follows by its own signals: entry state at the decision, prices at the next opens. */
+interface FollowedTrade {
+  readonly state: Float32Array;
+  readonly regime: Regime;
+  /** Open of the bar after the "enter" (NaN until that bar comes), and its time. */
+  entryPrice: number;
+  entryTime: number;
+  low: number;
+  /** An "exit" was given: the trade closes at the next bar's open. */
+  closing: boolean;
+}
+
 /**
  * Any strategy behind the memory filter: the same signals, except that an "enter" the filter
  * blocks becomes "hold". Exits always pass. It says nothing before the embedding's warm-up
  * (240 bars) is over, so a backtest warms it up on bars before the period measured.
+ *
+ * With `recordTrades`, each trade its signals open and close is remembered on close (entry
+ * state, return open to open, drawdown, duration, strategy, regime) and counts in later
+ * queries. The trade is followed as its signals make it, filled at the next bar's open as the
+ * runners fill them; a stop-loss, ROI or trailing exit the runner takes is not seen.
  */
 export class MemoryFiltered implements Strategy {
   readonly name: string;
@@ -113,23 +189,51 @@ export class MemoryFiltered implements Strategy {
   /** The inner strategy's regime, when it detects one. */
   readonly regime?: () => Regime;
   private readonly inner: Strategy;
+  private readonly recordTrades: boolean;
+  private trade: FollowedTrade | null = null;
   private bars = 0;
 
-  constructor(inner: Strategy, filter: MemoryFilter, name = `${inner.name}+memory`) {
+  constructor(inner: Strategy, filter: MemoryFilter, name = `${inner.name}+memory`, o: { recordTrades?: boolean } = {}) {
     this.inner = inner;
     this.filter = filter;
     this.name = name;
     this.timeframe = inner.timeframe;
     this.exits = inner.exits;
     this.startupBars = Math.max(inner.startupBars, EMBEDDING_STARTUP_BARS);
+    this.recordTrades = o.recordTrades ?? false;
     if (inner.regime !== undefined) this.regime = () => inner.regime!();
   }
 
   update(bar: Candle): Signal {
+    if (this.recordTrades) this.follow(bar);
     const signal = this.inner.update(bar);
     this.filter.observe(bar);
     if (++this.bars < this.startupBars) return "hold";
+    if (signal === "exit" && this.trade !== null) this.trade.closing = true;
     if (signal !== "enter") return signal;
-    return this.filter.judge(bar.time).allowed ? "enter" : "hold";
+    if (!this.filter.judge(bar.time).allowed) return "hold";
+    const state = this.filter.current;
+    if (this.recordTrades && this.trade === null && state !== null) {
+      this.trade = { state: Float32Array.from(state), regime: this.filter.regime, entryPrice: NaN, entryTime: NaN, low: Infinity, closing: false };
+    }
+    return "enter";
+  }
+
+  /** At a new bar's open: fills the followed trade's entry, or closes it and records it. */
+  private follow(bar: Candle): void {
+    const t = this.trade;
+    if (t === null) return;
+    if (Number.isNaN(t.entryPrice)) {
+      t.entryPrice = bar.open;
+      t.entryTime = bar.time;
+    } else if (t.closing) {
+      this.filter.record({
+        entryState: t.state, entryTime: t.entryTime, exitTime: bar.time, pnl: bar.open / t.entryPrice - 1,
+        drawdown: t.low / t.entryPrice - 1, strategy: this.inner.name, regime: t.regime,
+      });
+      this.trade = null;
+      return;
+    }
+    t.low = Math.min(t.low, bar.low);
   }
 }

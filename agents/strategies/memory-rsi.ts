@@ -26,6 +26,8 @@ export const MemoryRsiParams = z
     k: z.number().int().min(1).max(1000).default(MEMORY_FILTER_DEFAULTS.k),
     maxRisk: z.number().min(0).max(1).default(MEMORY_FILTER_DEFAULTS.maxRisk),
     minConfidence: z.number().min(0).max(1).default(MEMORY_FILTER_DEFAULTS.minConfidence),
+    /** Remember each trade on close and count it in later queries (kept beside the folder's states, never written to the folder). */
+    recordTrades: z.boolean().default(true),
     ...commonFields(DEFAULT_EXITS),
   })
   .superRefine(rsiLevels);
@@ -35,12 +37,13 @@ export type MemoryRsiParams = z.infer<typeof MemoryRsiParams>;
  * RSI(`rsiPeriod`) < `entryBelow` enters when the memory filter allows it; RSI > `exitAbove`
  * exits, as do the stop-loss and ROI table (defaults -5%, +10%). The memory is the folder
  * `memory`, opened synchronously (create() is synchronous) once per process and shared
- * (agents/memory/opened-memories.ts); it is only read, never fed trades.
+ * (agents/memory/opened-memories.ts) and only read: with `recordTrades` (default) the strategy's
+ * closed trades are remembered by its own filter, beside the folder's states, for this run only.
  */
 export function createMemoryRsi(p: MemoryRsiParams): Strategy {
   const { memory, store } = openMemorySync(p.memory);
   const filter = new MemoryFilter({ store, lossScale: memory.lossScale }, {
     k: p.k, maxRisk: p.maxRisk, minConfidence: p.minConfidence, barMinutes: TIMEFRAME_MINUTES[p.timeframe],
   });
-  return new MemoryFiltered(new RsiThreshold(p, "rsi-threshold"), filter, "memory-rsi");
+  return new MemoryFiltered(new RsiThreshold(p, "rsi-threshold"), filter, "memory-rsi", { recordTrades: p.recordTrades });
 }

@@ -103,3 +103,38 @@ test("silent through the embedding's warm-up, then the inner strategy's signals"
   assert.ok(sigs.slice(0, 240).every((x) => x === "hold"));
   assert.equal(sigs[240], "exit");
 });
+
+test("with recordTrades a trade its signals open and close is remembered on close and seen by later queries only; without, nothing is", () => {
+  const ENTER = 262;
+  const EXIT = 270;
+  const past = BARS[ENTER].time - 3_600_000;
+  const inner = (i: number): Signal => (i === ENTER ? "enter" : i === EXIT ? "exit" : "hold");
+  const run = (recordTrades: boolean) => {
+    const filter = new MemoryFilter({ store: memoryAround(STATES[ENTER]!, 0.03, past), lossScale: 0.03 });
+    const s = new MemoryFiltered(scripted(inner), filter, "scripted+memory", { recordTrades });
+    const seen: number[] = [];
+    for (let i = 0; i < BARS.length; i++) {
+      s.update(BARS[i]);
+      seen.push(filter.recorded.length);
+    }
+    return { filter, seen };
+  };
+  const { filter, seen } = run(true);
+  assert.equal(seen[EXIT], 0, "still open at the exit signal's bar");
+  assert.equal(seen[EXIT + 1], 1, "recorded at the next bar's open, when the exit fills");
+  const t = filter.recorded[0];
+  const entry = BARS[ENTER + 1].open;
+  let low = Infinity;
+  for (let i = ENTER + 1; i <= EXIT; i++) low = Math.min(low, BARS[i].low);
+  assert.deepEqual(t.payload, {
+    kind: "trade", time: BARS[ENTER + 1].time, end: BARS[EXIT + 1].time, regime: t.payload.regime,
+    ret: BARS[EXIT + 1].open / entry - 1, dd: Math.min(0, low / entry - 1), durationMs: BARS[EXIT + 1].time - BARS[ENTER + 1].time, strategy: "scripted",
+  });
+  assert.deepEqual(Array.from(t.vector), Array.from(STATES[ENTER]!), "the entry state is the embedding at the decision");
+  const before = querySync({ store: memoryAround(STATES[ENTER]!, 0.03, past), lossScale: 0.03 }, STATES[ENTER]!, BARS[EXIT].time, 21, filter.recorded);
+  assert.ok(before.hits.every((h) => h.payload.kind === "state"), "a query before the exit does not see the trade");
+  const after = querySync({ store: memoryAround(STATES[ENTER]!, 0.03, past), lossScale: 0.03 }, STATES[ENTER]!, BARS[EXIT + 1].time, 21, filter.recorded);
+  assert.equal(after.hits[0].payload.kind, "trade", "the trade's own entry state is its nearest neighbour (similarity 1)");
+  assert.ok(Math.abs(after.hits[0].score - 1) < 1e-6);
+  assert.equal(run(false).filter.recorded.length, 0);
+});
