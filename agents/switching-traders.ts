@@ -1,13 +1,27 @@
-// Switching traders (Lux–Marchesi): a crowd of chartists and fundamentalists who herd and switch strategy by recent performance.
+// Switching traders (Lux–Marchesi, or Brock–Hommes discrete choice): a crowd of chartists and fundamentalists who herd and switch strategy by recent performance.
 import { z } from "zod";
 import { OrderType, Side, TimeInForce } from "../market/types.ts";
 import type { AgentContext, SimAgent } from "../sim/kernel.ts";
+import { chartistProbability, nextFitness, stepDiscreteChoice } from "./brock-hommes.ts";
 import { time } from "./params.ts";
 import { newRates, stepCrowd, transitionRates, type Crowd, type Flows, type SwitchingRule } from "./switching-rule.ts";
 import { midTicks, type World } from "./world.ts";
 
 export const SwitchingTradersParams = z
   .strictObject({
+    /**
+     * How traders switch strategy: "lux-marchesi" (transition rates on the profit differential
+     * of the moment, herding among chartists) or "brock-hommes" (a logit on each strategy's
+     * accumulated realised profit, `beta` and `fitnessMemory`; chartists' opinions still herd
+     * by v1, α1, α2).
+     */
+    rule: z.enum(["lux-marchesi", "brock-hommes"]).default("lux-marchesi"),
+    /** β (Brock–Hommes): intensity of choice, per quote coin of fitness. */
+    beta: z.number().min(0).max(1e6).default(1),
+    /** η (Brock–Hommes): the weight of past fitness, per step (0: only the last step counts). */
+    fitnessMemory: z.number().min(0).max(1).default(0.9),
+    /** C (Brock–Hommes): what the fundamentalists' information costs, quote per trader per step. */
+    fundamentalistCost: z.number().min(0).default(0),
     /** N: traders in the crowd. */
     traders: z.number().int().min(12).max(100_000).default(500),
     /** Share of the traders who start as chartists (half optimists, half pessimists). */
@@ -74,6 +88,11 @@ export class SwitchingTraders implements SimAgent {
   /** Demand (coins) smaller than a lot, carried to the next step. */
   private carry = 0;
   private readonly stepNs: number;
+  /** Brock–Hommes fitness of each strategy, and what one trader of each demanded last step (coins) at `lastPrice`. */
+  private fitChartist = 0;
+  private fitFund = 0;
+  private lastDemand = { chartist: 0, fund: 0 };
+  private lastPrice = NaN;
 
   constructor(private readonly p: SwitchingTradersParams, private readonly world: World) {
     this.rule = { v1: p.v1, v2: p.v2, alpha1: p.alpha1, alpha2: p.alpha2, alpha3: p.alpha3, s: p.s, minGroup: p.minGroup };
@@ -117,7 +136,9 @@ export class SwitchingTraders implements SimAgent {
     const gap = (value - priceNow) / priceNow;
     const c = this.crowd;
     const dtUnits = p.stepSec / p.unitSec;
-    stepCrowd(c, transitionRates(c, { trend, gap }, this.rule, this.rates), dtUnits, p.minGroup, ctx.rng, this.flows);
+    const rates = transitionRates(c, { trend, gap }, this.rule, this.rates);
+    if (p.rule === "brock-hommes") this.chooseStrategies(priceNow, gap, rates, dtUnits, ctx);
+    else stepCrowd(c, rates, dtUnits, p.minGroup, ctx.rng, this.flows);
     this.totals.toFund += this.flows.toFund;
     this.totals.toChartist += this.flows.toChartist;
     this.totals.flips += this.flows.flips;
@@ -134,5 +155,27 @@ export class SwitchingTraders implements SimAgent {
     const ticks = buy ? Math.ceil(ref * (1 + p.throughBps / 1e4)) : Math.max(1, Math.floor(ref * (1 - p.throughBps / 1e4)));
     this.filled.sent += lots;
     ex.sendOrder(buy ? Side.BUY : Side.SELL, OrderType.LIMIT, TimeInForce.IOC, false, ticks, lots);
+  }
+
+  /**
+   * Brock–Hommes: each strategy's fitness gains what one of its traders earned since the last
+   * step (its demand then times the price change), opinions among chartists move by the
+   * Lux–Marchesi opinion rates alone, then revising traders pick a strategy by the logit.
+   */
+  private chooseStrategies(priceNow: number, gap: number, rates: ReturnType<typeof transitionRates>, dtUnits: number, ctx: AgentContext): void {
+    const p = this.p;
+    const c = this.crowd;
+    const dp = Number.isNaN(this.lastPrice) ? 0 : priceNow - this.lastPrice;
+    this.fitChartist = nextFitness(this.fitChartist, this.lastDemand.chartist * dp, p.fitnessMemory);
+    this.fitFund = nextFitness(this.fitFund, this.lastDemand.fund * dp, p.fitnessMemory, p.fundamentalistCost);
+    rates.fundToPlus = rates.plusToFund = rates.fundToMinus = rates.minusToFund = 0;
+    stepCrowd(c, rates, dtUnits, p.minGroup, ctx.rng, this.flows);
+    const flips = this.flows.flips;
+    stepDiscreteChoice(c, chartistProbability(p.beta, this.fitChartist, this.fitFund), p.v2, dtUnits, p.minGroup, ctx.rng, this.flows);
+    this.flows.flips = flips;
+    const nc = c.plus + c.minus;
+    this.lastDemand.chartist = nc > 0 ? (p.chartistSize * (c.plus - c.minus) * dtUnits) / nc : 0;
+    this.lastDemand.fund = p.fundamentalistSize * gap * dtUnits;
+    this.lastPrice = priceNow;
   }
 }

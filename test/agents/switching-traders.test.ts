@@ -22,8 +22,8 @@ const spec = (params: Record<string, unknown> = {}) =>
     typeRegistry(),
   );
 
-async function run(seed: number) {
-  const s = spec();
+async function run(seed: number, params: Record<string, unknown> = {}) {
+  const s = spec(params);
   const { kernel } = buildScenario(s, seed);
   let crowd: SwitchingTraders | undefined;
   for (let id = 0; id < kernel.agentCount; id++) {
@@ -55,8 +55,21 @@ test("bad switching params are refused naming the field", () => {
     [{ v2: 0 }, "scenario.populations[3].params.v2"],
     [{ stepSec: 120, trendSec: 60 }, "scenario.populations[3].params.trendSec"],
     [{ herd: 1 }, "scenario.populations[3].params"],
+    [{ rule: "kirman" }, "scenario.populations[3].params.rule"],
+    [{ rule: "brock-hommes", fitnessMemory: 1.5 }, "scenario.populations[3].params.fitnessMemory"],
   ];
   for (const [params, field] of cases) {
     assert.throws(() => spec(params), (e: unknown) => e instanceof ValidationError && e.message.includes(field), JSON.stringify(params));
   }
+});
+
+test("the Brock–Hommes rule in a world: both strategies gain and lose traders, opinions flip, a seed repeats its digest, and it is another world than Lux–Marchesi's", async () => {
+  const bh = { rule: "brock-hommes", beta: 5 };
+  const a = await run(1, bh);
+  const c = a.crowd;
+  assert.ok(c.totals.toFund > 0 && c.totals.toChartist > 0, `switches both ways (${JSON.stringify(c.totals)})`);
+  assert.ok(c.totals.flips > 0, "chartists change opinion");
+  assert.equal(c.crowd.plus + c.crowd.minus + c.crowd.fund, 100, "the crowd keeps its size");
+  assert.equal((await run(1, bh)).digest, a.digest, "same seed, same digest");
+  assert.notEqual((await run(1)).digest, a.digest);
 });
