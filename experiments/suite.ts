@@ -2,7 +2,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { withBots, type ExtraBot } from "./suite-bots.ts";
 import { join } from "node:path";
-import { BUILTIN_SPECS, builtinSpec } from "../scenarios/builtins.ts";
+import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
+import { builtinSpecNames, builtinSpecOf } from "../scenarios/registry.ts";
 import { checkDurationCovers } from "../scenarios/timeline.ts";
 import { criteriaTable, writeReport, type CriteriaTable, type SuiteReportInput } from "./report/index.ts";
 import { movesTable, type MoveRow } from "./report/moves-table.ts";
@@ -55,12 +56,12 @@ export const SUITE_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SPECS);
 export function checkSuiteOptions(o: Pick<SuiteOptions, "scenarios" | "seeds" | "workers" | "durationNs" | "bots">): void {
   if (o.scenarios.length === 0) throw new Error("--scenarios: no scenario given");
   o.scenarios.forEach((s, i) => {
-    if (!Object.hasOwn(BUILTIN_SPECS, s)) throw new Error(`--scenarios: ${JSON.stringify(s)} is not a built-in (known: ${SUITE_SCENARIOS.join(", ")})`);
+    if (builtinSpecOf(s) === undefined) throw new Error(`--scenarios: ${JSON.stringify(s)} is not a built-in (known: ${builtinSpecNames().join(", ")})`);
     if (o.scenarios.indexOf(s) !== i) throw new Error(`--scenarios: ${JSON.stringify(s)} is listed twice; each scenario runs once per seed (use --seeds for more runs)`);
   });
   if (!Number.isSafeInteger(o.seeds) || o.seeds < 1) throw new Error(`--seeds: ${o.seeds} must be a positive integer`);
   if (!Number.isSafeInteger(o.workers) || o.workers < 1) throw new Error(`--workers: ${o.workers} must be a positive integer`);
-  if (o.durationNs !== undefined) for (const s of o.scenarios) checkDurationCovers(builtinSpec(s), o.durationNs);
+  if (o.durationNs !== undefined) for (const s of o.scenarios) checkDurationCovers(builtinSpecOf(s)!, o.durationNs);
   if (o.bots !== undefined && o.bots.length > 0) for (const s of o.scenarios) withBots(s, o.bots);
 }
 
@@ -81,9 +82,9 @@ export async function runSuite(o: SuiteOptions): Promise<{ suite: SuiteJson; htm
   const input: SuiteReportInput = {
     title: `btc-arena suite: ${o.scenarios.join(", ")} × ${o.seeds} seeds`,
     generator: "btc-arena 0.1.0",
-    criteria: { maxDrawdownPct: builtinSpec(o.scenarios[0]).criteria.maxDrawdownPct },
+    criteria: { maxDrawdownPct: builtinSpecOf(o.scenarios[0])!.criteria.maxDrawdownPct },
     scenarios: o.scenarios.map((name) => {
-      const spec = builtinSpec(name);
+      const spec = builtinSpecOf(name)!;
       const runs = results.filter((r) => r.scenario === name);
       return {
         name,

@@ -50,20 +50,29 @@ export const BUILTIN_EPISODES: Readonly<Record<string, EpisodeEntry>> = Object.f
 });
 
 const cache = new Map<string, ScenarioSpec>();
+const rawCache = new Map<string, unknown>();
 
 /** Whether `name` is a built-in episode. */
 export function isBuiltinEpisode(name: string): boolean {
   return Object.hasOwn(BUILTIN_EPISODES, name);
 }
 
-/** A built-in episode's scenario, built from its data file on first use. @throws for an unknown name or a changed data file. */
-export function episodeBuiltinSpec(name: string): ScenarioSpec {
+/** A built-in episode as a scenario file would hold it, built from its data file on first use. @throws for an unknown name or a changed data file. */
+export function episodeRawSpec(name: string): unknown {
   if (!isBuiltinEpisode(name)) throw new Error(`scenario: ${JSON.stringify(name)} is not a built-in episode (known: ${Object.keys(BUILTIN_EPISODES).join(", ")})`);
-  const hit = cache.get(name);
+  const hit = rawCache.get(name);
   if (hit !== undefined) return hit;
   const e = BUILTIN_EPISODES[name];
   const raw = episodeSpec(shippedBars(e.file), { name, description: e.description, fromMs: Date.parse(e.from), toMs: Date.parse(e.to), data: `data/${e.file.name}` });
-  const spec = parseScenario(raw, typeRegistry());
+  rawCache.set(name, raw);
+  return raw;
+}
+
+/** A built-in episode's scenario, validated. @throws for an unknown name or a changed data file. */
+export function episodeBuiltinSpec(name: string): ScenarioSpec {
+  const hit = cache.get(name);
+  if (hit !== undefined) return hit;
+  const spec = parseScenario(episodeRawSpec(name), typeRegistry());
   cache.set(name, spec);
   return spec;
 }

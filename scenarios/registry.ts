@@ -5,7 +5,7 @@ import type { Kernel } from "../sim/kernel.ts";
 import { ordersPerHour } from "./activity.ts";
 import { buildScenario } from "./build.ts";
 import { BUILTIN_SPECS, builtinSpec } from "./builtins.ts";
-import { BUILTIN_EPISODES, episodeBuiltinSpec, isBuiltinEpisode } from "./episodes.ts";
+import { BUILTIN_EPISODES, episodeBuiltinSpec, episodeRawSpec, isBuiltinEpisode } from "./episodes.ts";
 import { buildSmoke, SMOKE_DURATION_NS } from "./smoke.ts";
 import type { ScenarioSpec } from "./spec.ts";
 
@@ -55,6 +55,18 @@ export function builtinSpecOf(name: string): ScenarioSpec | undefined {
   if (Object.hasOwn(BUILTIN_SPECS, name)) return builtinSpec(name);
   if (isBuiltinEpisode(name)) return episodeBuiltinSpec(name);
   return undefined;
+}
+
+/** A built-in scenario or episode as a scenario file would hold it (to add bots to), or undefined. */
+export function builtinRawSpecOf(name: string): unknown {
+  if (Object.hasOwn(BUILTIN_SPECS, name)) return BUILTIN_SPECS[name];
+  if (isBuiltinEpisode(name)) return episodeRawSpec(name);
+  return undefined;
+}
+
+/** Names `builtinSpecOf` knows: the five scenarios, then the episodes. */
+export function builtinSpecNames(): string[] {
+  return Object.keys(WORLDS).filter((w) => builtinSpecOf(w) !== undefined);
 }
 
 /** @throws Error naming the unknown world and listing the known ones. */
