@@ -4,8 +4,9 @@ import { runParallel } from "../sim/parallel.ts";
 import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, type Facts } from "./facts.ts";
 import type { WorldFactsResult, WorldFactsTask } from "./world-facts-task.ts";
 
-/** The switching crowd the variants add (agents/switching-traders.ts defaults). */
+/** The switching crowd the variants add (agents/switching-traders.ts defaults), by rule. */
 export const SWITCHING_POPULATION = { type: "switching", count: 1, params: {} } as const;
+export const BROCK_HOMMES_POPULATION = { type: "switching", count: 1, params: { rule: "brock-hommes" } } as const;
 
 type RawSpec = Record<string, unknown> & { fundamental: Record<string, unknown>; populations: unknown[] };
 
@@ -14,10 +15,11 @@ export interface Variant {
   readonly label: string;
   readonly sv: boolean;
   readonly jumps: boolean;
-  readonly switching: boolean;
+  /** The switching crowd added: Lux–Marchesi (true) or Brock–Hommes, or none. */
+  readonly switching: boolean | "brock-hommes";
 }
 
-/** (a) normal, (b) SV off with and without jumps, (c) (b) plus switching traders, (d) switching traders with SV on. */
+/** (a) normal, (b) SV off with and without jumps, (c) (b) plus switching traders, (d) switching traders with SV on, (e) the same with the Brock–Hommes rule. */
 export const VARIANTS: readonly Variant[] = [
   { label: "a normal", sv: true, jumps: true, switching: false },
   { label: "b1 SV off", sv: false, jumps: true, switching: false },
@@ -25,6 +27,8 @@ export const VARIANTS: readonly Variant[] = [
   { label: "c1 SV off + switching", sv: false, jumps: true, switching: true },
   { label: "c2 SV, jumps off + switching", sv: false, jumps: false, switching: true },
   { label: "d normal + switching", sv: true, jumps: true, switching: true },
+  { label: "e1 SV off + Brock–Hommes", sv: false, jumps: true, switching: "brock-hommes" },
+  { label: "e2 normal + Brock–Hommes", sv: true, jumps: true, switching: "brock-hommes" },
 ];
 
 /**
@@ -39,7 +43,7 @@ export function variantSpec(v: Variant, days: number): RawSpec {
     duration: `${days}d`,
     bots: [],
     fundamental: { ...normal.fundamental, ...(v.sv ? {} : { volOfVolPerSqrtHour: 0 }), ...(v.jumps ? {} : { jumpsPerDay: 0 }) },
-    populations: [...normal.populations, ...(v.switching ? [SWITCHING_POPULATION] : [])],
+    populations: [...normal.populations, ...(v.switching === "brock-hommes" ? [BROCK_HOMMES_POPULATION] : v.switching ? [SWITCHING_POPULATION] : [])],
   };
 }
 
