@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EmbeddedStore } from "../../../agents/memory/embedded-store.ts";
-import { VectorStoreError } from "../../../agents/memory/vector-store.ts";
+import { unit, VectorStoreError } from "../../../agents/memory/vector-store.ts";
 import { Rng } from "../../../sim/rng.ts";
 import { DIM, vec, vectorStoreConformance } from "./vector-store-conformance.ts";
 
@@ -87,5 +87,31 @@ test("embedded: a snapshot of one dimension is refused by a store of another", a
     await assert.rejects(other.restore(dir), /dimension 16; this store holds 8-dimensional vectors/);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("embedded: an exact search's scores are the float64 sums, in dimension order, of the stored float32 values (what a memory's answers and the RL observation depend on, bit for bit)", async () => {
+  const dim = 128;
+  const rng = Rng.root("embedded/exact-scores");
+  const normal = () => Array.from({ length: dim }, () => rng.normal());
+  const queries = [normal(), normal(), normal()];
+  for (const n of [1, 2, 3, 4, 5, 6, 7, 9, 30]) {
+    const s = new EmbeddedStore({ dimension: dim });
+    const pts = Array.from({ length: n }, (_, id) => ({ id, vector: normal(), payload: {} }));
+    await s.upsert(pts);
+    // A deleted point leaves a gap among the stored slots.
+    if (n > 2) await s.delete([1]);
+    const live = n > 2 ? n - 1 : n;
+    for (const query of queries) {
+      const q = unit(query);
+      const hits = s.exactSearch(query, n);
+      assert.equal(hits.length, live, `n ${n}`);
+      for (const h of hits) {
+        const v = unit(pts[h.id].vector);
+        let sum = 0;
+        for (let j = 0; j < dim; j++) sum += q[j] * v[j];
+        assert.equal(h.score, sum, `n ${n}, id ${h.id}`);
+      }
+    }
   }
 });
