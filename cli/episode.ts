@@ -2,12 +2,12 @@
 import type { Command } from "commander";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { writeAtomic } from "../sim/atomic-write.ts";
 import { typeRegistry } from "../scenarios/build.ts";
 import { EpisodeWindowError, episodeSpec, isoOf } from "../scenarios/episode.ts";
 import { parseScenario } from "../scenarios/spec.ts";
 import { parsePath, UsageError } from "./args.ts";
+import { readBars } from "./facts-bars.ts";
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -45,19 +45,6 @@ async function checkOut(out: string, data: string, force: boolean): Promise<void
   if (!ours) throw new UsageError(`--out: ${JSON.stringify(out)} exists and arena episode did not write it (no "source": {"generatedBy": "arena episode"}); it is left untouched: give another --out, or add --force to replace it`);
 }
 
-async function loadData(path: string): Promise<Ohlcv> {
-  try {
-    return await loadOhlcv(path);
-  } catch (err) {
-    if (err instanceof OhlcvError) throw new UsageError(`--data: ${err.message}`);
-    const code = (err as { code?: unknown }).code;
-    if (code === "ENOENT") throw new UsageError(`--data: ${JSON.stringify(path)} does not exist`);
-    if (code === "EISDIR") throw new UsageError(`--data: ${JSON.stringify(path)} is a directory, not a bars file`);
-    if (typeof code === "string") throw new UsageError(`--data: ${JSON.stringify(path)} cannot be read (${code})`);
-    throw err;
-  }
-}
-
 interface EpisodeOptions {
   readonly data: string;
   readonly from: number;
@@ -84,7 +71,7 @@ export function addEpisodeCommand(program: Command): void {
       if (!NAME.test(name)) throw new UsageError(`--name: ${JSON.stringify(name)} must be lower-case letters, digits and dashes, starting with a letter or digit`);
       const out = o.out ?? `${name}.json`;
       await checkOut(out, o.data, o.force === true);
-      const bars = await loadData(o.data);
+      const bars = await readBars("--data", o.data);
       let raw: Record<string, unknown>;
       try {
         raw = episodeSpec(bars, { name, fromMs: o.from, toMs: o.to, data: o.data });

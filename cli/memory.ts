@@ -7,26 +7,12 @@ import { EMBEDDING_DIM } from "../agents/memory/embedding-layout.ts";
 import { lossScaleOf, MEMORY_K, statesFromBars } from "../agents/memory/market-memory.ts";
 import { MEMORY_FORMAT, type MemoryMeta, openMemoryFolder, writeMemoryFolder } from "../agents/memory/memory-folder.ts";
 import { VectorStoreError } from "../agents/memory/vector-store.ts";
-import { loadOhlcv, OhlcvError, type Ohlcv } from "../experiments/ohlcv.ts";
 import { runFolderProblem } from "../experiments/run-integrity.ts";
 import { QdrantStore } from "../live/memory/qdrant-store.ts";
 import { parsePath, UsageError } from "./args.ts";
 import { addMemoryAblation } from "./memory-ablation.ts";
+import { readBars } from "./facts-bars.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
-
-/** Loads bars, turning unreadable files and bad data into usage errors naming the flag. */
-async function loadBars(flag: string, path: string): Promise<Ohlcv> {
-  try {
-    return await loadOhlcv(path);
-  } catch (err) {
-    if (err instanceof OhlcvError) throw new UsageError(`${flag}: ${err.message}`);
-    const code = (err as { code?: unknown }).code;
-    if (code === "ENOENT") throw new UsageError(`${flag}: ${JSON.stringify(path)} does not exist`);
-    if (code === "EISDIR") throw new UsageError(`${flag}: ${JSON.stringify(path)} is a directory, not a bars file`);
-    if (typeof code === "string") throw new UsageError(`${flag}: ${JSON.stringify(path)} cannot be read (${code})`);
-    throw err;
-  }
-}
 
 function parseInt1(flag: string, max: number) {
   return (raw: string): number => {
@@ -95,7 +81,7 @@ export function addMemoryCommand(program: Command): void {
         if (problem !== null) throw new UsageError(`--run: ${JSON.stringify(o.run)}: ${problem}`);
       }
       const source = o.data ?? o.run!;
-      const bars = o.data !== undefined ? await loadBars("--data", o.data) : await loadBars("--run", join(o.run!, "bars.arrow"));
+      const bars = o.data !== undefined ? await readBars("--data", o.data) : await readBars("--run", join(o.run!, "bars.arrow"));
       if (bars.close.length < EMBEDDING_STARTUP_BARS + o.horizon) {
         throw new UsageError(`${o.data !== undefined ? "--data" : "--run"}: ${JSON.stringify(source)} holds ${bars.close.length} bars; a memory needs at least ${EMBEDDING_STARTUP_BARS} (warm-up) + ${o.horizon} (--horizon)`);
       }
@@ -138,7 +124,7 @@ export function addMemoryCommand(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (o: QueryOptions) => {
       const opened = await openMemoryFolder(o.memory).catch((e: unknown) => asUsage("--memory", e));
-      const bars = await loadBars("--data", o.data);
+      const bars = await readBars("--data", o.data);
       const e = new StateEmbedder();
       let state: Float32Array | null = null;
       let at = NaN;

@@ -2,6 +2,7 @@
 import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
 import { runParallel } from "../sim/parallel.ts";
 import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, type Facts } from "./facts.ts";
+import { spreadOf } from "./facts-spread.ts";
 import type { WorldFactsResult, WorldFactsTask } from "./world-facts-task.ts";
 
 /** The switching crowd the variants add (agents/switching-traders.ts defaults), by rule. */
@@ -56,14 +57,6 @@ export const FACT_ROWS: readonly (readonly [string, (f: Facts) => number])[] = [
   ["corr(volume, \\|r\\|)", (f) => f.volumeAbsCorr],
 ];
 
-/** Median, min and max of finite values (NaN when none). */
-export function spread(xs: readonly number[]): { median: number; min: number; max: number } {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return { median: NaN, min: NaN, max: NaN };
-  const m = s.length >> 1;
-  return { median: s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
-}
-
 const fmt = (x: number) => (!Number.isFinite(x) ? "n/a" : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));
 
 /** A Markdown table: one row per fact, one column per variant ("median (min to max)"), the reference beside. */
@@ -72,13 +65,13 @@ export function sourcesTable(variants: readonly Variant[], results: readonly (re
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const [label, get] of FACT_ROWS) {
     const cells = results.map((rs) => {
-      const s = spread(rs.map((r) => get(r.facts)));
+      const s = spreadOf(rs.map((r) => get(r.facts)));
       return `${fmt(s.median)} (${fmt(s.min)} to ${fmt(s.max)})`;
     });
     lines.push(`| ${[label, ...cells, ...(reference === undefined ? [] : [fmt(get(reference))])].join(" | ")} |`);
   }
   const shares = results.map((rs) => {
-    const s = spread(rs.map((r) => r.chartistShare ?? NaN));
+    const s = spreadOf(rs.map((r) => r.chartistShare ?? NaN));
     return Number.isFinite(s.median) ? `${fmt(s.median)} (${fmt(s.min)} to ${fmt(s.max)})` : "-";
   });
   lines.push(`| ${["mean chartist share", ...shares, ...(reference === undefined ? [] : ["-"])].join(" | ")} |`);

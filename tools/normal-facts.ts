@@ -7,6 +7,7 @@
 //   ±30% of the real value and the real value lies inside the seeds' min..max.
 import { parseArgs } from "node:util";
 import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, REFERENCE_BARS, stylizedFacts, type Facts } from "../experiments/facts.ts";
+import { spreadOf } from "../experiments/facts-spread.ts";
 import { loadOhlcv } from "../experiments/ohlcv.ts";
 import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
 import { runParallel } from "../sim/parallel.ts";
@@ -48,12 +49,6 @@ function candidate(patch: Patch): unknown {
   };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 function seedList(text: string): number[] {
   const m = /^(\d+)-(\d+)$/.exec(text);
   if (m === null) return text.split(",").map(Number);
@@ -92,7 +87,7 @@ async function main(): Promise<void> {
   const real = stylizedFacts(ref);
   const rows = TARGET_FACTS.map(([label, get]) => {
     const xs = results.map((r) => get(r.facts));
-    const med = median(xs);
+    const med = spreadOf(xs).median;
     const lo = Math.min(...xs);
     const hi = Math.max(...xs);
     const want = get(real);
@@ -113,7 +108,7 @@ async function main(): Promise<void> {
   }
   const passed = rows.filter((r) => r.pass).length;
   lines.push("", `${passed}/${rows.length} facts pass; mean 1-minute true range ${meanAtr.toFixed(4)}% (seeds ${atr.map((a) => a.toFixed(3)).join(" ")})`);
-  lines.push(`lag-1 return acf, median ${fmt(median(results.map((r) => r.facts.acf["1"])))} (real ${fmt(real.acf["1"])}); wall time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  lines.push(`lag-1 return acf, median ${fmt(spreadOf(results.map((r) => r.facts.acf["1"])).median)} (real ${fmt(real.acf["1"])}); wall time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   process.stdout.write(lines.join("\n") + "\n");
 }
 
