@@ -18,12 +18,25 @@ export interface FundamentalParams {
    * alternate, which is where volatility clustering comes from. */
   readonly volOfVolPerSqrtHour: number;
   readonly volReversionPerHour: number;
+  /** A second, slow log-volatility factor (calm and turbulent days rather than hours), drawn at
+   * the start from its stationary spread so each run begins somewhere in the market's slow
+   * cycle; 0 turns it off. */
+  readonly slowVolOfVolPerSqrtHour: number;
+  readonly slowVolReversionPerHour: number;
   /**
    * Whether jumps scale with the volatility state, in rate and in size: turbulent stretches
    * bring more and larger jumps (as in real markets, where news and liquidations cluster), so
    * fat tails survive a high-volatility day instead of drowning in its diffusion.
    */
   readonly jumpsFollowVol: boolean;
+  /**
+   * News: episodes in which the value drifts one way for `newsMinutes` (a repricing traded over
+   * the better part of an hour, not a gap), `newsPerDay` of them, the total move's standard
+   * deviation `newsSigma` in log terms; fat tails at the hour without fattening the minute's.
+   */
+  readonly newsPerDay: number;
+  readonly newsSigma: number;
+  readonly newsMinutes: number;
 }
 
 export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.freeze({
@@ -35,6 +48,11 @@ export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.f
   volOfVolPerSqrtHour: 0,
   volReversionPerHour: 0.5,
   jumpsFollowVol: false,
+  slowVolOfVolPerSqrtHour: 0,
+  slowVolReversionPerHour: 0.04,
+  newsPerDay: 0,
+  newsSigma: 0.02,
+  newsMinutes: 30,
 });
 
 const HOUR = 3_600_000_000_000;
@@ -52,7 +70,11 @@ export class Fundamental {
   private logAnchor: number;
   /** log of (current volatility / base volatility). */
   private logVolRatio = 0;
+  private logSlowVol = 0;
   private t = 0;
+  /** The news under way: log drift per step, and steps left. */
+  private newsDrift = 0;
+  private newsLeft = 0;
 
   constructor(params: FundamentalParams, rng: Rng) {
     if (!(params.initial > 0)) throw new Error(`fundamental.initial: ${params.initial} must be positive`);
@@ -60,6 +82,9 @@ export class Fundamental {
     this.rng = rng;
     this.logValue = Math.log(params.initial);
     this.logAnchor = this.logValue;
+    if (params.slowVolOfVolPerSqrtHour > 0) {
+      this.logSlowVol = (this.rng.normal() * params.slowVolOfVolPerSqrtHour) / Math.sqrt(2 * params.slowVolReversionPerHour);
+    }
   }
 
   /** The fundamental value at time `t` ns (t must not go backwards). */
@@ -69,14 +94,30 @@ export class Fundamental {
     const jumpP = (p.jumpsPerDay / 24) * dtH;
     const sd = p.sigmaPerSqrtHour * Math.sqrt(dtH);
     const volSd = p.volOfVolPerSqrtHour * Math.sqrt(dtH);
+    const slowSd = p.slowVolOfVolPerSqrtHour * Math.sqrt(dtH);
+    const newsP = (p.newsPerDay / 24) * dtH;
+    const newsSteps = Math.max(1, Math.round((p.newsMinutes * 60e9) / p.stepNs));
     while (this.t + p.stepNs <= t) {
       this.t += p.stepNs;
       const z = this.rng.normal();
       const scale = p.jumpsFollowVol ? Math.exp(this.logVolRatio) : 1;
       const jump = this.rng.next() < jumpP * scale ? this.rng.normal() * p.jumpSigma * scale : 0;
       if (volSd > 0) this.logVolRatio += -p.volReversionPerHour * dtH * this.logVolRatio + volSd * this.rng.normal();
-      const vol = volSd > 0 ? sd * Math.exp(this.logVolRatio) : sd;
-      this.logValue += p.kappaPerHour * dtH * (this.logAnchor - this.logValue) + vol * z + jump;
+      if (slowSd > 0) this.logSlowVol += -p.slowVolReversionPerHour * dtH * this.logSlowVol + slowSd * this.rng.normal();
+      const vol = sd * Math.exp(this.logVolRatio + this.logSlowVol);
+      // Drawn only when news is on, so worlds without it keep their random stream.
+      if (newsP > 0 && this.newsLeft === 0 && this.rng.next() < newsP) {
+        this.newsDrift = (this.rng.normal() * p.newsSigma) / newsSteps;
+        this.newsLeft = newsSteps;
+      }
+      let drift = 0;
+      if (this.newsLeft > 0) {
+        drift = this.newsDrift;
+        this.newsLeft--;
+        // News moves the anchor too, or the mean reversion would slowly undo it.
+        this.logAnchor += drift;
+      }
+      this.logValue += p.kappaPerHour * dtH * (this.logAnchor - this.logValue) + vol * z + jump + drift;
     }
     return Math.exp(this.logValue);
   }

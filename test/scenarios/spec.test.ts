@@ -52,6 +52,8 @@ const refusals: [string, (s: ReturnType<typeof good>) => unknown, RegExp][] = [
   ["NaN price", (s) => { s.initialPrice = Number.NaN; }, /scenario\.initialPrice: NaN is invalid/],
   ["duplicate bot", (s) => { s.bots.push({ name: "hodl", type: "buy-and-hold" }); }, /scenario\.bots\[1\]\.name: "hodl" is invalid: is used by another bot/],
   ["no populations", (s) => { s.populations = []; }, /scenario\.populations: \[\] is invalid/],
+  ["news shorter than a minute", (s) => { (s as Record<string, unknown>).fundamental = { newsMinutes: 0 }; }, /scenario\.fundamental\.newsMinutes: 0 is invalid/],
+  ["slow volatility that never reverts", (s) => { (s as Record<string, unknown>).fundamental = { slowVolReversionPerHour: 0 }; }, /scenario\.fundamental\.slowVolReversionPerHour: 0 is invalid/],
   ["misspelt field", (s) => { (s as Record<string, unknown>).shoks = []; }, /scenario: .* is invalid: Unrecognized key.*shoks/],
 ];
 
