@@ -34,11 +34,17 @@ export class NoiseTrader implements SimAgent {
   constructor(private readonly p: NoiseTraderParams, private readonly world: World) {}
 
   start(ctx: AgentContext): void {
-    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
+    ctx.wakeIn(this.gapNs(ctx));
+  }
+
+  /** The wait to the next arrival at the rate of the moment (the market's activity moves it). */
+  private gapNs(ctx: AgentContext): number {
+    const activity = this.world.activity;
+    return poissonGapNs(ctx, activity === undefined ? this.p.ratePerMin : this.p.ratePerMin * activity.at(ctx.now));
   }
 
   wake(ctx: AgentContext): void {
-    ctx.wakeIn(poissonGapNs(ctx, this.p.ratePerMin));
+    ctx.wakeIn(this.gapNs(ctx));
     const ex = ctx.exchange;
     const p = this.p;
     const market = ex.markets[ctx.symbol];

@@ -25,6 +25,8 @@ export interface World {
   /** Starting price, quote coins. */
   readonly initialPrice: number;
   readonly withdrawal: Withdrawal;
+  /** The noise flow's rate multiplier (agents/activity.ts); absent, the rate is constant. */
+  readonly activity?: { at(t: number): number };
 }
 
 /** Whether a liquidity provider sits this decision out (draws from its stream only inside a withdrawal). */

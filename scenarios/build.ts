@@ -1,5 +1,6 @@
 // Turns a validated ScenarioSpec and a seed into a ready-to-run kernel.
 import { z } from "zod";
+import { Activity } from "../agents/activity.ts";
 import { Fundamental, FUNDAMENTAL_DEFAULTS } from "../agents/fundamental.ts";
 import { FundamentalPath } from "../agents/fundamental-path.ts";
 import { AGENT_TYPES, agentParamSchemas, BOT_TYPES, botParamSchemas } from "../agents/registry.ts";
@@ -63,7 +64,8 @@ export function buildScenario(spec: ScenarioSpec, seed: number | string): { kern
       { stepNs: path.step, prices: path.prices, bridgeSigmaPerSqrtHour: path.bridgeSigmaPerSqrtHour, bridgeStepNs: FUNDAMENTAL_DEFAULTS.stepNs },
       kernel.rng.fork("world/fundamental"),
     );
-  const world: World = { fundamental, initialPrice: spec.initialPrice, withdrawal: { until: 0, share: 0 } };
+  const activity = spec.activity.volOfVolPerSqrtHour > 0 ? new Activity(spec.activity, kernel.rng.fork("world/activity")) : undefined;
+  const world: World = { fundamental, initialPrice: spec.initialPrice, withdrawal: { until: 0, share: 0 }, activity };
   for (const pop of spec.populations) {
     const t = AGENT_TYPES[pop.type];
     const params = pop.params;

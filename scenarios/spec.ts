@@ -1,6 +1,7 @@
 // ScenarioSpec: a declarative world (populations, shocks on a timeline, bots, criteria), checked with zod.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { ACTIVITY_DEFAULTS } from "../agents/activity.ts";
 import { InstrumentSpec } from "../market/instrument.ts";
 import { parseAt, ValidationError } from "../market/validate.ts";
 import { parseDurationNs } from "../sim/clock.ts";
@@ -120,6 +121,18 @@ export const ScenarioSpecSchema = z
       })
       .partial()
       .default({}),
+    /**
+     * Market activity (agents/activity.ts): the noise flow's rate times a shared log-normal
+     * multiplier, so volume varies beside volatility; off at volOfVolPerSqrtHour 0.
+     */
+    activity: z
+      .strictObject({
+        volOfVolPerSqrtHour: z.number().min(0).max(10, "must be at most 10"),
+        reversionPerHour: z.number().positive().max(60, "must be at most 60 (full reversion within a minute)"),
+      })
+      .partial()
+      .default({})
+      .transform((a) => ({ ...ACTIVITY_DEFAULTS, ...a })),
     /**
      * The move the scenario is built to produce, in percent (e.g. -30), measured from the first
      * shock to the run's end; shorthand for a single leg in `moves`.

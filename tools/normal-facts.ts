@@ -1,7 +1,7 @@
 // Calibration check of `normal`: runs a candidate on seeds 1-8 for 3 days and prints each stylized fact's median, range and the real value, pass or fail.
 //
 // Usage: node --import tsx tools/normal-facts.ts [--set JSON] [--seeds 1-8] [--duration-days 3] [--workers 2] [--json]
-//   --set patches the built-in `normal` before running: {"fundamental": {...}, "populations":
+//   --set patches the built-in `normal` before running: {"fundamental": {...}, "activity": {...}, "populations":
 //   {"market-maker": {"count": 6, "params": {...}}}}; population patches are keyed by type and
 //   merge into that population's params. A fact passes when the median across seeds is within
 //   ±30% of the real value and the real value lies inside the seeds' min..max.
@@ -27,6 +27,7 @@ export const TARGET_FACTS: readonly (readonly [string, (f: Facts) => number])[] 
 
 interface Patch {
   readonly fundamental?: Record<string, unknown>;
+  readonly activity?: Record<string, unknown>;
   readonly populations?: Record<string, { count?: number; params?: Record<string, unknown> }>;
 }
 
@@ -42,6 +43,7 @@ function candidate(patch: Patch): unknown {
   return {
     ...base,
     fundamental: { ...base.fundamental, ...patch.fundamental },
+    ...(patch.activity === undefined ? {} : { activity: { ...(base as { activity?: object }).activity, ...patch.activity } }),
     populations: base.populations.map((p) => {
       const q = pops[p.type];
       return q === undefined ? p : { ...p, count: q.count ?? p.count, params: { ...p.params, ...q.params } };
