@@ -69,3 +69,23 @@ test("each fact's spread across windows, and the runs judged against the windows
   assert.deepEqual(Object.keys(json[0]), ["key", "label", "n", "median", "lo", "hi", "min", "max", "runsWithin", "medianInRunsRange"]);
   assert.equal(json[0].median, Number(rows[0].windows.median.toPrecision(4)));
 });
+
+test("the windows' median counts as in the runs' range only between their min and max, both ends included", () => {
+  const flat = (v: number) => {
+    const g = (keys: readonly number[]) => Object.fromEntries(keys.map((k) => [String(k), v]));
+    return { bars: 300, stdPct: v, kurtosis: g([1, 5, 10, 60]), acf: g([1, 2, 3, 4, 5]), absAcf: g([1, 5, 10, 30, 60]), hill: v, volumeAbsCorr: v } as unknown as Facts;
+  };
+  const runs = [flat(1), flat(2)];
+  const check = (windowValue: number, inRange: boolean, within: boolean) => {
+    for (const r of compareToWindows(runs, [flat(windowValue), flat(windowValue)])) {
+      assert.equal(r.medianInRunsRange, inRange, `${r.key} at ${windowValue}`);
+      assert.equal(r.runsWithin, within, `${r.key} at ${windowValue}`);
+    }
+  };
+  check(2.1, false, true); // above the runs' max, yet their median 1.5 is within 30% of 2.1
+  check(2.5, false, false);
+  check(0.5, false, false);
+  check(2, true, true);
+  check(1, true, false);
+  check(1.6, true, true);
+});
