@@ -100,7 +100,7 @@ export async function factsOfRuns(dirs: readonly string[], ref: string | undefin
   return (
     `${runs.length} runs: ${runs.join(", ")}\n` +
     spreadTable(rows, runs.length, `ref ${refName}`) +
-    `\nref ${refName} cut into ${windows.length} windows of ${windowBars} bars, the runs' length (${dropped} bars left over, dropped)\n` +
+    `\nref ${refName} cut into ${windows.length} windows of ${windowBars} bars, the runs' length${dropped === 0 ? "" : ` (${dropped} bars left over, dropped)`}\n` +
     (longest === windowBars ? "" : `the runs differ in length (${windowBars}..${longest} bars): windows as long as the shortest\n`) +
     `±${WITHIN_FRACTION * 100}%: the runs' median within ${WITHIN_FRACTION * 100}% of the windows' median; in runs range: the windows' median inside the runs' min..max\n` +
     windowsTable(compared)
