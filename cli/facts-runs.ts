@@ -2,7 +2,9 @@
 import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { REFERENCE_BARS, stylizedFacts, type Facts } from "../experiments/facts.ts";
-import { factsSpread, spreadTable, spreadToJson } from "../experiments/facts-spread.ts";
+import { factsSpread, spreadTable, spreadToJson, WITHIN_FRACTION } from "../experiments/facts-spread.ts";
+import { compareToWindows, referenceWindows, ReferenceWindowsError, windowRowsToJson, windowsTable } from "../experiments/reference-windows.ts";
+import type { Ohlcv } from "../experiments/ohlcv.ts";
 import { runFolderProblem } from "../experiments/run-integrity.ts";
 import { UsageError } from "./args.ts";
 import { loadBars } from "./facts-bars.ts";
@@ -66,9 +68,11 @@ export async function expandRunDirs(dirs: readonly string[]): Promise<string[]> 
 /**
  * The text (or, with `json`, one JSON line) of `arena facts --runs`: every run checked against
  * its summary.json as `--run` is, then each fact's spread across the runs beside `ref` (default
- * the real BTC/USDT reference).
+ * the real BTC/USDT reference). With `refWindows`, also the runs against the reference cut into
+ * windows of the runs' length (the shortest run's when they differ): a second table, or `refWindows` in the JSON.
+ * @throws UsageError naming --ref-windows when the reference holds fewer than 2 such windows.
  */
-export async function factsOfRuns(dirs: readonly string[], ref: string | undefined, json: boolean): Promise<string> {
+export async function factsOfRuns(dirs: readonly string[], ref: string | undefined, json: boolean, refWindows = false): Promise<string> {
   const runs = await expandRunDirs(dirs);
   const facts: Facts[] = [];
   for (const dir of runs) {
@@ -77,8 +81,38 @@ export async function factsOfRuns(dirs: readonly string[], ref: string | undefin
     facts.push(stylizedFacts(await loadBars("--runs", join(dir, "bars.arrow"))));
   }
   const refName = ref === undefined ? REFERENCE_BARS.name : basename(ref);
-  const refFacts = stylizedFacts(await loadBars("--ref", ref ?? REFERENCE_BARS.path));
+  const refBars = await loadBars("--ref", ref ?? REFERENCE_BARS.path);
+  const refFacts = stylizedFacts(refBars);
   const rows = factsSpread(facts, refFacts);
-  if (json) return JSON.stringify({ runs, ref: refName, facts: spreadToJson(rows) }) + "\n";
-  return `${runs.length} runs: ${runs.join(", ")}\n` + spreadTable(rows, runs.length, `ref ${refName}`);
+  if (!refWindows) {
+    if (json) return JSON.stringify({ runs, ref: refName, facts: spreadToJson(rows) }) + "\n";
+    return `${runs.length} runs: ${runs.join(", ")}\n` + spreadTable(rows, runs.length, `ref ${refName}`);
+  }
+  const windowBars = Math.min(...facts.map((f) => f.bars));
+  const windows = windowsOf(refBars, windowBars, refName);
+  const compared = compareToWindows(facts, windows);
+  if (json) {
+    const refWindowsJson = { bars: windowBars, count: windows.length, facts: windowRowsToJson(compared) };
+    return JSON.stringify({ runs, ref: refName, facts: spreadToJson(rows), refWindows: refWindowsJson }) + "\n";
+  }
+  const longest = Math.max(...facts.map((f) => f.bars));
+  const dropped = refBars.close.length - windows.length * windowBars;
+  return (
+    `${runs.length} runs: ${runs.join(", ")}\n` +
+    spreadTable(rows, runs.length, `ref ${refName}`) +
+    `\nref ${refName} cut into ${windows.length} windows of ${windowBars} bars, the runs' length${dropped === 0 ? "" : ` (${dropped} bars left over, dropped)`}\n` +
+    (longest === windowBars ? "" : `the runs differ in length (${windowBars}..${longest} bars): windows as long as the shortest\n`) +
+    `±${WITHIN_FRACTION * 100}%: the runs' median within ${WITHIN_FRACTION * 100}% of the windows' median; in runs range: the windows' median inside the runs' min..max\n` +
+    windowsTable(compared)
+  );
+}
+
+/** The reference's windows, a reference too short for them refused as a usage error naming --ref-windows. */
+function windowsOf(refBars: Ohlcv, windowBars: number, refName: string): Facts[] {
+  try {
+    return referenceWindows(refBars, windowBars);
+  } catch (err) {
+    if (err instanceof ReferenceWindowsError) throw new UsageError(`--ref-windows: ref ${refName}: ${err.message}`);
+    throw err;
+  }
 }

@@ -87,12 +87,16 @@ function program(): Command {
     .option("--runs <dir...>", "run directories, or suite folders (their runs): each fact's median, 95% interval and range across them beside the reference", (v, prev: string[] | undefined) => [...(prev ?? []), parsePath("--runs", v)])
     .option("--ref <file>", `reference bars for the side-by-side column (default with --run/--runs: ${REFERENCE_BARS.name})`, (v) => parsePath("--ref", v))
     .option("--json", "print one JSON object with the facts of the first subject only (with --runs: the summary across runs)")
-    .action(async (file: string | undefined, o: { run?: string; runs?: string[]; ref?: string; json?: boolean }) => {
+    .option("--ref-windows", "with --runs: also compare the runs with the reference cut into windows of the runs' length (sample facts depend on sample length)")
+    .action(async (file: string | undefined, o: { run?: string; runs?: string[]; ref?: string; json?: boolean; refWindows?: boolean }) => {
+      if (o.refWindows === true && o.runs === undefined) {
+        throw new UsageError(`facts: --ref-windows compares runs with windows of the reference as long as they are; it needs --runs DIR... (${file !== undefined ? `given FILE ${JSON.stringify(file)}` : o.run !== undefined ? `given --run ${JSON.stringify(o.run)}` : "none given"})`);
+      }
       if (o.runs !== undefined) {
         if (file !== undefined || o.run !== undefined) {
           throw new UsageError(`facts: give FILE, --run DIR or --runs DIR..., one of them (${file !== undefined ? `FILE ${JSON.stringify(file)}` : `--run ${JSON.stringify(o.run)}`} and --runs ${JSON.stringify(o.runs.join(" "))})`);
         }
-        process.stdout.write(await factsOfRuns(o.runs, o.ref, o.json === true));
+        process.stdout.write(await factsOfRuns(o.runs, o.ref, o.json === true, o.refWindows === true));
         return;
       }
       if (file === undefined && o.run === undefined) throw new UsageError("facts: give FILE or --run DIR (neither was given)");
