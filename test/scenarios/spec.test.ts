@@ -54,6 +54,7 @@ const refusals: [string, (s: ReturnType<typeof good>) => unknown, RegExp][] = [
   ["no populations", (s) => { s.populations = []; }, /scenario\.populations: \[\] is invalid/],
   ["news shorter than a minute", (s) => { (s as Record<string, unknown>).fundamental = { newsMinutes: 0 }; }, /scenario\.fundamental\.newsMinutes: 0 is invalid/],
   ["slow volatility that never reverts", (s) => { (s as Record<string, unknown>).fundamental = { slowVolReversionPerHour: 0 }; }, /scenario\.fundamental\.slowVolReversionPerHour: 0 is invalid/],
+  ["activity that never reverts", (s) => { (s as Record<string, unknown>).activity = { reversionPerHour: 0 }; }, /scenario\.activity\.reversionPerHour: 0 is invalid/],
   ["misspelt field", (s) => { (s as Record<string, unknown>).shoks = []; }, /scenario: .* is invalid: Unrecognized key.*shoks/],
 ];
 
