@@ -1,4 +1,5 @@
 // The parameters `arena calibrate` may move, their bounds, and how a point of the search becomes a scenario.
+import { ACTIVITY_DEFAULTS } from "../../agents/activity.ts";
 import { FUNDAMENTAL_DEFAULTS } from "../../agents/fundamental.ts";
 import { AGENT_TYPES } from "../../agents/registry.ts";
 
@@ -11,8 +12,8 @@ import { AGENT_TYPES } from "../../agents/registry.ts";
 export interface CalibrationParam {
   /** Name on the command line (`--params`) and in the report. */
   readonly name: string;
-  /** `fundamental` or a population type (the first population of that type). */
-  readonly where: "fundamental" | "noise" | "market-maker" | "fundamental-trader" | "momentum";
+  /** `fundamental`, `activity` or a population type (the first population of that type). */
+  readonly where: "fundamental" | "activity" | "noise" | "market-maker" | "fundamental-trader" | "momentum";
   /** The field: a key of the scenario's `fundamental`, `count`, or a key of the population's params. */
   readonly field: string;
   readonly lo: number;
@@ -38,6 +39,8 @@ export const CALIBRATION_PARAMS: readonly CalibrationParam[] = [
   { name: "newsSigma", where: "fundamental", field: "newsSigma", lo: 0.001, hi: 0.2, integer: false, doc: "a news's total move, log terms" },
   { name: "newsMinutes", where: "fundamental", field: "newsMinutes", lo: 1, hi: 240, integer: false, doc: "how long a news drifts the value" },
   { name: "kappaPerHour", where: "fundamental", field: "kappaPerHour", lo: 0.001, hi: 5, integer: false, doc: "reversion of the value to its anchor" },
+  { name: "activity.volOfVolPerSqrtHour", where: "activity", field: "volOfVolPerSqrtHour", lo: 0.01, hi: 5, integer: false, doc: "noise of the log multiplier of the noise flow's rate (volume beside volatility)" },
+  { name: "activity.reversionPerHour", where: "activity", field: "reversionPerHour", lo: 0.05, hi: 20, integer: false, doc: "how fast activity returns to its mean" },
   { name: "noise.count", where: "noise", field: "count", lo: 15, hi: 240, integer: true, doc: "noise traders" },
   { name: "noise.ratePerMin", where: "noise", field: "ratePerMin", lo: 0.75, hi: 12, integer: false, doc: "orders a minute per noise trader" },
   { name: "market-maker.count", where: "market-maker", field: "count", lo: 1, hi: 16, integer: true, doc: "market makers" },
@@ -50,24 +53,28 @@ export const CALIBRATION_PARAMS: readonly CalibrationParam[] = [
 /** The population type in a scenario file of a `where` (the value trader's type is "fundamental"). */
 const popType = (where: CalibrationParam["where"]) => (where === "fundamental-trader" ? "fundamental" : where);
 
-type RawSpec = Record<string, unknown> & { populations?: { type?: unknown; count?: unknown; params?: Record<string, unknown> }[]; fundamental?: Record<string, unknown> };
+type RawSpec = Record<string, unknown> & { populations?: { type?: unknown; count?: unknown; params?: Record<string, unknown> }[]; fundamental?: Record<string, unknown>; activity?: Record<string, unknown> };
+
+/** The scenario-level sections a parameter may live in, and their defaults. */
+const SECTION_DEFAULTS = { fundamental: FUNDAMENTAL_DEFAULTS, activity: ACTIVITY_DEFAULTS } as const;
+const isSection = (where: CalibrationParam["where"]): where is keyof typeof SECTION_DEFAULTS => where === "fundamental" || where === "activity";
 
 /** The first population of the parameter's type in a raw scenario, or undefined. */
 function population(spec: RawSpec, p: CalibrationParam) {
-  if (p.where === "fundamental") return undefined;
+  if (isSection(p.where)) return undefined;
   return (spec.populations ?? []).find((q) => q.type === popType(p.where));
 }
 
-/** Whether the scenario has what `p` moves (a population of its type; the fundamental always). */
+/** Whether the scenario has what `p` moves (a population of its type; the fundamental and activity always). */
 export function applies(spec: RawSpec, p: CalibrationParam): boolean {
-  return p.where === "fundamental" || population(spec, p) !== undefined;
+  return isSection(p.where) || population(spec, p) !== undefined;
 }
 
 /** The value a raw scenario gives `p`, its type's default when the file leaves it out. */
 export function valueIn(spec: RawSpec, p: CalibrationParam): number {
-  if (p.where === "fundamental") {
-    const v = spec.fundamental?.[p.field];
-    return typeof v === "number" ? v : (FUNDAMENTAL_DEFAULTS as unknown as Record<string, number>)[p.field];
+  if (isSection(p.where)) {
+    const v = spec[p.where]?.[p.field];
+    return typeof v === "number" ? v : (SECTION_DEFAULTS[p.where] as unknown as Record<string, number>)[p.field];
   }
   const pop = population(spec, p)!;
   if (p.field === "count") return pop.count as number;
@@ -96,8 +103,8 @@ export function fromUnit(p: CalibrationParam, u: number): number {
 export function withValues(spec: RawSpec, params: readonly CalibrationParam[], values: readonly number[]): RawSpec {
   const out = structuredClone(spec) as RawSpec;
   params.forEach((p, i) => {
-    if (p.where === "fundamental") {
-      out.fundamental = { ...(out.fundamental ?? {}), [p.field]: values[i] };
+    if (isSection(p.where)) {
+      out[p.where] = { ...(out[p.where] ?? {}), [p.field]: values[i] };
       return;
     }
     const pop = population(out, p)!;

@@ -38,6 +38,10 @@ test("values are read from the scenario, or the type's default when it leaves on
   assert.equal(valueIn(moved, byName("fundamental.count")), 30);
   assert.equal(valueIn(spec, byName("fundamental.count")), 20, "the input is not changed");
   assert.equal(applies(spec, byName("market-maker.count")), false);
+  assert.equal(valueIn(spec, byName("activity.volOfVolPerSqrtHour")), 0, "activity left off");
+  const active = withValues(spec, [byName("activity.volOfVolPerSqrtHour")], [1.5]);
+  assert.deepEqual((active as { activity?: unknown }).activity, { volOfVolPerSqrtHour: 1.5 });
+  assert.equal(valueIn(active, byName("activity.reversionPerHour")), 1, "activity's default reversion");
 });
 
 test("the unit cube maps log-uniformly onto the bounds, counts to whole numbers, values outside clipped", () => {
