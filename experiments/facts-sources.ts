@@ -1,4 +1,4 @@
-// Where the stylized facts come from: `normal` with the fundamental's stochastic volatility and jumps switched off, with and without switching traders.
+// Where the stylized facts come from: `normal` with the fundamental's stochastic volatility, jumps and news, or its market activity, switched off, with and without switching traders.
 import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
 import { runParallel } from "../sim/parallel.ts";
 import { ABS_ACF_LAGS, KURTOSIS_HORIZONS, type Facts } from "./facts.ts";
@@ -9,20 +9,25 @@ import type { WorldFactsResult, WorldFactsTask } from "./world-facts-task.ts";
 export const SWITCHING_POPULATION = { type: "switching", count: 1, params: {} } as const;
 export const BROCK_HOMMES_POPULATION = { type: "switching", count: 1, params: { rule: "brock-hommes" } } as const;
 
-type RawSpec = Record<string, unknown> & { fundamental: Record<string, unknown>; populations: unknown[] };
+type RawSpec = Record<string, unknown> & { fundamental: Record<string, unknown>; populations: unknown[]; activity?: Record<string, unknown> };
 
 /** One world of the comparison: a label and how it differs from `normal`. */
 export interface Variant {
   readonly label: string;
+  /** Both volatility factors of the fundamental, fast and slow. */
   readonly sv: boolean;
+  /** The fundamental's jumps and news. */
   readonly jumps: boolean;
+  /** The market activity that moves the noise flow's rate; on unless false. */
+  readonly activity?: boolean;
   /** The switching crowd added: Lux–Marchesi (true) or Brock–Hommes, or none. */
   readonly switching: boolean | "brock-hommes";
 }
 
-/** (a) normal, (b) SV off with and without jumps, (c) (b) plus switching traders, (d) switching traders with SV on, (e) the same with the Brock–Hommes rule. */
+/** (a) normal, and with activity off, (b) SV off with and without jumps and news, (c) (b) plus switching traders, (d) switching traders with SV on, (e) the same with the Brock–Hommes rule. */
 export const VARIANTS: readonly Variant[] = [
   { label: "a normal", sv: true, jumps: true, switching: false },
+  { label: "a2 activity off", sv: true, jumps: true, activity: false, switching: false },
   { label: "b1 SV off", sv: false, jumps: true, switching: false },
   { label: "b2 SV, jumps off", sv: false, jumps: false, switching: false },
   { label: "c1 SV off + switching", sv: false, jumps: true, switching: true },
@@ -43,7 +48,8 @@ export function variantSpec(v: Variant, days: number): RawSpec {
     name: "normal-facts-sources",
     duration: `${days}d`,
     bots: [],
-    fundamental: { ...normal.fundamental, ...(v.sv ? {} : { volOfVolPerSqrtHour: 0 }), ...(v.jumps ? {} : { jumpsPerDay: 0 }) },
+    fundamental: { ...normal.fundamental, ...(v.sv ? {} : { volOfVolPerSqrtHour: 0, slowVolOfVolPerSqrtHour: 0 }), ...(v.jumps ? {} : { jumpsPerDay: 0, newsPerDay: 0 }) },
+    ...(v.activity === false ? { activity: { ...normal.activity, volOfVolPerSqrtHour: 0 } } : {}),
     populations: [...normal.populations, ...(v.switching === "brock-hommes" ? [BROCK_HOMMES_POPULATION] : v.switching ? [SWITCHING_POPULATION] : [])],
   };
 }
