@@ -5,8 +5,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { calibrate } from "../experiments/calibrate/calibrate.ts";
 import { applies, CALIBRATION_PARAMS, type CalibrationParam } from "../experiments/calibrate/params.ts";
-import { factsComparison, paramsTable, reportJson, reportMarkdown, type ReportInputs } from "../experiments/calibrate/report.ts";
-import { factsTooFew, MIN_FACTS_BARS, stylizedFacts } from "../experiments/facts.ts";
+import { factsComparison, paramsTable, referenceLine, reportJson, reportMarkdown, type CalibrationReference, type ReportInputs } from "../experiments/calibrate/report.ts";
+import { factsTooFew, MIN_FACTS_BARS, stylizedFacts, type Facts } from "../experiments/facts.ts";
+import { barSpacing, type Ohlcv } from "../experiments/ohlcv.ts";
+import { medianFacts, referenceWindows, ReferenceWindowsError } from "../experiments/reference-windows.ts";
 import { typeRegistry } from "../scenarios/build.ts";
 import { BUILTIN_SPECS } from "../scenarios/builtins.ts";
 import { parseScenario, type ScenarioSpec } from "../scenarios/spec.ts";
@@ -35,6 +37,7 @@ interface Flags {
   duration: number;
   workers: number;
   params?: string[];
+  refWindows?: boolean;
   out: string;
   force?: boolean;
 }
@@ -81,6 +84,32 @@ function chooseParams(raw: Record<string, unknown>, names: readonly string[] | u
   });
 }
 
+/**
+ * The real target: the facts of the whole file, or with `refWindows` their median across the file
+ * cut into windows as long as the runs (sample facts depend on sample length).
+ * @throws UsageError naming --ref-windows: data not in 1-minute bars (the runs' bars), too short for 2 windows.
+ */
+function realTarget(bars: Ohlcv, data: string, durationNs: number, refWindows: boolean): { real: Facts; reference: CalibrationReference } {
+  if (!refWindows) {
+    const real = stylizedFacts(bars);
+    return { real, reference: { kind: "whole", bars: real.bars } };
+  }
+  const name = JSON.stringify(basename(data));
+  const spacingMs = barSpacing(bars.timestamps);
+  if (spacingMs * 1e6 !== MINUTE_NS) {
+    throw new UsageError(`--ref-windows: --data ${name} has bars ${spacingMs / 1000} s apart (its usual spacing); windows as long as the runs are counted in the runs' 1-minute bars, so the data must be 1-minute bars`);
+  }
+  // The runs' bar count: the kernel keeps a last partial minute as a bar.
+  const windowBars = Math.ceil(durationNs / MINUTE_NS);
+  try {
+    const windows = referenceWindows(bars, windowBars);
+    return { real: medianFacts(windows), reference: { kind: "windows", windows: windows.length, bars: windowBars } };
+  } catch (err) {
+    if (err instanceof ReferenceWindowsError) throw new UsageError(`--ref-windows: --data ${name} cut into windows of --duration ${durationNs / MINUTE_NS} min: ${err.message}`);
+    throw err;
+  }
+}
+
 /** Adds the `calibrate` command to `program`. */
 export function addCalibrateCommand(program: Command): void {
   program
@@ -94,6 +123,7 @@ export function addCalibrateCommand(program: Command): void {
     .option("--duration <d>", `simulated duration of every world (at least ${MIN_FACTS_BARS} minutes, the bars the facts need)`, (v) => parseDuration("--duration", v), parseDuration("--duration", DEFAULT_DURATION))
     .option("--workers <n>", workersHelp("the worlds"), (v) => parseWorkers("--workers", v), 2)
     .option("--params <list>", "comma-separated parameters to move (default: every one in the table the scenario has)", (v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+    .option("--ref-windows", "match the median of each fact across the data cut into windows as long as the runs (--duration), not the whole file's facts; needs 1-minute data holding at least 2 windows")
     .option("--out <dir>", OUT_HELP, (v) => parsePath("--out", v), "runs/calibrate")
     .option("--force", FORCE_HELP)
     .action(async (o: Flags) => {
@@ -110,7 +140,7 @@ export function addCalibrateCommand(program: Command): void {
       const bars = await loadBars("--data", o.data);
       const few = factsTooFew(o.data, bars.close.length);
       if (few !== null) throw new UsageError(`--data: ${few}`);
-      const real = stylizedFacts(bars);
+      const { real, reference } = realTarget(bars, o.data, o.duration, o.refWindows === true);
       const inputs = [{ flag: "--data", path: o.data }, ...(scenario.file === undefined ? [] : [{ flag: "--scenario", path: scenario.file }])];
       const output = await openOutput({ command: "calibrate", value: o.out, force: o.force, inputs });
 
@@ -120,7 +150,7 @@ export function addCalibrateCommand(program: Command): void {
       let lastEvaluated = 0;
       let lastRuns = 0;
       const t0 = performance.now();
-      const report: ReportInputs = { scenario: scenario.spec.name, data: basename(o.data), real, seeds: o.seeds, budget: o.budget, seed: o.seed, durationNs: o.duration, params };
+      const report: ReportInputs = { scenario: scenario.spec.name, data: basename(o.data), dataBars: bars.close.length, reference, real, seeds: o.seeds, budget: o.budget, seed: o.seed, durationNs: o.duration, params };
       const cal = await output.write(async (dir) => {
         const result = await calibrate({
           spec: scenario.raw, real, params, seeds: o.seeds, budget: o.budget, seed: o.seed, durationNs: o.duration, workers: o.workers,
@@ -139,7 +169,7 @@ export function addCalibrateCommand(program: Command): void {
       }).finally(() => bar?.stop());
       const wall = (performance.now() - t0) / 1000;
       process.stdout.write(
-        `${scenario.spec.name} against ${basename(o.data)}: ${cal.evaluations.length} candidates × ${o.seeds} seeds of ${o.duration / MINUTE_NS} min in ${wall.toFixed(1)} s\n\n` +
+        `${scenario.spec.name} against ${basename(o.data)}: ${cal.evaluations.length} candidates × ${o.seeds} seeds of ${o.duration / MINUTE_NS} min in ${wall.toFixed(1)} s\n${referenceLine(report)}\n\n` +
           factsComparison(report, cal) + "\n" + paramsTable(report, cal) +
           `\nwrote ${["scenario.json", "report.json", "report.md"].map((f) => join(o.out, f)).join(", ")}\n`,
       );

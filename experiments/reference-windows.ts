@@ -1,6 +1,6 @@
 // The reference cut into windows as long as the runs: sample facts depend on sample length, so runs are compared with windows of their own length.
-import { MIN_FACTS_BARS, stylizedFacts, type Facts } from "./facts.ts";
-import { factsSpread, renderTable, spreadToJson, WITHIN_FRACTION, withinOf, type SpreadRow } from "./facts-spread.ts";
+import { ABS_ACF_LAGS, ACF_LAGS, KURTOSIS_HORIZONS, MIN_FACTS_BARS, stylizedFacts, type Facts } from "./facts.ts";
+import { factsSpread, renderTable, spreadOf, spreadToJson, WITHIN_FRACTION, withinOf, type SpreadRow } from "./facts-spread.ts";
 import type { Ohlcv } from "./ohlcv.ts";
 
 /** A reference too short for (or a window length unfit for) the windows; the message names the numbers. */
@@ -30,6 +30,30 @@ export function referenceWindows(bars: Pick<Ohlcv, "close" | "volume">, windowBa
     out.push(stylizedFacts({ close: bars.close.subarray(from, from + windowBars), volume: bars.volume.subarray(from, from + windowBars) }));
   }
   return out;
+}
+
+/**
+ * The windows' median fact by fact (spreadOf's median: NaN values left out, NaN when none is
+ * finite), as one Facts whose `bars` is the windows' length: a length-matched target for runs.
+ * @throws ReferenceWindowsError when there are no windows or they differ in length.
+ */
+export function medianFacts(windows: readonly Facts[]): Facts {
+  if (windows.length === 0) throw new ReferenceWindowsError("no windows to take the median of");
+  const bars = windows[0].bars;
+  const other = windows.find((f) => f.bars !== bars);
+  if (other !== undefined) throw new ReferenceWindowsError(`the windows differ in length (${bars} and ${other.bars} bars); a median across them needs one length`);
+  const med = (get: (f: Facts) => number) => spreadOf(windows.map(get)).median;
+  const byKey = <K extends number, T extends "kurtosis" | "acf" | "absAcf">(keys: readonly K[], field: T) =>
+    Object.fromEntries(keys.map((k) => [`${k}`, med((f) => (f[field] as Record<string, number>)[`${k}`])])) as Facts[T];
+  return {
+    bars,
+    stdPct: med((f) => f.stdPct),
+    kurtosis: byKey(KURTOSIS_HORIZONS, "kurtosis"),
+    acf: byKey(ACF_LAGS, "acf"),
+    absAcf: byKey(ABS_ACF_LAGS, "absAcf"),
+    hill: med((f) => f.hill),
+    volumeAbsCorr: med((f) => f.volumeAbsCorr),
+  };
 }
 
 /** Each fact of FACT_KEYS across the windows: median, 95% interval and range (no reference of their own). */

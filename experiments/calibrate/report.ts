@@ -6,10 +6,18 @@ import { MOMENT_KEYS } from "./moments.ts";
 import type { CalibrationParam } from "./params.ts";
 import { LAMBDA, STEP0 } from "./search.ts";
 
+/** What the real target was: the facts of the whole file, or the median of its windows as long as the runs. */
+export type CalibrationReference =
+  | { readonly kind: "whole"; readonly bars: number }
+  | { readonly kind: "windows"; readonly windows: number; readonly bars: number };
+
 /** What the report says about the inputs. */
 export interface ReportInputs {
   readonly scenario: string;
   readonly data: string;
+  /** Bars in the data file. */
+  readonly dataBars: number;
+  readonly reference: CalibrationReference;
   readonly real: Facts;
   readonly seeds: number;
   readonly budget: number;
@@ -31,7 +39,8 @@ export function reportJson(inp: ReportInputs, cal: Calibration): Record<string, 
     generator: "btc-arena calibrate",
     scenario: inp.scenario,
     data: inp.data,
-    dataBars: inp.real.bars,
+    dataBars: inp.dataBars,
+    reference: inp.reference,
     seeds: Array.from({ length: inp.seeds }, (_, i) => i + 1),
     durationNs: inp.durationNs,
     budget: inp.budget,
@@ -43,6 +52,12 @@ export function reportJson(inp: ReportInputs, cal: Calibration): Record<string, 
     facts: { before: spreadToJson(rowsOf(cal.before, inp.real)), after: spreadToJson(rowsOf(cal.after, inp.real)) },
     evaluations: cal.evaluations.map((e) => ({ index: e.index, objective: sig(e.objective), values: e.values })),
   };
+}
+
+/** One line naming the real target, e.g. "real: median of 7 windows of 4320 bars of FILE". */
+export function referenceLine(inp: ReportInputs): string {
+  const r = inp.reference;
+  return r.kind === "whole" ? `real: the whole of ${inp.data} (${r.bars} bars)` : `real: median of ${r.windows} windows of ${r.bars} bars of ${inp.data} (the runs' length)`;
 }
 
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : "n/a");
@@ -77,6 +92,8 @@ export function reportMarkdown(inp: ReportInputs, cal: Calibration): string {
     `# Calibration of ${inp.scenario} to ${inp.data}`,
     "",
     `${inp.seeds} seeds (1..${inp.seeds}) of ${inp.durationNs / 60e9} simulated minutes per candidate, ${cal.evaluations.length} candidates (budget ${inp.budget}), search seed ${inp.seed}.`,
+    "",
+    `${referenceLine(inp)}.`,
     "",
     "## Facts: real against the seeds' median and 95% interval",
     "",

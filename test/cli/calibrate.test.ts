@@ -58,6 +58,8 @@ test("calibrate writes a scenario arena run loads and a before/after report, byt
   }
   assert.equal(report.moments.length, 13);
   assert.match(r[0].stdout, /^calibrate-tiny against btcusdt-1m-2023-03-01-300bars\.csv: 2 candidates × 2 seeds of 241 min/);
+  assert.deepEqual([report.dataBars, report.reference], [300, { kind: "whole", bars: 300 }], "the target: the whole file's facts");
+  assert.equal(r[0].stdout.split("\n")[1], "real: the whole of btcusdt-1m-2023-03-01-300bars.csv (300 bars)");
   assert.match(r[0].stdout, /\* std of 1-bar returns, %\s+\d\.\d{4}\s/);
   assert.match(r[0].stdout, /within ±30% of real \(median\): \d+\/13 before, \d+\/13 after/);
   assert.match(readFileSync(join(one, "report.md"), "utf8"), /^# Calibration of calibrate-tiny to btcusdt/);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MIN_FACTS_BARS, stylizedFacts, type Facts } from "../../experiments/facts.ts";
 import { FACT_KEYS, spreadOf, withinOf } from "../../experiments/facts-spread.ts";
-import { compareToWindows, referenceWindows, ReferenceWindowsError, windowRowsToJson, windowsSpread } from "../../experiments/reference-windows.ts";
+import { compareToWindows, medianFacts, referenceWindows, ReferenceWindowsError, windowRowsToJson, windowsSpread } from "../../experiments/reference-windows.ts";
 
 /** A random-walk close and a volume tied to |r|, deterministic (a small LCG), `n` bars. */
 function bars(n: number, seed = 1): { close: Float64Array; volume: Float64Array } {
@@ -88,4 +88,22 @@ test("the windows' median counts as in the runs' range only between their min an
   check(2, true, true);
   check(1, true, false);
   check(1.6, true, true);
+});
+
+test("medianFacts: every fact the windows' median (NaN left out), bars the windows' length; refused without windows or with mixed lengths", () => {
+  const w = MIN_FACTS_BARS;
+  for (const count of [4, 5]) {
+    const windows = referenceWindows(bars(count * w, 5), w);
+    const m = medianFacts(windows);
+    assert.deepEqual(Object.keys(m), Object.keys(windows[0]), "the same fields as one window's facts");
+    for (const g of ["kurtosis", "acf", "absAcf"] as const) assert.deepEqual(Object.keys(m[g]), Object.keys(windows[0][g]), g);
+    assert.equal(m.bars, w);
+    for (const { key, get } of FACT_KEYS) assert.equal(get(m), spreadOf(windows.map(get)).median, `${key} of ${count} windows`);
+  }
+  const windows = referenceWindows(bars(3 * w, 9), w);
+  const withNaN = [...windows, { ...windows[0], hill: NaN }];
+  assert.equal(medianFacts(withNaN).hill, spreadOf(windows.map((f) => f.hill)).median, "a NaN window is left out of that fact");
+  assert.equal(medianFacts([{ ...windows[0], hill: NaN }]).hill, NaN);
+  assert.throws(() => medianFacts([]), ReferenceWindowsError);
+  assert.throws(() => medianFacts([windows[0], stylizedFacts(bars(w + 1))]), (e: unknown) => e instanceof ReferenceWindowsError && e.message.includes(`differ in length (${w} and ${w + 1} bars)`));
 });
