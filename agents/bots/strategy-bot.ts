@@ -45,6 +45,8 @@ export class StrategyBot implements Bot {
   /** Open position: entry price, best high of the bars before the current one, entry time (ms). */
   private entry = NaN;
   private best = NaN;
+  /** The circuit breaker asked to close everything and the bot may still hold some. */
+  private flattening = false;
   private enteredMs = 0;
   refused = 0;
   /** Regime label changes (Unix ms of the bar), for strategies that detect one. */
@@ -157,7 +159,15 @@ export class StrategyBot implements Bot {
       this.best = Math.max(this.best, high);
       if (x.check(open, high, low)) return sellAll(x.byRisk ? x.reason : null);
     }
-    if (this.risk.closeAllNow) return sellAll("circuit-breaker");
+    if (this.risk.closeAllNow) {
+      this.flattening = true;
+      return sellAll("circuit-breaker");
+    }
+    if (this.flattening) {
+      // A market sell into a crash's empty book may fill nothing: sell again each bar until flat.
+      if (long) return sellAll(null);
+      this.flattening = false;
+    }
     if (signal === "exit" && long) return sellAll(null);
     if (signal !== "enter" || long) return;
     const wanted = (balance.free[market.quote] ?? 0) * 0.95;

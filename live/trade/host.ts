@@ -49,7 +49,8 @@ class LiveBotContext implements BotContext {
   }
   wakeIn(dtMs: number): void {
     if (!(dtMs >= 0 && dtMs < Infinity)) throw new RangeError(`bot: wakeIn(${dtMs}) is not a delay in ms >= 0`);
-    this.host.schedule(this.host.clock.now() + dtMs);
+    const now = this.host.clock.now();
+    this.host.schedule(now + dtMs, now);
   }
 }
 
@@ -80,9 +81,13 @@ export class WallClockHost {
     return this.pending.length;
   }
 
-  /** @throws RangeError for a time before now or not a number. */
-  schedule(tMs: number): void {
-    if (!(tMs >= Math.floor(this.clock.now()) && tMs < Infinity)) throw new RangeError(`bot: wakeAt(${tMs}) is not a Unix ms at or after now (${this.ctx.now})`);
+  /**
+   * `now`: the clock reading the time was computed from (a delay's), so a sped-up clock moving
+   * on between the two readings does not turn a delay into a time in the past.
+   * @throws RangeError for a time before now or not a number.
+   */
+  schedule(tMs: number, now = this.clock.now()): void {
+    if (!(tMs >= Math.floor(now) && tMs < Infinity)) throw new RangeError(`bot: wakeAt(${tMs}) is not a Unix ms at or after now (${Math.floor(now)})`);
     const p = { due: tMs, seq: this.seq++ };
     let i = this.pending.length;
     while (i > 0 && this.pending[i - 1].due > tMs) i--;

