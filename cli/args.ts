@@ -44,3 +44,16 @@ export class ExitError extends Error {
     this.name = "ExitError";
   }
 }
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A decimal number from a flag; `rule` says what else it must be. */
+export function decimal(flag: string, raw: string, ok: (x: number) => boolean, rule: string): number {
+  const s = raw.trim();
+  const x = DECIMAL.test(s) ? Number(s) : NaN;
+  if (!(Number.isFinite(x) && ok(x))) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not ${rule}`);
+  return x;
+}
+
+/** A commission or slippage rate: 0 <= value < 1. */
+export const fraction = (flag: string) => (raw: string): number => decimal(flag, raw, (x) => x >= 0 && x < 1, "a fraction with 0 <= value < 1 (0.001 = 0.1%)");

@@ -10,21 +10,10 @@ import { basename, join } from "node:path";
 import { BOT_TYPES } from "../agents/registry.ts";
 import { executeBotBacktest, prepareBotBacktest, writeBotBacktest } from "../experiments/backtest/bot-job.ts";
 import type { Metrics } from "../experiments/metrics/performance.ts";
-import { parsePath, parseSeed, UsageError } from "./args.ts";
+import { decimal, fraction, parsePath, parseSeed, UsageError } from "./args.ts";
 import { parseWorkers, workersHelp } from "./limits.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A decimal number from a flag; `rule` says what else it must be. */
-function decimal(flag: string, raw: string, ok: (x: number) => boolean, rule: string): number {
-  const s = raw.trim();
-  const x = DECIMAL.test(s) ? Number(s) : NaN;
-  if (!(Number.isFinite(x) && ok(x))) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not ${rule}`);
-  return x;
-}
-
-const fraction = (flag: string) => (raw: string) => decimal(flag, raw, (x) => x >= 0 && x < 1, "a fraction with 0 <= value < 1 (0.001 = 0.1%)");
 
 /** A JSON object from a flag; `what` names the text in messages (the value, or the file it came from). */
 export function jsonObject(flag: string, raw: string, example = '{"fast":10,"slow":30}', what = JSON.stringify(raw)): Record<string, unknown> {

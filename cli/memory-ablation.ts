@@ -7,7 +7,7 @@ import { ABLATION_STRATEGIES, ablationJson, formatAblation, runMemoryAblation } 
 import { BacktestInputError, load, pairName } from "../experiments/backtest/job.ts";
 import { resample, TIMEFRAMES, timeframeMs } from "../experiments/backtest/resample.ts";
 import { parseWalkForward, type WalkForwardSpec } from "../experiments/backtest/windows.ts";
-import { parsePath, UsageError } from "./args.ts";
+import { fraction, parsePath, UsageError } from "./args.ts";
 import { FORCE_HELP, OUT_HELP, openOutput } from "./output.ts";
 
 interface Flags {
@@ -24,12 +24,6 @@ interface Flags {
   out?: string;
   force?: boolean;
 }
-
-const fraction = (flag: string) => (raw: string): number => {
-  const x = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!(x >= 0 && x < 1)) throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a fraction with 0 <= value < 1 (0.001 = 0.1%)`);
-  return x;
-};
 
 /** Adds `ablation` under the `memory` command. */
 export function addMemoryAblation(memory: Command): void {

@@ -93,19 +93,28 @@ export class MarketMemory {
     return { ...assess(hits, k, this.lossScale), hits };
   }
 
-  /** Stores a closed trade: its entry state with `{kind: "trade", time, end, regime, ret, dd, durationMs, strategy}`. @returns its id. */
+  /** Stores a closed trade as {@link tradePoint} makes it. @returns its id. @throws RangeError as tradePoint. */
   async recordTrade(t: ClosedTrade): Promise<number> {
-    for (const f of ["entryTime", "exitTime", "pnl", "drawdown"] as const) {
-      if (!Number.isFinite(t[f])) throw new RangeError(`trade.${f}: ${t[f]} is invalid: must be finite`);
-    }
-    if (t.exitTime < t.entryTime) throw new RangeError(`trade.exitTime: ${t.exitTime} is invalid: before entryTime ${t.entryTime}`);
     const id = this.nextId;
-    await this.store.upsert([{
-      id,
-      vector: t.entryState,
-      payload: { kind: "trade", time: t.entryTime, end: t.exitTime, regime: t.regime, ret: t.pnl, dd: Math.min(0, t.drawdown), durationMs: t.exitTime - t.entryTime, strategy: t.strategy },
-    }]);
+    await this.store.upsert([tradePoint(id, t)]);
     this.nextId++;
     return id;
   }
+}
+
+/**
+ * A closed trade as a memory point: its entry state with
+ * `{kind: "trade", time, end, regime, ret, dd, durationMs, strategy}`.
+ * @throws RangeError for a non-finite figure or an exit before the entry.
+ */
+export function tradePoint(id: number, t: ClosedTrade): VectorPoint {
+  for (const f of ["entryTime", "exitTime", "pnl", "drawdown"] as const) {
+    if (!Number.isFinite(t[f])) throw new RangeError(`trade.${f}: ${t[f]} is invalid: must be finite`);
+  }
+  if (t.exitTime < t.entryTime) throw new RangeError(`trade.exitTime: ${t.exitTime} is invalid: before entryTime ${t.entryTime}`);
+  return {
+    id,
+    vector: t.entryState,
+    payload: { kind: "trade", time: t.entryTime, end: t.exitTime, regime: t.regime, ret: t.pnl, dd: Math.min(0, t.drawdown), durationMs: t.exitTime - t.entryTime, strategy: t.strategy },
+  };
 }

@@ -2,7 +2,7 @@
 import { type MemoryAssessment, assess } from "./assessment.ts";
 import { EMBEDDING_STARTUP_BARS, StateEmbedder } from "./embedding.ts";
 import { EMBEDDING_DIM } from "./embedding-layout.ts";
-import { MEMORY_K } from "./market-memory.ts";
+import { type ClosedTrade, MEMORY_K, tradePoint } from "./market-memory.ts";
 import type { Filter, Hit, VectorPoint } from "./vector-store.ts";
 import type { Candle, ExitRules, Regime, Signal, Strategy } from "../strategies/strategy.ts";
 
@@ -29,17 +29,6 @@ export interface MemoryFilterOptions {
   readonly barMinutes?: number;
   /** Id of the first trade recorded (above every id of the memory), default 2^48. */
   readonly firstTradeId?: number;
-}
-
-/** A closed trade as the filter remembers it: payload as `MarketMemory.recordTrade` writes it. */
-export interface RecordedTrade {
-  readonly entryState: Float32Array;
-  readonly entryTime: number;
-  readonly exitTime: number;
-  readonly pnl: number;
-  readonly drawdown: number;
-  readonly strategy: string;
-  readonly regime: Regime;
 }
 
 /** Why an entry was let through or blocked; "warming-up" when the embedding has no state yet. */
@@ -118,17 +107,11 @@ export class MemoryFilter {
    * a query at or after its exit sees it beside the memory's states, and `bestStrategy` counts it.
    * @throws RangeError for a non-finite figure, an exit before the entry or a state of the wrong dimension.
    */
-  record(t: RecordedTrade): void {
-    for (const f of ["entryTime", "exitTime", "pnl", "drawdown"] as const) {
-      if (!Number.isFinite(t[f])) throw new RangeError(`trade.${f}: ${t[f]} is invalid: must be finite`);
-    }
-    if (t.exitTime < t.entryTime) throw new RangeError(`trade.exitTime: ${t.exitTime} is invalid: before entryTime ${t.entryTime}`);
+  record(t: ClosedTrade): void {
+    const point = tradePoint(this.nextTradeId, t);
     if (t.entryState.length !== EMBEDDING_DIM) throw new RangeError(`trade.entryState: length ${t.entryState.length} is invalid: must be ${EMBEDDING_DIM}`);
-    this.trades.push({
-      id: this.nextTradeId++,
-      vector: t.entryState,
-      payload: { kind: "trade", time: t.entryTime, end: t.exitTime, regime: t.regime, ret: t.pnl, dd: Math.min(0, t.drawdown), durationMs: t.exitTime - t.entryTime, strategy: t.strategy },
-    });
+    this.trades.push(point);
+    this.nextTradeId++;
   }
 
   /** Feeds the next closed bar to the embedding. @throws RangeError as StateEmbedder.update. */

@@ -9,21 +9,11 @@ import { StrategyBot, StrategyBotParams } from "../../../agents/bots/strategy-bo
 import { MemoryFiltered } from "../../../agents/memory/memory-filter.ts";
 import { openMemorySync } from "../../../agents/memory/opened-memories.ts";
 import { createStrategy } from "../../../agents/strategies/registry.ts";
-import { ValidationError } from "../../../market/validate.ts";
 import { makeMemoryFolder } from "../memory/memory-fixture.ts";
 import { randomBars, signals } from "./bars.ts";
+import { refusal } from "./refusal.ts";
 
 const DIR = await makeMemoryFolder();
-
-function refusal(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail("expected a ValidationError");
-}
 
 /** A copy of the good folder, changed by `edit`. */
 async function damaged(edit: (dir: string) => void): Promise<string> {

@@ -1,23 +1,13 @@
 // The strategy registry: six names, defaults from {} (memory-rsi needs its memory folder), and refusals that name the field, the value and the rule.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ValidationError } from "../../../market/validate.ts";
 import { createStrategy, STRATEGIES, strategyNames } from "../../../agents/strategies/registry.ts";
 import { TIMEFRAMES } from "../../../agents/strategies/params.ts";
+import { refusal } from "./refusal.ts";
 
 /** The strategies built from {}; memory-rsi also needs `memory` (test/agents/strategies/memory-rsi.test.ts). */
 const NAMES = ["sma-cross", "trend-following", "mean-reversion", "breakout", "ensemble"];
 const ALL = [...NAMES, "memory-rsi"];
-
-function refusal(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail("expected a ValidationError");
-}
 
 test("the registry names exactly the six strategies, each built from {} with its defaults but memory-rsi, which names the field it needs", () => {
   assert.deepEqual(strategyNames(), ALL);
