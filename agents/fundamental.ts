@@ -23,6 +23,10 @@ export interface FundamentalParams {
    * cycle; 0 turns it off. */
   readonly slowVolOfVolPerSqrtHour: number;
   readonly slowVolReversionPerHour: number;
+  /** A third log-volatility factor between the two (calm and turbulent stretches of a few
+   * hours), started like the slow one from its stationary spread; 0 turns it off. */
+  readonly midVolOfVolPerSqrtHour: number;
+  readonly midVolReversionPerHour: number;
   /**
    * Whether jumps scale with the volatility state, in rate and in size: turbulent stretches
    * bring more and larger jumps (as in real markets, where news and liquidations cluster), so
@@ -50,6 +54,8 @@ export const FUNDAMENTAL_DEFAULTS: Omit<FundamentalParams, "initial"> = Object.f
   jumpsFollowVol: false,
   slowVolOfVolPerSqrtHour: 0,
   slowVolReversionPerHour: 0.04,
+  midVolOfVolPerSqrtHour: 0,
+  midVolReversionPerHour: 0.15,
   newsPerDay: 0,
   newsSigma: 0.02,
   newsMinutes: 30,
@@ -71,6 +77,7 @@ export class Fundamental {
   /** log of (current volatility / base volatility). */
   private logVolRatio = 0;
   private logSlowVol = 0;
+  private logMidVol = 0;
   private t = 0;
   /** The news under way: log drift per step, and steps left. */
   private newsDrift = 0;
@@ -85,6 +92,9 @@ export class Fundamental {
     if (params.slowVolOfVolPerSqrtHour > 0) {
       this.logSlowVol = (this.rng.normal() * params.slowVolOfVolPerSqrtHour) / Math.sqrt(2 * params.slowVolReversionPerHour);
     }
+    if (params.midVolOfVolPerSqrtHour > 0) {
+      this.logMidVol = (this.rng.normal() * params.midVolOfVolPerSqrtHour) / Math.sqrt(2 * params.midVolReversionPerHour);
+    }
   }
 
   /** The fundamental value at time `t` ns (t must not go backwards). */
@@ -95,6 +105,7 @@ export class Fundamental {
     const sd = p.sigmaPerSqrtHour * Math.sqrt(dtH);
     const volSd = p.volOfVolPerSqrtHour * Math.sqrt(dtH);
     const slowSd = p.slowVolOfVolPerSqrtHour * Math.sqrt(dtH);
+    const midSd = p.midVolOfVolPerSqrtHour * Math.sqrt(dtH);
     const newsP = (p.newsPerDay / 24) * dtH;
     const newsSteps = Math.max(1, Math.round((p.newsMinutes * 60e9) / p.stepNs));
     while (this.t + p.stepNs <= t) {
@@ -104,7 +115,8 @@ export class Fundamental {
       const jump = this.rng.next() < jumpP * scale ? this.rng.normal() * p.jumpSigma * scale : 0;
       if (volSd > 0) this.logVolRatio += -p.volReversionPerHour * dtH * this.logVolRatio + volSd * this.rng.normal();
       if (slowSd > 0) this.logSlowVol += -p.slowVolReversionPerHour * dtH * this.logSlowVol + slowSd * this.rng.normal();
-      const vol = sd * Math.exp(this.logVolRatio + this.logSlowVol);
+      if (midSd > 0) this.logMidVol += -p.midVolReversionPerHour * dtH * this.logMidVol + midSd * this.rng.normal();
+      const vol = sd * Math.exp(this.logVolRatio + this.logSlowVol + this.logMidVol);
       // Drawn only when news is on, so worlds without it keep their random stream.
       if (newsP > 0 && this.newsLeft === 0 && this.rng.next() < newsP) {
         this.newsDrift = (this.rng.normal() * p.newsSigma) / newsSteps;

@@ -48,7 +48,7 @@ export function variantSpec(v: Variant, days: number): RawSpec {
     name: "normal-facts-sources",
     duration: `${days}d`,
     bots: [],
-    fundamental: { ...normal.fundamental, ...(v.sv ? {} : { volOfVolPerSqrtHour: 0, slowVolOfVolPerSqrtHour: 0 }), ...(v.jumps ? {} : { jumpsPerDay: 0, newsPerDay: 0 }) },
+    fundamental: { ...normal.fundamental, ...(v.sv ? {} : { volOfVolPerSqrtHour: 0, midVolOfVolPerSqrtHour: 0, slowVolOfVolPerSqrtHour: 0 }), ...(v.jumps ? {} : { jumpsPerDay: 0, newsPerDay: 0 }) },
     ...(v.activity === false ? { activity: { ...normal.activity, volOfVolPerSqrtHour: 0 } } : {}),
     populations: [...normal.populations, ...(v.switching === "brock-hommes" ? [BROCK_HOMMES_POPULATION] : v.switching ? [SWITCHING_POPULATION] : [])],
   };

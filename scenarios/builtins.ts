@@ -18,8 +18,9 @@ const NORMAL = {
   duration: "1d",
   initialPrice: 30_000,
   fundamental: {
-    sigmaPerSqrtHour: 0.0021, volOfVolPerSqrtHour: 1.25, volReversionPerHour: 0.96, slowVolOfVolPerSqrtHour: 0.075, slowVolReversionPerHour: 0.0067,
-    jumpsPerDay: 39, jumpSigma: 0.0025, jumpsFollowVol: false, newsPerDay: 0.15, newsSigma: 0.03, newsMinutes: 80,
+    sigmaPerSqrtHour: 0.0021, volOfVolPerSqrtHour: 0.8, volReversionPerHour: 0.96, midVolOfVolPerSqrtHour: 0.3, midVolReversionPerHour: 0.1,
+    slowVolOfVolPerSqrtHour: 0.075, slowVolReversionPerHour: 0.0067,
+    jumpsPerDay: 39, jumpSigma: 0.0025, jumpsFollowVol: false, newsPerDay: 0.08, newsSigma: 0.03, newsMinutes: 80,
   },
   activity: { volOfVolPerSqrtHour: 1.4, reversionPerHour: 1 },
   populations: [
@@ -114,7 +115,7 @@ const HIGH_VOLATILITY = {
   fundamental: { ...NORMAL.fundamental, sigmaPerSqrtHour: 0.006, jumpSigma: 0.026 },
   // Reference: normal's mean true range of 1-minute bars, averaged over seeds 1-8. The sigmas
   // are set so the suite's moves table (against the same seed's normal day) shows the 3x targeted.
-  volatility: { atrMultiple: 3, referenceAtrPct: 0.089 },
+  volatility: { atrMultiple: 3, referenceAtrPct: 0.1 },
 };
 
 export const BUILTIN_SPECS: Readonly<Record<string, unknown>> = Object.freeze({

@@ -110,6 +110,8 @@ export const ScenarioSpecSchema = z
         jumpsFollowVol: z.boolean(),
         slowVolOfVolPerSqrtHour: z.number().min(0).max(10, "must be at most 10"),
         slowVolReversionPerHour: z.number().positive().max(3600, "must be at most 3600 (full reversion within a step)"),
+        midVolOfVolPerSqrtHour: z.number().min(0).max(10, "must be at most 10"),
+        midVolReversionPerHour: z.number().positive().max(3600, "must be at most 3600 (full reversion within a step)"),
         newsPerDay: z.number().min(0).max(1440, "must be at most 1440 (one a minute)"),
         newsSigma: z.number().min(0).max(1, "must be at most 1 (100% in log terms)"),
         newsMinutes: z.number().min(1).max(1440, "must be at most 1440 (a day)"),

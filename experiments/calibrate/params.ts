@@ -31,6 +31,8 @@ export const CALIBRATION_PARAMS: readonly CalibrationParam[] = [
   { name: "sigmaPerSqrtHour", where: "fundamental", field: "sigmaPerSqrtHour", lo: 0.0005, hi: 0.05, integer: false, doc: "volatility of the latent value" },
   { name: "volOfVolPerSqrtHour", where: "fundamental", field: "volOfVolPerSqrtHour", lo: 0.02, hi: 3, integer: false, doc: "noise of its log-volatility (clustering)" },
   { name: "volReversionPerHour", where: "fundamental", field: "volReversionPerHour", lo: 0.01, hi: 10, integer: false, doc: "how fast the volatility returns to its base" },
+  { name: "midVolOfVolPerSqrtHour", where: "fundamental", field: "midVolOfVolPerSqrtHour", lo: 0.005, hi: 1, integer: false, doc: "noise of a third log-volatility between the two (calm and turbulent stretches of hours)" },
+  { name: "midVolReversionPerHour", where: "fundamental", field: "midVolReversionPerHour", lo: 0.01, hi: 2, integer: false, doc: "how fast the middle volatility returns to its base" },
   { name: "slowVolOfVolPerSqrtHour", where: "fundamental", field: "slowVolOfVolPerSqrtHour", lo: 0.005, hi: 1, integer: false, doc: "noise of a slow second log-volatility (calm and turbulent days)" },
   { name: "slowVolReversionPerHour", where: "fundamental", field: "slowVolReversionPerHour", lo: 0.001, hi: 1, integer: false, doc: "how fast the slow volatility returns to its base" },
   { name: "jumpsPerDay", where: "fundamental", field: "jumpsPerDay", lo: 0.1, hi: 500, integer: false, doc: "spontaneous jumps a day" },

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FUNDAMENTAL_DEFAULTS, Fundamental, type FundamentalParams } from "../../agents/fundamental.ts";
 import { Rng } from "../../sim/rng.ts";
-import { standardDeviation } from "simple-statistics";
+import { sampleCorrelation, standardDeviation } from "simple-statistics";
 
 const SECOND = 1_000_000_000;
 const quiet: FundamentalParams = { ...FUNDAMENTAL_DEFAULTS, initial: 30_000, sigmaPerSqrtHour: 0, jumpsPerDay: 0, kappaPerHour: 0 };
@@ -57,8 +57,27 @@ test("the slow volatility factor starts each run at a draw from its stationary s
   assert.ok(spreadWithout < 0.1, `without the factor the spread is sampling noise only, got ${spreadWithout}`);
 });
 
+test("the middle volatility factor holds a run's turbulence for hours, not minutes", () => {
+  const mid = { ...quiet, sigmaPerSqrtHour: 0.01, midVolOfVolPerSqrtHour: 0.3, midVolReversionPerHour: 0.1 };
+  // log realised volatility of the first two minutes, and of two minutes an hour later, per run
+  const pairs = (p: FundamentalParams) =>
+    Array.from({ length: 200 }, (_, i) => {
+      const steps = increments(new Fundamental(p, Rng.root(i + 1)), 3720);
+      return [Math.log(standardDeviation(steps.slice(0, 120))), Math.log(standardDeviation(steps.slice(3600)))];
+    });
+  const corr = (p: FundamentalParams) => {
+    const xy = pairs(p);
+    return sampleCorrelation(xy.map((v) => v[0]), xy.map((v) => v[1]));
+  };
+  const withMid = corr(mid);
+  const withoutMid = corr({ ...mid, midVolOfVolPerSqrtHour: 0 });
+  // Stationary sd 0.3 / sqrt(0.2) = 0.67 and an hour's decay exp(-0.1): a calm or turbulent start is still there an hour on.
+  assert.ok(withMid > 0.6, `correlation of the volatility an hour apart ${withMid}`);
+  assert.ok(Math.abs(withoutMid) < 0.3, `without the factor only sampling noise, got ${withoutMid}`);
+});
+
 test("the same seed draws the same path whatever times are asked", () => {
-  const p = { ...FUNDAMENTAL_DEFAULTS, initial: 30_000, volOfVolPerSqrtHour: 0.8, slowVolOfVolPerSqrtHour: 0.1, newsPerDay: 10 };
+  const p = { ...FUNDAMENTAL_DEFAULTS, initial: 30_000, volOfVolPerSqrtHour: 0.8, midVolOfVolPerSqrtHour: 0.3, slowVolOfVolPerSqrtHour: 0.1, newsPerDay: 10 };
   const a = new Fundamental(p, Rng.root(5));
   const b = new Fundamental(p, Rng.root(5));
   const coarse = [3600, 7200].map((s) => a.valueAt(s * SECOND));
