@@ -1,6 +1,6 @@
 // `arena calibrate`: flags checked up front, progress on stderr, the fitted scenario and the report written into --out.
 import cliProgress from "cli-progress";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { calibrate } from "../experiments/calibrate/calibrate.ts";
@@ -120,7 +120,11 @@ export function addCalibrateCommand(program: Command): void {
     .option("--seeds <n>", "worlds per candidate, seeds 1..N, the same for every candidate; at least 2", (v) => atLeast("--seeds", 2, v, " (the moments are weighted by their variance across seeds)"), 8)
     .option("--budget <n>", "candidates evaluated in all, the scenario as given included", (v) => atLeast("--budget", 1, v, ""), 24)
     .option("--seed <n>", "seeds the search: the same seed gives the same scenario.json", (v) => parseSeed("--seed", v), 1)
-    .option("--duration <d>", `simulated duration of every world (at least ${MIN_FACTS_BARS} minutes, the bars the facts need)`, (v) => parseDuration("--duration", v), parseDuration("--duration", DEFAULT_DURATION))
+    .addOption(
+      new Option("--duration <d>", `simulated duration of every world (at least ${MIN_FACTS_BARS} minutes, the bars the facts need)`)
+        .argParser((v) => parseDuration("--duration", v))
+        .default(parseDuration("--duration", DEFAULT_DURATION), DEFAULT_DURATION),
+    )
     .option("--workers <n>", workersHelp("the worlds"), (v) => parseWorkers("--workers", v), 2)
     .option("--params <list>", "comma-separated parameters to move (default: every one in the table the scenario has)", (v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
     .option("--ref-windows", "match the median of each fact across the data cut into windows as long as the runs (--duration), not the whole file's facts; needs 1-minute data holding at least 2 windows")

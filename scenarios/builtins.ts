@@ -4,13 +4,14 @@ import { parseScenario, type ScenarioSpec } from "./spec.ts";
 
 /**
  * `normal`: a day of ordinary trading around 30,000 USDT, calibrated against the stylized facts
- * of real BTC/USDT 1-minute bars length for length, seeds 1-8: 3-day runs against the
- * reference's 3-day windows, 21-day runs against the whole 21 days (`tools/normal-facts.ts`;
- * docs/stylized-facts.md). The latent value has two volatility factors, one of hours and one
- * of days (a run starts somewhere in the slow cycle, so runs differ in volatility as real days
- * do), small jumps for the minute's tails and rare news (a one-way drift over 80 minutes) for
- * the hour's; market activity moves the noise flow's rate, so volume has a life of its own
- * beside volatility. Judge it over seeds, not one run.
+ * of real BTC/USDT 1-minute bars length for length: 21-day runs, the reference's own length,
+ * match every fact the calibration targets within ±30% on seeds 1-8 and on seeds 9-16
+ * (`tools/normal-facts.ts --duration-days 21`; docs/stylized-facts.md). The latent value's
+ * volatility is the product of three factors, of about an hour, ten hours and days (a run
+ * starts somewhere in the two slower cycles, so runs differ in volatility as real days do),
+ * with small jumps for the minute's tails and rare news (a one-way drift over 80 minutes); market
+ * activity moves the noise flow's rate, so volume has a life of its own beside volatility.
+ * Judge it over seeds, not one run.
  */
 const NORMAL = {
   name: "normal",
