@@ -20,12 +20,20 @@ export type EmaCrossParams = z.infer<typeof EmaCrossParams>;
 /**
  * Samples the mid each interval through the Exchange (a round trip, as a real bot would),
  * and trades the crossings of two EMAs with market orders: buy on a cross up, sell all on a
- * cross down. Written against the promise API only, so it runs unchanged on any Exchange.
+ * cross down (again each wake until a buy takes something or nothing is left to sell). Written against the promise API only, so it runs unchanged on any Exchange.
  */
 export class EmaCross implements Bot {
   private fastEma = NaN;
   private slowEma = NaN;
   private samples = 0;
+  /**
+   * The crossing's order not yet done, sent again each wake while the crossing holds: a market
+   * order into an emptied book side fills nothing, and a bot that trades only on the crossing
+   * would stay long through the crash it saw.
+   */
+  private pending: "buy" | "sell" | null = null;
+  /** Base held when the pending buy was last sent (Infinity before it is). */
+  private baseBeforeBuy = Infinity;
   refused = 0;
 
   constructor(private readonly p: EmaCrossParams) {}
@@ -48,20 +56,33 @@ export class EmaCross implements Bot {
     this.samples++;
     if (this.samples <= this.p.slow) return;
     const isAbove = this.fastEma > this.slowEma;
-    if (isAbove === wasAbove) return;
+    if (isAbove !== wasAbove) {
+      this.pending = isAbove ? "buy" : "sell";
+      this.baseBeforeBuy = Infinity;
+    }
+    if (this.pending === null) return;
     const market = ex.markets[ctx.symbol];
     const lot = market.precision.amount;
     try {
       const balance = await ex.fetchBalance();
-      if (isAbove) {
+      if (this.pending === "buy") {
         const lots = Math.floor((balance.free[market.quote] * this.p.fraction) / book.asks[0][0] / lot);
-        if (lots >= 1) await ex.createOrder(ctx.symbol, "market", "buy", Number((lots * lot).toPrecision(12)));
+        // The balance, not only the last answer, says whether the last buy took: no second buy.
+        if (lots < 1 || balance.free[market.base] >= this.baseBeforeBuy + lot / 2) this.pending = null;
+        else {
+          this.baseBeforeBuy = balance.free[market.base];
+          const order = await ex.createOrder(ctx.symbol, "market", "buy", Number((lots * lot).toPrecision(12)));
+          if (order.filled > 0) this.pending = null;
+        }
       } else {
         const lots = Math.floor(balance.free[market.base] / lot + 1e-9);
-        if (lots >= 1) await ex.createOrder(ctx.symbol, "market", "sell", Number((lots * lot).toPrecision(12)));
+        const amount = Number((lots * lot).toPrecision(12));
+        // Flat once all of it is sold; what a thin book left is sold at the next wake.
+        if (lots < 1 || (await ex.createOrder(ctx.symbol, "market", "sell", amount)).filled >= amount - lot / 2) this.pending = null;
       }
     } catch (err) {
       if (!(err instanceof ExchangeError)) throw err;
+      this.pending = null;
       this.refused++;
       ctx.log.warn("order refused", { reason: err.reason, message: err.message });
     }
