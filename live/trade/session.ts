@@ -69,6 +69,11 @@ export function nonZero(b: Balances): Record<string, number> {
 
 const showBalances = (b: Readonly<Record<string, number>>) => Object.entries(b).map(([c, v]) => `${c} ${Number(v.toPrecision(12))}`).join(", ") || "none";
 
+/** The final line's balances: the pair's two coins first, even at 0 (a bot that ended flat says BTC 0), then any other coin held. */
+function pairFirst(b: Readonly<Record<string, number>>, market: { base: string; quote: string } | undefined): Record<string, number> {
+  return market === undefined ? { ...b } : { [market.base]: b[market.base] ?? 0, [market.quote]: b[market.quote] ?? 0, ...b };
+}
+
 /** Reads back what the venue holds for the symbol: open orders, balances, recent fills (oldest first). */
 export async function readVenue(ex: Exchange, symbol: string): Promise<VenueState> {
   const [openOrders, balance, trades] = await Promise.all([ex.fetchOpenOrders(symbol), ex.fetchBalance(), ex.fetchMyTrades(symbol)]);
@@ -186,7 +191,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
 
   let open = 0;
   let canceled = 0;
-  let balances: Record<string, number> = {};
+  let balances: Record<string, number> | undefined;
   let killLine = "";
   try {
     const orders = killed !== undefined ? [] : await o.exchange.fetchOpenOrders(o.symbol);
@@ -227,11 +232,11 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const orderWord = killed !== undefined
     ? `open orders canceled by the kill switch (${canceled}), ${open} left`
     : open === 0 ? "no open orders" : o.onStop === "cancel" ? `open orders canceled (${canceled} of ${open})` : `open orders left on the venue (${open})`;
-  log.record("stop", { by: stoppedBy, why: killed?.by, wakes: host.wakes, ordersSent: ex.ordersSent, onStop: o.onStop, open, canceled, balances, error });
-  const line = `arena trade: stopped (${killed?.by ?? stoppedBy}) after ${host.wakes} wakes and ${ex.ordersSent} orders; ${orderWord}; final balances ${showBalances(balances)}\n`;
+  log.record("stop", { by: stoppedBy, why: killed?.by, wakes: host.wakes, ordersSent: ex.ordersSent, onStop: o.onStop, open, canceled, balances: balances ?? {}, error });
+  const line = `arena trade: stopped (${killed?.by ?? stoppedBy}) after ${host.wakes} wakes and ${ex.ordersSent} orders; ${orderWord}; final balances ${balances === undefined ? "not read" : showBalances(pairFirst(balances, o.exchange.markets[o.symbol]))}\n`;
   o.out(killLine + line);
   o.killSwitch?.done(killLine + line);
-  return { stoppedBy, wakes: host.wakes, ordersSent: ex.ordersSent, open, canceled, killed, balances, error };
+  return { stoppedBy, wakes: host.wakes, ordersSent: ex.ordersSent, open, canceled, killed, balances: balances ?? {}, error };
 }
 
 /** The bot's risk manager, when it has one (the strategy bot), so its decisions are logged. */
