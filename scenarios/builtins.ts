@@ -41,10 +41,8 @@ const NORMAL = {
 
 /**
  * The background of the three-hour event scenarios: `normal` at its median volatility. Over
- * three hours the middle and slow volatility factors are all but a level drawn at the start,
- * and a seed drawn on one of normal's crisis days (ten to forty times the base volatility)
- * would move the value by more than a designed leg's tolerance on its own; so the event is
- * measured against a typical day, the fast factor's clustering kept.
+ * three hours the middle and slow factors are a level drawn at the start, and a seed drawn on
+ * a crisis day would move the value past a leg's tolerance on its own (docs/stylized-facts.md).
  */
 const EVENT_BACKGROUND = { ...NORMAL, fundamental: { ...NORMAL.fundamental, midVolOfVolPerSqrtHour: 0, slowVolOfVolPerSqrtHour: 0 } };
 
