@@ -14,7 +14,7 @@ type RawSpec = Record<string, unknown> & { fundamental: Record<string, unknown>;
 /** One world of the comparison: a label and how it differs from `normal`. */
 export interface Variant {
   readonly label: string;
-  /** Both volatility factors of the fundamental, fast and slow. */
+  /** The fundamental's volatility factors, all three (fast, middle, slow). */
   readonly sv: boolean;
   /** The fundamental's jumps and news. */
   readonly jumps: boolean;

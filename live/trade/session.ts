@@ -70,8 +70,8 @@ export function nonZero(b: Balances): Record<string, number> {
 const showBalances = (b: Readonly<Record<string, number>>) => Object.entries(b).map(([c, v]) => `${c} ${Number(v.toPrecision(12))}`).join(", ") || "none";
 
 /** The final line's balances: the pair's two coins first, even at 0 (a bot that ended flat says BTC 0), then any other coin held. */
-function pairFirst(b: Readonly<Record<string, number>>, market: { base: string; quote: string } | undefined): Record<string, number> {
-  return market === undefined ? { ...b } : { [market.base]: b[market.base] ?? 0, [market.quote]: b[market.quote] ?? 0, ...b };
+function pairFirst(b: Readonly<Record<string, number>>, market: { base: string; quote: string } | undefined): Readonly<Record<string, number>> {
+  return market === undefined ? b : { [market.base]: b[market.base] ?? 0, [market.quote]: b[market.quote] ?? 0, ...b };
 }
 
 /** Reads back what the venue holds for the symbol: open orders, balances, recent fills (oldest first). */
